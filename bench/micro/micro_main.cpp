@@ -1,0 +1,147 @@
+// Google Benchmark micro-benchmarks: the kernels on the shapes training uses, and one
+// training step of Nielsen's network. Run:  build/release/bench/micro/sgdbench_micro
+// (--benchmark_format=json --benchmark_out=FILE for compare.py).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+
+#include "exec/sequential.hpp"
+#include "exec/tbb_deterministic.hpp"
+#include "kernels/blas_kernels.hpp"
+#include "kernels/scalar_kernels.hpp"
+#include "kernels/simd_kernels.hpp"
+#include "model/mlp.hpp"
+#include "train/batching.hpp"
+#include "train/plain.hpp"
+#include "train/trainer.hpp"
+#include "util/aligned_buffer.hpp"
+#include "util/rng.hpp"
+
+namespace sgdbench {
+namespace {
+
+void fill_uniform(AlignedBuffer<float>& v, std::uint64_t seed) {
+  Rng rng(seed);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(rng.uniform() - 0.5);
+}
+
+/// C (m×n) = op(A) (m×k) · op(B) (k×n), the transposes as training uses them.
+struct GemmShape {
+  std::string label;
+  Trans ta, tb;
+  std::size_t m, n, k;
+};
+
+template <class K>
+void bm_gemm(benchmark::State& state, GemmShape s) {
+  AlignedBuffer<float> a(s.m * s.k), b(s.k * s.n), c(s.m * s.n);
+  fill_uniform(a, 1);
+  fill_uniform(b, 2);
+  const std::size_t lda = s.ta == Trans::kNo ? s.k : s.m;
+  const std::size_t ldb = s.tb == Trans::kNo ? s.n : s.k;
+  for (auto _ : state) {
+    K::gemm(s.ta, s.tb, s.m, s.n, s.k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c.data(), s.n);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * static_cast<double>(s.m * s.n * s.k) * static_cast<double>(state.iterations()) * 1e-9,
+      benchmark::Counter::kIsRate);
+}
+
+/// y (m) = A (m×n) · x, and y (n) = Aᵀ x.
+template <class K>
+void bm_gemv(benchmark::State& state, Trans ta, std::size_t m, std::size_t n) {
+  AlignedBuffer<float> a(m * n), x(std::max(m, n)), y(std::max(m, n));
+  fill_uniform(a, 1);
+  fill_uniform(x, 2);
+  for (auto _ : state) {
+    K::gemv(ta, m, n, 1.0f, a.data(), n, x.data(), 0.0f, y.data());
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * static_cast<double>(m * n) * static_cast<double>(state.iterations()) * 1e-9,
+      benchmark::Counter::kIsRate);
+}
+
+/// One SGD step of 784-30-10 (forward, backward, update) on a batch of B rows.
+template <class K, class Exec>
+void bm_nielsen_step(benchmark::State& state, std::size_t batch) {
+  Dataset data;
+  data.rows = 1000;
+  data.cols = 784;
+  data.classes = 10;
+  data.x.resize(data.rows * data.cols);
+  fill_uniform(data.x, 3);
+  for (std::size_t i = 0; i < data.rows; ++i) data.y.push_back(static_cast<std::uint8_t>(i % 10));
+  TrainSpec spec;
+  spec.batch_size = batch;
+  const Mlp<Sigmoid, QuadraticCost> model({784, 30, 10});
+  Trainer<Mlp<Sigmoid, QuadraticCost>, Plain, MiniBatches, K, Exec> trainer(model, spec);
+  MiniBatches batches(data, batch, 0);
+  batches.begin_epoch();
+  std::size_t step = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(trainer.step(batches.batch(step)));
+    step = (step + 1) % batches.steps_per_epoch();
+  }
+  state.counters["samples/s"] = benchmark::Counter(
+      static_cast<double>(batch) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+
+template <class K>
+void register_kernels(const std::string& kernels) {
+  const std::vector<GemmShape> shapes = {
+      // Nielsen 784-30-10, first layer: forward Z = X Wᵀ, weight gradient δᵀ X
+      {"nielsen_fwd_B10", Trans::kNo, Trans::kYes, 10, 30, 784},
+      {"nielsen_fwd_B100", Trans::kNo, Trans::kYes, 100, 30, 784},
+      {"nielsen_dW_B100", Trans::kYes, Trans::kNo, 30, 784, 100},
+      {"256x784x1024", Trans::kNo, Trans::kNo, 256, 1024, 784},
+  };
+  for (const auto& s : shapes) {
+    benchmark::RegisterBenchmark(fmt::format("BM_gemm/{}/{}", kernels, s.label).c_str(),
+                                 bm_gemm<K>, s);
+  }
+  benchmark::RegisterBenchmark(fmt::format("BM_gemv/{}/nielsen_fwd_30x784", kernels).c_str(),
+                               bm_gemv<K>, Trans::kNo, 30, 784);
+  benchmark::RegisterBenchmark(fmt::format("BM_gemv/{}/nielsen_back_30x784T", kernels).c_str(),
+                               bm_gemv<K>, Trans::kYes, 30, 784);
+}
+
+template <class K, class Exec>
+void register_steps(const std::string& variant) {
+  for (std::size_t b : {1, 10, 100}) {
+    benchmark::RegisterBenchmark(fmt::format("BM_step/{}/B{}", variant, b).c_str(),
+                                 bm_nielsen_step<K, Exec>, b)
+        ->UseRealTime();
+  }
+}
+
+}  // namespace
+}  // namespace sgdbench
+
+int main(int argc, char** argv) {
+  using namespace sgdbench;
+  // Single thread everywhere: the kernels are compared core for core.
+  BlasKernels::set_threads(1);
+  tbb::global_control one_thread(tbb::global_control::max_allowed_parallelism, 1);
+  register_kernels<ScalarKernels>("scalar");
+  register_kernels<SimdKernels<BestArch>>("simd");
+  register_kernels<BlasKernels>("blas");
+  register_steps<ScalarKernels, Sequential>("nielsen/scalar/seq");
+  register_steps<SimdKernels<BestArch>, TbbDeterministic>("nielsen/simd/tbb");
+  benchmark::AddCustomContext("simd_arch", std::string(BestArch::name()));
+  benchmark::AddCustomContext("threads", "1");
+  benchmark::AddCustomContext("git_commit", SGDBENCH_GIT_COMMIT);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,42 @@
+#include "output_files.hpp"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
+namespace sgdbench {
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const std::string partial = path + ".partial";
+  std::FILE* f = std::fopen(partial.c_str(), "wb");
+  if (f == nullptr) throw Error(fmt::format("{}: cannot open for writing", partial));
+  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  if (std::fclose(f) != 0 || !ok) throw Error(fmt::format("{}: write failed", partial));
+  std::filesystem::rename(partial, path);
+}
+
+JsonLinesWriter::JsonLinesWriter(std::string path) : path_(std::move(path)) {
+  file_ = std::fopen((path_ + ".partial").c_str(), "wb");
+  if (file_ == nullptr) throw Error(fmt::format("{}.partial: cannot open for writing", path_));
+}
+
+JsonLinesWriter::~JsonLinesWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void JsonLinesWriter::write(const Json& line) {
+  const std::string text = line.dump() + "\n";
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
+    throw Error(fmt::format("{}.partial: write failed", path_));
+  }
+}
+
+void JsonLinesWriter::commit() {
+  if (std::fclose(file_) != 0) throw Error(fmt::format("{}.partial: write failed", path_));
+  file_ = nullptr;
+  std::filesystem::rename(path_ + ".partial", path_);
+}
+
+}  // namespace sgdbench

@@ -1,0 +1,39 @@
+#pragma once
+// A labelled data set held once in memory: features row-major in one aligned buffer,
+// one label byte per row.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "util/aligned_buffer.hpp"
+
+namespace sgdbench {
+
+struct Dataset {
+  std::string name;
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  std::size_t classes = 0;
+  AlignedBuffer<float> x;  // rows × cols
+  std::vector<std::uint8_t> y;
+
+  const float* row(std::size_t i) const { return x.data() + i * cols; }
+};
+
+/// The rows `indices` of `from`, in that order.
+Dataset select_rows(const Dataset& from, std::span<const std::uint32_t> indices, std::string name);
+
+/// Train and test sets of a problem.
+struct Split {
+  Dataset train;
+  Dataset test;
+};
+
+/// Shuffles `pool` with `split_seed` and takes the first `n_train` rows as the training
+/// set and the next `n_test` as the test set.
+Split split_by_seed(const Dataset& pool, std::size_t n_train, std::size_t n_test,
+                    std::uint64_t split_seed);
+
+}  // namespace sgdbench

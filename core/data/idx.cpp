@@ -1,0 +1,117 @@
+#include "data/idx.hpp"
+
+#include <filesystem>
+#include <limits>
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include "util/error.hpp"
+
+namespace sgdbench {
+namespace {
+
+/// The whole (decompressed) content; grows only as bytes actually arrive.
+std::vector<std::uint8_t> read_all(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(fmt::format("{}: is a directory, expected an IDX file", path));
+  }
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (f == nullptr) throw Error(fmt::format("{}: cannot open for reading", path));
+  std::vector<std::uint8_t> bytes;
+  constexpr std::size_t kBlock = 1 << 20;
+  for (;;) {
+    const std::size_t old = bytes.size();
+    bytes.resize(old + kBlock);
+    const int got = gzread(f, bytes.data() + old, static_cast<unsigned>(kBlock));
+    if (got < 0) {
+      int code = 0;
+      const std::string why = gzerror(f, &code);
+      gzclose(f);
+      throw Error(fmt::format("{}: corrupt gzip stream after byte offset {} of the decompressed "
+                              "data: {}", path, old, why));
+    }
+    bytes.resize(old + static_cast<std::size_t>(got));
+    if (got == 0) break;
+  }
+  // A truncated gzip member reads as a short stream; zlib reports it on close.
+  if (gzclose(f) == Z_BUF_ERROR) {
+    throw Error(fmt::format("{}: gzip stream ends early, after {} decompressed bytes", path,
+                            bytes.size()));
+  }
+  return bytes;
+}
+
+std::uint32_t big_endian_u32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         std::uint32_t{p[3]};
+}
+
+}  // namespace
+
+IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
+  const auto bytes = read_all(path);
+  const std::size_t header = 4 + 4 * expected_dims;
+  if (bytes.size() < 4) {
+    throw Error(fmt::format("{}: truncated IDX file at byte offset {}: the magic number needs 4 "
+                            "bytes", path, bytes.size()));
+  }
+  const std::uint32_t magic = big_endian_u32(bytes.data());
+  const std::uint32_t expected_magic = 0x0800u | static_cast<std::uint32_t>(expected_dims);
+  if (magic != expected_magic) {
+    throw Error(fmt::format("{}: wrong magic number 0x{:08x} at byte offset 0, expected 0x{:08x} "
+                            "(unsigned bytes, {} dimensions)", path, magic, expected_magic,
+                            expected_dims));
+  }
+  if (bytes.size() < header) {
+    throw Error(fmt::format("{}: truncated IDX header at byte offset {}: {} dimensions need {} "
+                            "header bytes", path, bytes.size(), expected_dims, header));
+  }
+  IdxArray out;
+  std::uint64_t count = 1;
+  for (std::size_t d = 0; d < expected_dims; ++d) {
+    const std::uint32_t dim = big_endian_u32(bytes.data() + 4 + 4 * d);
+    out.dims.push_back(dim);
+    if (dim != 0 && count > std::numeric_limits<std::uint64_t>::max() / dim) {
+      throw Error(fmt::format("{}: dimensions overflow at byte offset {}", path, 4 + 4 * d));
+    }
+    count *= dim;
+  }
+  const std::uint64_t available = bytes.size() - header;
+  if (count != available) {
+    throw Error(fmt::format("{}: dimensions promise {} data bytes after the {}-byte header, the "
+                            "file has {} ({} at byte offset {})", path, count, header, available,
+                            count > available ? "truncated" : "trailing bytes",
+                            header + std::min<std::uint64_t>(count, available)));
+  }
+  out.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(header), bytes.end());
+  return out;
+}
+
+Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path,
+                      std::size_t classes) {
+  const IdxArray images = read_idx(images_path, 3);
+  const IdxArray labels = read_idx(labels_path, 1);
+  if (images.dims[0] != labels.dims[0]) {
+    throw Error(fmt::format("{}: {} labels for the {} images of {}", labels_path, labels.dims[0],
+                            images.dims[0], images_path));
+  }
+  Dataset ds;
+  ds.name = images_path;
+  ds.rows = images.dims[0];
+  ds.cols = std::size_t{images.dims[1]} * images.dims[2];
+  ds.classes = classes;
+  for (std::size_t i = 0; i < labels.data.size(); ++i) {
+    if (labels.data[i] >= classes) {
+      throw Error(fmt::format("{}: label {} at byte offset {} is not below the {} classes",
+                              labels_path, labels.data[i], 8 + i, classes));
+    }
+  }
+  ds.y = labels.data;
+  ds.x.resize(ds.rows * ds.cols);
+  for (std::size_t i = 0; i < images.data.size(); ++i) ds.x[i] = images.data[i] / 255.0f;
+  return ds;
+}
+
+}  // namespace sgdbench

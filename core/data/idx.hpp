@@ -1,0 +1,28 @@
+#pragma once
+// IDX files (the MNIST format, http://yann.lecun.com/exdb/mnist/): a 4-byte magic
+// (0, 0, type 0x08 = unsigned byte, number of dimensions), big-endian u32 dimensions,
+// then the data. Raw and gzipped files are read alike (zlib reads plain files through).
+// Every defect is an Error naming the file and the byte offset in the (decompressed)
+// stream.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/dataset.hpp"
+
+namespace sgdbench {
+
+struct IdxArray {
+  std::vector<std::uint32_t> dims;
+  std::vector<std::uint8_t> data;  // product of dims bytes
+};
+
+/// Reads an unsigned-byte IDX file with `expected_dims` dimensions.
+IdxArray read_idx(const std::string& path, std::size_t expected_dims);
+
+/// Images (n × rows × cols, scaled to [0, 1]) and labels (n, each < classes) as a data set.
+Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path,
+                      std::size_t classes = 10);
+
+}  // namespace sgdbench

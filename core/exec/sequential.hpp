@@ -1,0 +1,24 @@
+#pragma once
+// Execution policy: every chunk on the calling thread, in order, into one accumulator.
+#include <cstddef>
+#include <string_view>
+
+#include "exec/accumulator_pool.hpp"
+
+namespace sgdbench {
+
+struct Sequential {
+  static constexpr std::string_view name = "seq";
+  static constexpr bool deterministic = true;
+
+  /// result ← result ⊕ chunk 0 ⊕ chunk 1 ⊕ … , where `leaf(i, acc)` adds chunk i into acc
+  /// and `join(a, b)` does a ← a ⊕ b. Parallel policies draw extra accumulators from
+  /// `pool`; this one needs none.
+  template <class Acc, class Leaf, class Join>
+  void reduce(std::size_t n_chunks, Acc& result, AccumulatorPool<Acc>& /*pool*/, Leaf&& leaf,
+              Join&& /*join*/) const {
+    for (std::size_t i = 0; i < n_chunks; ++i) leaf(i, result);
+  }
+};
+
+}  // namespace sgdbench

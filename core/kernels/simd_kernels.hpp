@@ -1,0 +1,35 @@
+#pragma once
+// SIMD kernels on xsimd batches, one instantiation per instruction set. The arch is a
+// type (xsimd::avx2, xsimd::avx512bw, ...); the build compiles the one chosen at
+// configure time (SGDBENCH_ARCH, default the build machine's best) as `BestArch`.
+#include <cstddef>
+#include <string_view>
+
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/trans.hpp"
+
+namespace sgdbench {
+
+/// The best instruction set the build flags enable.
+using BestArch = xsimd::default_arch;
+
+template <class Arch>
+struct SimdKernels {
+  static constexpr std::string_view name = "simd";
+  static constexpr std::string_view arch_name() { return Arch::name(); }
+
+  // Same contracts as ScalarKernels (scalar_kernels.hpp).
+  static void gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
+                   const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+                   float* c, std::size_t ldc);
+  static void gemv(Trans ta, std::size_t m, std::size_t n, float alpha, const float* a,
+                   std::size_t lda, const float* x, float beta, float* y);
+  static void axpy(std::size_t n, float alpha, const float* x, float* y);
+  static float dot(std::size_t n, const float* x, const float* y);
+  static void sigmoid(std::size_t n, float* x);
+};
+
+extern template struct SimdKernels<BestArch>;
+
+}  // namespace sgdbench

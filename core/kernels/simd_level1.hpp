@@ -1,0 +1,81 @@
+#pragma once
+// SimdKernels: the vector-vector and matrix-vector kernels (BLAS levels 1 and 2) and the
+// element-wise sigmoid. Tails (lengths not a multiple of the vector width) are handled
+// without reading past the end of any array.
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/simd_kernels.hpp"
+
+namespace sgdbench {
+
+template <class Arch>
+void SimdKernels<Arch>::axpy(std::size_t n, float alpha, const float* x, float* y) {
+  using B = xsimd::batch<float, Arch>;
+  constexpr std::size_t W = B::size;
+  const B va(alpha);
+  std::size_t i = 0;
+  for (; i + W <= n; i += W) {
+    xsimd::fma(va, B::load_unaligned(x + i), B::load_unaligned(y + i)).store_unaligned(y + i);
+  }
+  for (; i < n; ++i) y[i] = std::fma(alpha, x[i], y[i]);
+}
+
+template <class Arch>
+float SimdKernels<Arch>::dot(std::size_t n, const float* x, const float* y) {
+  using B = xsimd::batch<float, Arch>;
+  constexpr std::size_t W = B::size;
+  // Four accumulators hide the FMA latency.
+  B s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
+  std::size_t i = 0;
+  for (; i + 4 * W <= n; i += 4 * W) {
+    s0 = xsimd::fma(B::load_unaligned(x + i), B::load_unaligned(y + i), s0);
+    s1 = xsimd::fma(B::load_unaligned(x + i + W), B::load_unaligned(y + i + W), s1);
+    s2 = xsimd::fma(B::load_unaligned(x + i + 2 * W), B::load_unaligned(y + i + 2 * W), s2);
+    s3 = xsimd::fma(B::load_unaligned(x + i + 3 * W), B::load_unaligned(y + i + 3 * W), s3);
+  }
+  for (; i + W <= n; i += W) s0 = xsimd::fma(B::load_unaligned(x + i), B::load_unaligned(y + i), s0);
+  float sum = xsimd::hadd((s0 + s1) + (s2 + s3));
+  for (; i < n; ++i) sum = std::fma(x[i], y[i], sum);
+  return sum;
+}
+
+template <class Arch>
+void SimdKernels<Arch>::gemv(Trans ta, std::size_t m, std::size_t n, float alpha, const float* a,
+                             std::size_t lda, const float* x, float beta, float* y) {
+  if (ta == Trans::kNo) {  // y_i = alpha · <A_i, x> + beta · y_i
+    for (std::size_t i = 0; i < m; ++i) {
+      const float s = alpha * dot(n, a + i * lda, x);
+      y[i] = beta == 0.0f ? s : std::fma(beta, y[i], s);
+    }
+    return;
+  }
+  // y = beta · y + Σ_i (alpha · x_i) · A_i : rows of A streamed once, y stays in cache.
+  if (beta == 0.0f) {
+    std::fill(y, y + n, 0.0f);
+  } else if (beta != 1.0f) {
+    for (std::size_t j = 0; j < n; ++j) y[j] *= beta;
+  }
+  for (std::size_t i = 0; i < m; ++i) axpy(n, alpha * x[i], a + i * lda, y);
+}
+
+template <class Arch>
+void SimdKernels<Arch>::sigmoid(std::size_t n, float* x) {
+  using B = xsimd::batch<float, Arch>;
+  constexpr std::size_t W = B::size;
+  const B one(1.0f);
+  std::size_t i = 0;
+  for (; i + W <= n; i += W) {
+    const B v = B::load_unaligned(x + i);
+    (one / (one + xsimd::exp(-v))).store_unaligned(x + i);
+  }
+  if (i < n) {  // the tail goes through the same vector formula as every other element
+    alignas(64) float tail[W] = {};
+    std::copy(x + i, x + n, tail);
+    const B v = B::load_aligned(tail);
+    (one / (one + xsimd::exp(-v))).store_aligned(tail);
+    std::copy(tail, tail + (n - i), x + i);
+  }
+}
+
+}  // namespace sgdbench

@@ -1,0 +1,174 @@
+#pragma once
+// A fully connected network whose forward and backward passes run over a whole chunk of
+// rows as matrix products (rows are examples):
+//   Z_l = A_{l-1} W_lᵀ + 1 b_lᵀ,   A_l = σ(Z_l)
+//   δ_L = ∂C/∂Z_L,   δ_{l-1} = (δ_l W_l) ⊙ σ'(Z_{l-1})
+//   ∂C/∂W_l = δ_lᵀ A_{l-1},   ∂C/∂b_l = 1ᵀ δ_l
+// Parameters live in one flat vector, layer by layer: W_l (n_l × n_{l-1}) then b_l.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <numeric>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "kernels/trans.hpp"
+#include "model/activations.hpp"
+#include "util/aligned_buffer.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
+
+namespace sgdbench {
+
+/// Rows of a batch: `count` feature rows of `cols` floats each (contiguous) and labels.
+struct Rows {
+  const float* x = nullptr;
+  const std::uint8_t* y = nullptr;
+  std::size_t count = 0;
+};
+
+/// Loss and correct predictions summed over rows.
+struct EvalSums {
+  double loss = 0.0;
+  std::size_t correct = 0;
+};
+
+template <class Activation, class Cost>
+class Mlp {
+ public:
+  /// Per-chunk scratch space: activations of every layer and two δ buffers.
+  struct Workspace {
+    std::size_t rows = 0;
+    AlignedBuffer<float> activations;  // Σ_l rows × n_l, l = 1..L
+    AlignedBuffer<float> delta, delta_prev;
+  };
+
+  explicit Mlp(std::vector<std::size_t> widths) : widths_(std::move(widths)) {
+    if (widths_.size() < 2) throw Error("model: an MLP needs at least an input and an output width");
+    for (std::size_t w : widths_) {
+      if (w == 0) throw Error("model: layer widths must be positive");
+    }
+    std::size_t offset = 0;
+    for (std::size_t l = 1; l < widths_.size(); ++l) {
+      weight_offset_.push_back(offset);
+      offset += widths_[l] * widths_[l - 1];
+      bias_offset_.push_back(offset);
+      offset += widths_[l];
+    }
+    num_params_ = offset;
+  }
+
+  static std::string family() {
+    return fmt::format("mlp<{}, {}>", Activation::name, Cost::name);
+  }
+  const std::vector<std::size_t>& widths() const { return widths_; }
+  std::size_t input_dim() const { return widths_.front(); }
+  std::size_t output_dim() const { return widths_.back(); }
+  std::size_t num_params() const { return num_params_; }
+  std::size_t layers() const { return widths_.size() - 1; }
+  /// Multiply-adds of one forward pass of one row (a backward pass costs about twice).
+  std::size_t forward_macs() const {
+    std::size_t macs = 0;
+    for (std::size_t l = 1; l < widths_.size(); ++l) macs += widths_[l] * widths_[l - 1];
+    return macs;
+  }
+
+  /// Nielsen's initialisation: every weight and bias drawn from N(0, 1).
+  void init(std::span<float> params, Rng& rng) const {
+    for (float& p : params) p = static_cast<float>(rng.normal());
+  }
+
+  void reserve(Workspace& ws, std::size_t rows) const {
+    if (ws.rows >= rows) return;
+    const std::size_t total = std::accumulate(widths_.begin() + 1, widths_.end(), std::size_t{0});
+    const std::size_t widest = *std::max_element(widths_.begin(), widths_.end());
+    ws.activations.resize(rows * total);
+    ws.delta.resize(rows * widest);
+    ws.delta_prev.resize(rows * widest);
+    ws.rows = rows;
+  }
+
+  /// Adds Σ_rows ∇C to `grad` and returns Σ_rows C.
+  template <class K>
+  double accumulate_gradient(std::span<const float> params, Rows rows, Workspace& ws,
+                             float* grad) const {
+    reserve(ws, rows.count);
+    forward<K>(params, rows, ws);
+    const std::size_t L = layers(), R = rows.count;
+    const float* out = activation(ws, L, R);
+    double loss = 0.0;
+    for (std::size_t r = 0; r < R; ++r) {
+      loss += Cost::template row<Activation>(widths_[L], out + r * widths_[L], rows.y[r],
+                                             ws.delta.data() + r * widths_[L]);
+    }
+    for (std::size_t l = L; l >= 1; --l) {
+      const std::size_t n_out = widths_[l], n_in = widths_[l - 1];
+      const float* a_in = l == 1 ? rows.x : activation(ws, l - 1, R);
+      float* d = ws.delta.data();
+      // ∂C/∂W_l += δ_lᵀ A_{l-1}; ∂C/∂b_l += column sums of δ_l
+      K::gemm(Trans::kYes, Trans::kNo, n_out, n_in, R, 1.0f, d, n_out, a_in, n_in, 1.0f,
+              grad + weight_offset_[l - 1], n_in);
+      float* gb = grad + bias_offset_[l - 1];
+      for (std::size_t r = 0; r < R; ++r) {
+        for (std::size_t j = 0; j < n_out; ++j) gb[j] += d[r * n_out + j];
+      }
+      if (l == 1) break;
+      // δ_{l-1} = (δ_l W_l) ⊙ σ'(Z_{l-1})
+      float* dp = ws.delta_prev.data();
+      K::gemm(Trans::kNo, Trans::kNo, R, n_in, n_out, 1.0f, d, n_out,
+              params.data() + weight_offset_[l - 1], n_in, 0.0f, dp, n_in);
+      for (std::size_t i = 0; i < R * n_in; ++i) dp[i] *= Activation::derivative_from_output(a_in[i]);
+      std::swap(ws.delta, ws.delta_prev);
+    }
+    return loss;
+  }
+
+  /// Σ_rows C and the number of rows whose largest output is the label.
+  template <class K>
+  EvalSums evaluate(std::span<const float> params, Rows rows, Workspace& ws) const {
+    reserve(ws, rows.count);
+    forward<K>(params, rows, ws);
+    const std::size_t n = output_dim();
+    const float* out = activation(ws, layers(), rows.count);
+    EvalSums sums;
+    for (std::size_t r = 0; r < rows.count; ++r) {
+      const float* a = out + r * n;
+      sums.loss += Cost::template row<Activation>(n, a, rows.y[r], nullptr);
+      sums.correct += static_cast<std::size_t>(std::max_element(a, a + n) - a) == rows.y[r];
+    }
+    return sums;
+  }
+
+ private:
+  // Activations of layer l (1..L) for a chunk of R rows; layers are stored back to back.
+  float* activation(Workspace& ws, std::size_t l, std::size_t R) const {
+    std::size_t offset = 0;
+    for (std::size_t i = 1; i < l; ++i) offset += R * widths_[i];
+    return ws.activations.data() + offset;
+  }
+
+  template <class K>
+  void forward(std::span<const float> params, Rows rows, Workspace& ws) const {
+    const std::size_t R = rows.count;
+    const float* a_in = rows.x;
+    for (std::size_t l = 1; l <= layers(); ++l) {
+      const std::size_t n_out = widths_[l], n_in = widths_[l - 1];
+      float* z = activation(ws, l, R);
+      const float* bias = params.data() + bias_offset_[l - 1];
+      for (std::size_t r = 0; r < R; ++r) std::copy_n(bias, n_out, z + r * n_out);
+      K::gemm(Trans::kNo, Trans::kYes, R, n_out, n_in, 1.0f, a_in, n_in,
+              params.data() + weight_offset_[l - 1], n_in, 1.0f, z, n_out);
+      Activation::template apply<K>(R * n_out, z);
+      a_in = z;
+    }
+  }
+
+  std::vector<std::size_t> widths_;
+  std::vector<std::size_t> weight_offset_, bias_offset_;
+  std::size_t num_params_ = 0;
+};
+
+}  // namespace sgdbench

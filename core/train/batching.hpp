@@ -1,0 +1,73 @@
+#pragma once
+// Batching policies: which rows each step sees.
+//   FullBatch   — every step is the whole training set, in stored order (gradient descent).
+//   MiniBatches — the rows reshuffled every epoch by the run's seed, sliced into batches of
+//                 B (the last one smaller when B does not divide n); B = 1 is pure SGD.
+// Mini-batches are gathered into one reused buffer; the full batch is a view.
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "model/mlp.hpp"
+#include "util/rng.hpp"
+
+namespace sgdbench {
+
+class FullBatch {
+ public:
+  static constexpr std::string_view name = "full";
+  FullBatch(const Dataset& train, std::size_t /*batch_size*/, std::uint64_t /*seed*/)
+      : train_(train) {}
+  std::size_t batch_size() const { return train_.rows; }
+  std::size_t steps_per_epoch() const { return 1; }
+  void begin_epoch() {}
+  Rows batch(std::size_t /*step*/) const { return {train_.x.data(), train_.y.data(), train_.rows}; }
+
+ private:
+  const Dataset& train_;
+};
+
+class MiniBatches {
+ public:
+  static constexpr std::string_view name = "mini";
+  MiniBatches(const Dataset& train, std::size_t batch_size, std::uint64_t seed)
+      : train_(train),
+        batch_size_(std::clamp<std::size_t>(batch_size, 1, train.rows)),
+        order_(train.rows),
+        rng_(seed, Stream::kShuffle),
+        x_(batch_size_ * train.cols),
+        y_(batch_size_) {
+    std::iota(order_.begin(), order_.end(), 0u);
+  }
+  std::size_t batch_size() const { return batch_size_; }
+  std::size_t steps_per_epoch() const { return (train_.rows + batch_size_ - 1) / batch_size_; }
+  /// Reshuffles the current order (so each epoch's order depends on all before it).
+  void begin_epoch() { rng_.shuffle(std::span<std::uint32_t>(order_)); }
+  std::span<const std::uint32_t> order() const { return order_; }
+
+  Rows batch(std::size_t step) {
+    const std::size_t begin = step * batch_size_;
+    const std::size_t count = std::min(batch_size_, train_.rows - begin);
+    const std::size_t cols = train_.cols;
+    for (std::size_t r = 0; r < count; ++r) {
+      const std::uint32_t src = order_[begin + r];
+      std::copy_n(train_.row(src), cols, x_.data() + r * cols);
+      y_[r] = train_.y[src];
+    }
+    return {x_.data(), y_.data(), count};
+  }
+
+ private:
+  const Dataset& train_;
+  std::size_t batch_size_;
+  std::vector<std::uint32_t> order_;
+  Rng rng_;
+  AlignedBuffer<float> x_;
+  std::vector<std::uint8_t> y_;
+};
+
+}  // namespace sgdbench

@@ -1,0 +1,43 @@
+#pragma once
+// What a training run reports.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+namespace sgdbench {
+
+/// The run's figures at one evaluation point. Losses are means over the set.
+struct MetricPoint {
+  double epoch = 0.0;            // passes over the training set (fractional in general)
+  std::uint64_t grad_evals = 0;  // per-example gradients computed
+  std::uint64_t updates = 0;     // parameter updates
+  double train_seconds = 0.0;    // wall time of the training steps only, evaluation excluded
+  double train_loss = 0.0;       // on the full training set
+  double test_loss = 0.0;
+  double test_accuracy = 0.0;    // in [0, 1]
+};
+
+enum class RunStatus { kOk, kDiverged };
+
+inline std::string_view to_string(RunStatus s) { return s == RunStatus::kOk ? "ok" : "diverged"; }
+
+struct RunResult {
+  RunStatus status = RunStatus::kOk;
+  MetricPoint final_point;
+  double samples_per_second = 0.0;  // grad_evals / train_seconds
+};
+
+using Observer = std::function<void(const MetricPoint&)>;
+
+/// What a run is asked to do; numbers only, the policies are in the type.
+struct TrainSpec {
+  std::size_t batch_size = 10;   // ignored by FullBatch
+  float lr = 3.0f;
+  std::uint64_t seed = 0;
+  std::size_t epochs = 5;
+  std::size_t chunk_rows = 256;  // rows per leaf of the gradient reduction tree
+  double divergence_loss = 1e6;  // a mean train loss above this (or NaN/Inf) ends the run
+};
+
+}  // namespace sgdbench
