@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The first README command: install what is missing, build Release, run an experiment
+# (default: the quickstart) and say where its tables are.
+#   ./bench/run.sh [configs/NAME.json]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+config=${1:-configs/quickstart.json}
+"$root/bench/setup.sh" release sgdbench sgdbench_micro
+cd "$root"
+name=$(build/release/bench/sgdbench validate "$config" >/dev/null && \
+       /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$config")
+build/release/bench/sgdbench run "$config"
+echo
+echo "tables:            results/$name/summary.md"
+echo "raw metric points: results/$name/runs.jsonl"
+echo "micro-benchmarks:  build/release/bench/micro/sgdbench_micro"

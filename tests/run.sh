@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The second README command: install what is missing, build Release with the tests,
+# run the whole suite through CTest.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+"$root/bench/setup.sh" release
+cd "$root"
+ctest --preset release -j "$(nproc 2>/dev/null || echo 2)"

@@ -1,0 +1,165 @@
+// The sgdbench binary end to end: configs that are wrong get a clear error and a
+// non-zero exit before anything is written; a small run writes well-formed results that
+// reproduce exactly.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "test_helpers.hpp"
+
+using namespace sgdbench::test;
+using Catch::Matchers::Contains;
+using Json = nlohmann::json;
+
+namespace {
+
+/// 300 IDX images of 4×4 pixels with 10 classes, and a config that trains 16-8-10 on them.
+Json write_small_problem(const TempDir& dir) {
+  write_bytes(dir.file("images.idx"), idx_images(300, 4, 4));
+  write_bytes(dir.file("labels.idx"), idx_labels(300));
+  return Json::parse(R"({
+    "name": "tiny",
+    "dataset": {"name": "idx", "images": "images.idx", "labels": "labels.idx",
+                "train": 200, "test": 100, "split_seed": 1},
+    "model": {"widths": [16, 8, 10]},
+    "variants": ["nielsen/simd/tbb", "nielsen/scalar/seq"],
+    "sweep": {"batch_size": [1, 50, "full"], "lr": [3.0], "seed": [0, 1]},
+    "budget": {"epochs": 2},
+    "execution": {"threads": 2, "chunk_rows": 16}
+  })");
+}
+
+CommandResult run_config(const TempDir& dir, const Json& config, const std::string& out) {
+  write_text(dir.file("config.json"), config.dump(2));
+  return run_sgdbench("run " + dir.file("config.json") + " --quiet --out " + dir.file(out), dir);
+}
+
+std::vector<Json> read_lines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<Json> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(Json::parse(line));
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("example_small_run_writes_points_and_runs_that_reproduce", "[cli]") {
+  TempDir dir("cli-run");
+  const Json config = write_small_problem(dir);
+  const auto first = run_config(dir, config, "a");
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(run_config(dir, config, "b").exit_code == 0);
+
+  const auto a = read_lines(dir.file("a/tiny/runs.jsonl"));
+  const auto b = read_lines(dir.file("b/tiny/runs.jsonl"));
+  REQUIRE(a.size() == b.size());
+  std::size_t points = 0, runs = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string type = a[i]["type"];
+    if (type == "point") {
+      ++points;
+      for (const char* field : {"variant", "batch_size", "lr", "seed", "epoch", "grad_evals",
+                                "updates", "train_seconds", "train_loss", "test_accuracy"}) {
+        REQUIRE(a[i].contains(field));
+      }
+    }
+    if (type == "run") {
+      ++runs;
+      REQUIRE(a[i]["status"] == "ok");
+    }
+    if (type == "experiment") continue;
+    // Same config and seed: the same losses and accuracies, to the last bit.
+    for (const char* field : {"train_loss", "test_loss", "test_accuracy", "grad_evals", "updates"}) {
+      REQUIRE(a[i][field] == b[i][field]);
+    }
+  }
+  REQUIRE(runs == 2 * 3 * 2);
+  REQUIRE(points == runs * 3);  // epochs 0, 1, 2
+  // Full batch: one update per epoch; B = 1: one per row.
+  for (const Json& line : a) {
+    if (line["type"] != "run") continue;
+    const std::size_t expected = line["batching"] == "full" ? 2 : 2 * (200 / line["batch_size"].get<std::size_t>());
+    REQUIRE(line["updates"] == expected);
+    REQUIRE(line["grad_evals"] == 400);
+  }
+  std::ifstream summary(dir.file("a/tiny/summary.md"));
+  std::string text((std::istreambuf_iterator<char>(summary)), std::istreambuf_iterator<char>());
+  REQUIRE_THAT(text, Contains("| nielsen/simd/tbb | full (200) |"));
+  REQUIRE_FALSE(std::filesystem::exists(dir.file("a/tiny/runs.jsonl.partial")));
+}
+
+TEST_CASE("unit_cli_config_errors_name_the_json_path_and_write_nothing", "[cli][hostile]") {
+  TempDir dir("cli-bad");
+  const Json good = write_small_problem(dir);
+  struct Case {
+    std::string what;
+    Json config;
+    std::string expected;
+  };
+  std::vector<Case> cases;
+  {
+    Json c = good;
+    c["sweep"].erase("lr");
+    cases.push_back({"missing field", c, "/sweep/lr: missing required field"});
+  }
+  {
+    Json c = good;
+    c["sweep"]["lr"][0] = "fast";
+    cases.push_back({"mistyped field", c, "/sweep/lr/0: expected a number"});
+  }
+  {
+    Json c = good;
+    c["budget"]["epochs"] = -1;
+    cases.push_back({"negative epochs", c, "/budget/epochs"});
+  }
+  {
+    Json c = good;
+    c["sweep"]["learning_rate"] = {1.0};
+    cases.push_back({"unknown key", c, "/sweep/learning_rate: unknown field"});
+  }
+  {
+    Json c = good;
+    c["sweep"]["batch_size"][1] = 500;
+    cases.push_back({"batch larger than the set", c, "/sweep/batch_size/1"});
+  }
+  {
+    Json c = good;
+    c["variants"][0] = "nielsen/gpu/magic";
+    cases.push_back({"variant not compiled", c, "/variants/0: variant \"nielsen/gpu/magic\" is not compiled"});
+  }
+  {
+    Json c = good;
+    c["model"]["widths"][0] = 15;
+    cases.push_back({"input width mismatch", c, "/model/widths/0"});
+  }
+  for (const auto& c : cases) {
+    INFO(c.what);
+    const auto r = run_config(dir, c.config, "out");
+    INFO(r.output);
+    REQUIRE(r.exit_code != 0);
+    REQUIRE_THAT(r.output, Contains("config.json") && Contains(c.expected));
+    REQUIRE_FALSE(std::filesystem::exists(dir.file("out")));
+  }
+}
+
+TEST_CASE("unit_cli_bad_data_files_and_bad_json_give_file_and_offset", "[cli][hostile]") {
+  TempDir dir("cli-data");
+  const Json config = write_small_problem(dir);
+  auto images = idx_images(300, 4, 4);
+  images.resize(10);  // cut inside the header
+  write_bytes(dir.file("images.idx"), images);
+  auto r = run_config(dir, config, "out");
+  REQUIRE(r.exit_code != 0);
+  REQUIRE_THAT(r.output, Contains("images.idx") && Contains("byte offset 10"));
+
+  write_text(dir.file("broken.json"), "{\"name\": \"x\",\n \"dataset\": }");
+  r = run_sgdbench("validate " + dir.file("broken.json"), dir);
+  REQUIRE(r.exit_code != 0);
+  REQUIRE_THAT(r.output, Contains("broken.json: invalid JSON at byte offset"));
+  REQUIRE_FALSE(std::filesystem::exists(dir.file("out")));
+}

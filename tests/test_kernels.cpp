@@ -1,0 +1,130 @@
+// SIMD (and OpenBLAS) kernels against the scalar reference.
+// Tolerance: |c − c_ref| ≤ 1e-5 · Σ_p |a_ip b_pj| + 1e-6, i.e. a few float roundings of
+// the largest partial sum (summation orders differ between kernels; float eps ≈ 6e-8).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "kernels/scalar_kernels.hpp"
+#include "kernels/simd_kernels.hpp"
+#include "util/rng.hpp"
+#ifdef SGDBENCH_WITH_BLAS
+#include "kernels/blas_kernels.hpp"
+#endif
+
+using namespace sgdbench;
+
+namespace {
+
+std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(n);
+  for (auto& x : v) x = static_cast<float>(rng.uniform() * 2.0 - 1.0);
+  return v;
+}
+
+float at(Trans t, const std::vector<float>& p, std::size_t ld, std::size_t i, std::size_t j) {
+  return t == Trans::kNo ? p[i * ld + j] : p[j * ld + i];
+}
+
+template <class K>
+void check_gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float beta) {
+  // Leading dimensions larger than needed, so that strides are exercised too.
+  const std::size_t lda = (ta == Trans::kNo ? k : m) + 3;
+  const std::size_t ldb = (tb == Trans::kNo ? n : k) + 1;
+  const std::size_t ldc = n + 2;
+  const auto a = random_vector((ta == Trans::kNo ? m : k) * lda, 1);
+  const auto b = random_vector((tb == Trans::kNo ? k : n) * ldb, 2);
+  auto c = random_vector(m * ldc, 3);
+  auto c_ref = c;
+  K::gemm(ta, tb, m, n, k, 0.75f, a.data(), lda, b.data(), ldb, beta, c.data(), ldc);
+  ScalarKernels::gemm(ta, tb, m, n, k, 0.75f, a.data(), lda, b.data(), ldb, beta, c_ref.data(), ldc);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      double scale = std::abs(beta * 1.0);
+      for (std::size_t p = 0; p < k; ++p) scale += std::abs(at(ta, a, lda, i, p) * at(tb, b, ldb, p, j));
+      INFO("m=" << m << " n=" << n << " k=" << k << " ta=" << int(ta) << " tb=" << int(tb)
+                << " beta=" << beta << " at (" << i << "," << j << ")");
+      REQUIRE(std::abs(c[i * ldc + j] - c_ref[i * ldc + j]) <= 1e-5 * scale + 1e-6);
+    }
+    // Padding columns past n are never written.
+    for (std::size_t j = n; j < ldc; ++j) REQUIRE(c[i * ldc + j] == c_ref[i * ldc + j]);
+  }
+}
+
+template <class K>
+void check_all_gemm_shapes() {
+  // Shapes around the vector width (8/16), the register tile (MR×2W) and the cache
+  // blocks (KC = 256, MC ≥ 96), plus the degenerate m = 1, n = 1, k = 1 paths.
+  const std::vector<std::array<std::size_t, 3>> shapes = {
+      {1, 1, 1},   {1, 30, 784}, {30, 1, 17},  {7, 13, 1},   {5, 33, 9},    {6, 32, 16},
+      {17, 31, 300}, {97, 65, 257}, {130, 40, 20}, {10, 30, 784}, {8, 16, 3}};
+  for (auto ta : {Trans::kNo, Trans::kYes}) {
+    for (auto tb : {Trans::kNo, Trans::kYes}) {
+      for (const auto& [m, n, k] : shapes) {
+        for (float beta : {0.0f, 1.0f, 0.5f}) check_gemm<K>(ta, tb, m, n, k, beta);
+      }
+    }
+  }
+}
+
+template <class K>
+void check_level1_and_2() {
+  for (std::size_t n : {1u, 3u, 8u, 15u, 16u, 17u, 31u, 33u, 64u, 100u, 785u}) {
+    const auto x = random_vector(n, 4), y0 = random_vector(n, 5);
+    double scale = 0.0;
+    for (std::size_t i = 0; i < n; ++i) scale += std::abs(x[i] * y0[i]);
+    REQUIRE(std::abs(K::dot(n, x.data(), y0.data()) - ScalarKernels::dot(n, x.data(), y0.data())) <=
+            1e-5 * scale + 1e-6);
+
+    auto y = y0, y_ref = y0;
+    K::axpy(n, -1.5f, x.data(), y.data());
+    ScalarKernels::axpy(n, -1.5f, x.data(), y_ref.data());
+    for (std::size_t i = 0; i < n; ++i) REQUIRE(std::abs(y[i] - y_ref[i]) <= 1e-6f);
+
+    auto s = random_vector(n, 6);
+    for (auto& v : s) v *= 20.0f;  // deep into both tails of the sigmoid
+    auto s_ref = s;
+    K::sigmoid(n, s.data());
+    ScalarKernels::sigmoid(n, s_ref.data());
+    for (std::size_t i = 0; i < n; ++i) REQUIRE(std::abs(s[i] - s_ref[i]) <= 1e-6f);
+
+    for (Trans t : {Trans::kNo, Trans::kYes}) {
+      const std::size_t rows = 7, lda = n + 1;
+      const auto a = random_vector(rows * lda, 7);
+      const std::size_t in = t == Trans::kNo ? n : rows, out = t == Trans::kNo ? rows : n;
+      const auto xv = random_vector(in, 8);
+      auto yv = random_vector(out, 9), yv_ref = yv;
+      K::gemv(t, rows, n, 2.0f, a.data(), lda, xv.data(), 0.5f, yv.data());
+      ScalarKernels::gemv(t, rows, n, 2.0f, a.data(), lda, xv.data(), 0.5f, yv_ref.data());
+      for (std::size_t i = 0; i < out; ++i) REQUIRE(std::abs(yv[i] - yv_ref[i]) <= 1e-5f * float(in) + 1e-5f);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("unit_simd_gemm_matches_scalar_for_every_transpose_and_odd_shapes", "[kernels]") {
+  check_all_gemm_shapes<SimdKernels<BestArch>>();
+}
+
+TEST_CASE("unit_simd_level1_level2_and_sigmoid_match_scalar_including_tails", "[kernels]") {
+  check_level1_and_2<SimdKernels<BestArch>>();
+}
+
+TEST_CASE("unit_gemm_with_beta_zero_ignores_nan_in_output", "[kernels]") {
+  const std::vector<float> a(6 * 5, 1.0f), b(5 * 40, 1.0f);
+  std::vector<float> c(6 * 40, std::nanf(""));
+  SimdKernels<BestArch>::gemm(Trans::kNo, Trans::kNo, 6, 40, 5, 1.0f, a.data(), 5, b.data(), 40,
+                              0.0f, c.data(), 40);
+  for (float v : c) REQUIRE(v == 5.0f);
+}
+
+#ifdef SGDBENCH_WITH_BLAS
+TEST_CASE("unit_blas_gemm_matches_scalar", "[kernels]") {
+  BlasKernels::set_threads(1);
+  check_all_gemm_shapes<BlasKernels>();
+}
+#endif
