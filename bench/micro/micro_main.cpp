@@ -100,7 +100,10 @@ void register_kernels(const std::string& kernels) {
   const std::vector<GemmShape> shapes = {
       // Nielsen 784-30-10, first layer: forward Z = X Wᵀ, weight gradient δᵀ X
       {"nielsen_fwd_B10", Trans::kNo, Trans::kYes, 10, 30, 784},
+      {"nielsen_fwd_B32", Trans::kNo, Trans::kYes, 32, 30, 784},
+      {"nielsen_fwd_B64", Trans::kNo, Trans::kYes, 64, 30, 784},
       {"nielsen_fwd_B100", Trans::kNo, Trans::kYes, 100, 30, 784},
+      {"nielsen_fwd_B256", Trans::kNo, Trans::kYes, 256, 30, 784},
       {"nielsen_dW_B100", Trans::kYes, Trans::kNo, 30, 784, 100},
       {"256x784x1024", Trans::kNo, Trans::kNo, 256, 1024, 784},
   };

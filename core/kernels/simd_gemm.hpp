@@ -13,6 +13,10 @@
 namespace sgdbench {
 namespace gemm_detail {
 
+/// Up to this many rows of C, A·Bᵀ goes to gemm_nt_dots instead of the packed path
+/// (BM_gemm/simd/nielsen_fwd_B*; see the micro-benchmarks).
+inline constexpr std::size_t kNtDotsMaxRows = 64;
+
 template <class Arch>
 struct Blocking {
   static constexpr std::size_t W = xsimd::batch<float, Arch>::size;
@@ -129,6 +133,65 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   }
 }
 
+/// C = alpha · A · Bᵀ + beta · C with A (m×k) and B (n×k) both row-major along k: every
+/// entry is a dot product of two contiguous rows, computed 4×4 at a time (16 vector
+/// accumulators, 8 loads per 16 FMAs) with no packing. Measured faster than the packed
+/// path when m is small (the forward pass of a small batch: Z = X Wᵀ).
+template <class Arch>
+void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+                  std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+                  std::size_t ldc) {
+  using B = xsimd::batch<float, Arch>;
+  constexpr std::size_t W = B::size, T = 4;
+  const std::size_t kv = k - k % W;
+  for (std::size_t i0 = 0; i0 < m; i0 += T) {
+    const std::size_t rows = std::min(T, m - i0);
+    for (std::size_t j0 = 0; j0 < n; j0 += T) {
+      const std::size_t cols = std::min(T, n - j0);
+      float sums[T][T] = {};
+      if (rows == T && cols == T) {
+        B acc[T][T];
+#pragma GCC unroll 4
+        for (std::size_t r = 0; r < T; ++r) {
+#pragma GCC unroll 4
+          for (std::size_t q = 0; q < T; ++q) acc[r][q] = B(0.0f);
+        }
+        for (std::size_t p = 0; p < kv; p += W) {
+          B av[T], bv[T];
+#pragma GCC unroll 4
+          for (std::size_t r = 0; r < T; ++r) av[r] = B::load_unaligned(a + (i0 + r) * lda + p);
+#pragma GCC unroll 4
+          for (std::size_t q = 0; q < T; ++q) bv[q] = B::load_unaligned(b + (j0 + q) * ldb + p);
+#pragma GCC unroll 4
+          for (std::size_t r = 0; r < T; ++r) {
+#pragma GCC unroll 4
+            for (std::size_t q = 0; q < T; ++q) acc[r][q] = xsimd::fma(av[r], bv[q], acc[r][q]);
+          }
+        }
+        for (std::size_t r = 0; r < T; ++r) {
+          for (std::size_t q = 0; q < T; ++q) sums[r][q] = xsimd::hadd(acc[r][q]);
+        }
+      } else {
+        for (std::size_t r = 0; r < rows; ++r) {
+          for (std::size_t q = 0; q < cols; ++q) {
+            sums[r][q] = SimdKernels<Arch>::dot(kv, a + (i0 + r) * lda, b + (j0 + q) * ldb);
+          }
+        }
+      }
+      for (std::size_t r = 0; r < rows; ++r) {
+        const float* ar = a + (i0 + r) * lda;
+        float* cr = c + (i0 + r) * ldc + j0;
+        for (std::size_t q = 0; q < cols; ++q) {
+          const float* bq = b + (j0 + q) * ldb;
+          float s = sums[r][q];
+          for (std::size_t p = kv; p < k; ++p) s = std::fma(ar[p], bq[p], s);
+          cr[q] = beta == 0.0f ? alpha * s : std::fma(beta, cr[q], alpha * s);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace gemm_detail
 
 template <class Arch>
@@ -176,6 +239,11 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
       }
       axpy(n, alpha * op_at(ta, a, lda, i, 0), brow, ci);
     }
+    return;
+  }
+
+  if (ta == Trans::kNo && tb == Trans::kYes && m <= kNtDotsMaxRows) {
+    gemm_nt_dots<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
 
