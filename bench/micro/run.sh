@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the micro-benchmarks (5 repetitions, medians) and writes results/micro/:
+# benchmarks.json (Google Benchmark's JSON, for /usr/share/benchmark/compare.py) and
+# summary.md (GFLOP/s per kernel and shape, SIMD/OpenBLAS and SIMD/scalar ratios).
+#   ./bench/micro/run.sh [extra sgdbench_micro flags]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+"$root/bench/setup.sh" release sgdbench_micro
+out="$root/results/micro"
+mkdir -p "$out"
+"$root/build/release/bench/micro/sgdbench_micro" --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 \
+  --benchmark_out="$out/benchmarks.json.partial" --benchmark_out_format=json "$@"
+mv "$out/benchmarks.json.partial" "$out/benchmarks.json"
+/usr/bin/python3 "$root/bench/micro/report.py" "$out/benchmarks.json" > "$out/summary.md.partial"
+mv "$out/summary.md.partial" "$out/summary.md"
+cat "$out/summary.md"
