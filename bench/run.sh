@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The first README command: install what is missing, build Release, run an experiment
-# (default: the quickstart) and say where its tables are.
+# (default: the quickstart), plot it, and say where its tables and plots are.
 #   ./bench/run.sh [configs/NAME.json]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -10,7 +10,9 @@ cd "$root"
 name=$(build/release/bench/sgdbench validate "$config" >/dev/null && \
        /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$config")
 build/release/bench/sgdbench run "$config"
+/usr/bin/python3 bench/plot.py "results/$name" >/dev/null
 echo
 echo "tables:            results/$name/summary.md"
+echo "plots:             results/$name/plots/ (accuracy and loss against epochs, gradient evaluations, seconds)"
 echo "raw metric points: results/$name/runs.jsonl"
 echo "micro-benchmarks:  build/release/bench/micro/sgdbench_micro"
