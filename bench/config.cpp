@@ -53,7 +53,10 @@ ExperimentConfig parse_config(const std::string& path) {
     JsonObject m(o.required("model"), "/model", path);
     const Json& widths = read_nonempty_array(m.required("widths"), path, "/model/widths");
     for (std::size_t i = 0; i < widths.size(); ++i) {
-      c.widths.push_back(read_uint(widths[i], path, fmt::format("/model/widths/{}", i), 1));
+      const std::string p = fmt::format("/model/widths/{}", i);
+      const auto w = read_uint(widths[i], path, p, 1);
+      if (w > kMaxLayerWidth) fail_at(path, p, fmt::format("width {} exceeds {}", w, kMaxLayerWidth));
+      c.widths.push_back(w);
     }
     if (c.widths.size() < 2) m.fail("widths", "needs at least an input and an output width");
     m.finish();
@@ -84,7 +87,11 @@ ExperimentConfig parse_config(const std::string& path) {
     }
     const Json& lrs = read_nonempty_array(s.required("lr"), path, "/sweep/lr");
     for (std::size_t i = 0; i < lrs.size(); ++i) {
-      c.learning_rates.push_back(read_positive_number(lrs[i], path, fmt::format("/sweep/lr/{}", i)));
+      const std::string p = fmt::format("/sweep/lr/{}", i);
+      const double lr = read_positive_number(lrs[i], path, p);
+      // Training runs in float: the rate must survive the conversion.
+      if (lr < 1e-30 || lr > 1e30) fail_at(path, p, fmt::format("{} is outside [1e-30, 1e30]", lr));
+      c.learning_rates.push_back(lr);
     }
     const Json& seeds = read_nonempty_array(s.required("seed"), path, "/sweep/seed");
     for (std::size_t i = 0; i < seeds.size(); ++i) {
@@ -104,6 +111,9 @@ ExperimentConfig parse_config(const std::string& path) {
     if (const Json* t = x.optional("threads")) c.threads = read_uint(*t, path, "/execution/threads");
     if (const Json* r = x.optional("chunk_rows")) {
       c.chunk_rows = read_uint(*r, path, "/execution/chunk_rows", 1);
+      if (c.chunk_rows > kMaxChunkRows) {
+        fail_at(path, "/execution/chunk_rows", fmt::format("must be at most {}", kMaxChunkRows));
+      }
     }
     x.finish();
   }

@@ -15,6 +15,10 @@ struct DatasetConfig {
   std::string images, labels;   // "idx" only: the IDX pair, split into train and test
 };
 
+/// Upper bounds that keep every size computation far from overflow.
+inline constexpr std::uint64_t kMaxLayerWidth = 1 << 20;
+inline constexpr std::uint64_t kMaxChunkRows = 1 << 20;
+
 struct ExperimentConfig {
   std::string file;  // where it was read from
   std::string name;  // also the results folder: results/<name>/

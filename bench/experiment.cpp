@@ -43,7 +43,7 @@ Split split_pool(const Dataset& pool, const ExperimentConfig& c) {
     throw Error(fmt::format("{}: /dataset: {} is one pool of {} rows: give both \"train\" and "
                             "\"test\" sizes", c.file, d.name, pool.rows));
   }
-  if (d.train + d.test > pool.rows) {
+  if (d.train > pool.rows || d.test > pool.rows - d.train) {
     throw Error(fmt::format("{}: /dataset: train {} + test {} exceeds the {} rows of {}", c.file,
                             d.train, d.test, pool.rows, pool.name));
   }

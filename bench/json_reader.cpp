@@ -21,6 +21,8 @@ Json read_json_file(const std::string& path) {
     return Json::parse(in);
   } catch (const Json::parse_error& e) {
     throw Error(fmt::format("{}: invalid JSON at byte offset {}: {}", path, e.byte, e.what()));
+  } catch (const Json::exception& e) {  // e.g. a number that overflows a double
+    throw Error(fmt::format("{}: invalid JSON: {}", path, e.what()));
   }
 }
 

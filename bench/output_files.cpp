@@ -1,6 +1,7 @@
 #include "output_files.hpp"
 
 #include <filesystem>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -27,15 +28,17 @@ JsonLinesWriter::~JsonLinesWriter() {
 }
 
 void JsonLinesWriter::write(const Json& line) {
-  const std::string text = line.dump() + "\n";
+  // Invalid UTF-8 (say, from a file name) is replaced rather than aborting the sweep.
+  const std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
   if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
     throw Error(fmt::format("{}.partial: write failed", path_));
   }
 }
 
 void JsonLinesWriter::commit() {
-  if (std::fclose(file_) != 0) throw Error(fmt::format("{}.partial: write failed", path_));
-  file_ = nullptr;
+  if (std::fclose(std::exchange(file_, nullptr)) != 0) {
+    throw Error(fmt::format("{}.partial: write failed", path_));
+  }
   std::filesystem::rename(path_ + ".partial", path_);
 }
 

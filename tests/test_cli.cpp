@@ -137,6 +137,26 @@ TEST_CASE("unit_cli_config_errors_name_the_json_path_and_write_nothing", "[cli][
     c["model"]["widths"][0] = 15;
     cases.push_back({"input width mismatch", c, "/model/widths/0"});
   }
+  {
+    Json c = good;
+    c["model"]["widths"][1] = 4611686018427387904ull;  // would overflow the parameter count
+    cases.push_back({"absurd hidden width", c, "/model/widths/1: width"});
+  }
+  {
+    Json c = good;
+    c["execution"]["chunk_rows"] = 18446744073709551615ull;
+    cases.push_back({"absurd chunk size", c, "/execution/chunk_rows: must be at most"});
+  }
+  {
+    Json c = good;
+    c["dataset"]["train"] = 18446744073709551615ull;  // train + test wraps around
+    cases.push_back({"train + test overflow", c, "/dataset"});
+  }
+  {
+    Json c = good;
+    c["sweep"]["lr"][0] = 1e-50;  // zero in float
+    cases.push_back({"learning rate below float range", c, "/sweep/lr/0"});
+  }
   for (const auto& c : cases) {
     INFO(c.what);
     const auto r = run_config(dir, c.config, "out");
@@ -161,5 +181,10 @@ TEST_CASE("unit_cli_bad_data_files_and_bad_json_give_file_and_offset", "[cli][ho
   r = run_sgdbench("validate " + dir.file("broken.json"), dir);
   REQUIRE(r.exit_code != 0);
   REQUIRE_THAT(r.output, Contains("broken.json: invalid JSON at byte offset"));
+
+  write_text(dir.file("overflow.json"), "{\"name\": 1e400}");
+  r = run_sgdbench("validate " + dir.file("overflow.json"), dir);
+  REQUIRE(r.exit_code == 1);  // a clear error, not the "unexpected error" exit 2
+  REQUIRE_THAT(r.output, Contains("overflow.json: invalid JSON"));
   REQUIRE_FALSE(std::filesystem::exists(dir.file("out")));
 }

@@ -26,7 +26,7 @@ Dataset select_rows(const Dataset& from, std::span<const std::uint32_t> indices,
 
 Split split_by_seed(const Dataset& pool, std::size_t n_train, std::size_t n_test,
                     std::uint64_t split_seed) {
-  if (n_train == 0 || n_train + n_test > pool.rows) {
+  if (n_train == 0 || n_train > pool.rows || n_test > pool.rows - n_train) {
     throw Error(fmt::format("{}: cannot split {} rows into {} train + {} test", pool.name,
                             pool.rows, n_train, n_test));
   }

@@ -11,37 +11,59 @@
 namespace sgdbench {
 namespace {
 
-/// The whole (decompressed) content; grows only as bytes actually arrive.
-std::vector<std::uint8_t> read_all(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw Error(fmt::format("{}: is a directory, expected an IDX file", path));
-  }
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) throw Error(fmt::format("{}: cannot open for reading", path));
-  std::vector<std::uint8_t> bytes;
-  constexpr std::size_t kBlock = 1 << 20;
-  for (;;) {
-    const std::size_t old = bytes.size();
-    bytes.resize(old + kBlock);
-    const int got = gzread(f, bytes.data() + old, static_cast<unsigned>(kBlock));
-    if (got < 0) {
-      int code = 0;
-      const std::string why = gzerror(f, &code);
-      gzclose(f);
-      throw Error(fmt::format("{}: corrupt gzip stream after byte offset {} of the decompressed "
-                              "data: {}", path, old, why));
+/// A (possibly gzipped) file read in pieces; zlib passes plain files through.
+class GzReader {
+ public:
+  explicit GzReader(const std::string& path) : path_(path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      throw Error(fmt::format("{}: is a directory, expected an IDX file", path));
     }
-    bytes.resize(old + static_cast<std::size_t>(got));
-    if (got == 0) break;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      throw Error(fmt::format("{}: cannot open for reading (missing or not a regular file)", path));
+    }
+    file_ = gzopen(path.c_str(), "rb");
+    if (file_ == nullptr) throw Error(fmt::format("{}: cannot open for reading", path));
   }
-  // A truncated gzip member reads as a short stream; zlib reports it on close.
-  if (gzclose(f) == Z_BUF_ERROR) {
-    throw Error(fmt::format("{}: gzip stream ends early, after {} decompressed bytes", path,
-                            bytes.size()));
+  ~GzReader() {
+    if (file_ != nullptr) gzclose(file_);
   }
-  return bytes;
-}
+  GzReader(const GzReader&) = delete;
+  GzReader& operator=(const GzReader&) = delete;
+
+  /// Appends up to `n` more bytes to `out`; fewer only at the end of the stream.
+  void read(std::vector<std::uint8_t>& out, std::uint64_t n) {
+    constexpr std::uint64_t kBlock = 1 << 20;  // memory grows only as bytes arrive
+    while (n > 0) {
+      const auto want = static_cast<unsigned>(std::min(n, kBlock));
+      const std::size_t old = out.size();
+      out.resize(old + want);
+      const int got = gzread(file_, out.data() + old, want);
+      if (got < 0) {
+        int code = 0;
+        const std::string why = gzerror(file_, &code);
+        throw Error(fmt::format("{}: corrupt gzip stream after byte offset {} of the "
+                                "decompressed data: {}", path_, old, why));
+      }
+      out.resize(old + static_cast<std::size_t>(got));
+      if (static_cast<unsigned>(got) < want) {
+        // A gzip member cut short reads as a short stream; zlib says so here.
+        int code = 0;
+        gzerror(file_, &code);
+        if (code == Z_BUF_ERROR) {
+          throw Error(fmt::format("{}: gzip stream ends early, after {} decompressed bytes",
+                                  path_, out.size()));
+        }
+        return;
+      }
+      n -= want;
+    }
+  }
+
+ private:
+  std::string path_;
+  gzFile file_ = nullptr;
+};
 
 std::uint32_t big_endian_u32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
@@ -51,8 +73,9 @@ std::uint32_t big_endian_u32(const std::uint8_t* p) {
 }  // namespace
 
 IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
-  const auto bytes = read_all(path);
-  const std::size_t header = 4 + 4 * expected_dims;
+  GzReader in(path);
+  std::vector<std::uint8_t> bytes;
+  in.read(bytes, 4);
   if (bytes.size() < 4) {
     throw Error(fmt::format("{}: truncated IDX file at byte offset {}: the magic number needs 4 "
                             "bytes", path, bytes.size()));
@@ -64,6 +87,8 @@ IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
                             "(unsigned bytes, {} dimensions)", path, magic, expected_magic,
                             expected_dims));
   }
+  const std::size_t header = 4 + 4 * expected_dims;
+  in.read(bytes, header - 4);
   if (bytes.size() < header) {
     throw Error(fmt::format("{}: truncated IDX header at byte offset {}: {} dimensions need {} "
                             "header bytes", path, bytes.size(), expected_dims, header));
@@ -73,17 +98,21 @@ IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
   for (std::size_t d = 0; d < expected_dims; ++d) {
     const std::uint32_t dim = big_endian_u32(bytes.data() + 4 + 4 * d);
     out.dims.push_back(dim);
-    if (dim != 0 && count > std::numeric_limits<std::uint64_t>::max() / dim) {
-      throw Error(fmt::format("{}: dimensions overflow at byte offset {}", path, 4 + 4 * d));
+    count *= dim;  // at most 3 factors below 2^32 each: checked against the limit below
+    if (count > kMaxIdxBytes) {
+      throw Error(fmt::format("{}: dimensions at byte offset {} promise more than the {} data "
+                              "bytes sgdbench accepts", path, 4 + 4 * d, kMaxIdxBytes));
     }
-    count *= dim;
   }
+  // Read what the header promises and one byte more, to tell trailing bytes apart.
+  in.read(bytes, count + 1);
   const std::uint64_t available = bytes.size() - header;
-  if (count != available) {
+  if (available != count) {
     throw Error(fmt::format("{}: dimensions promise {} data bytes after the {}-byte header, the "
-                            "file has {} ({} at byte offset {})", path, count, header, available,
-                            count > available ? "truncated" : "trailing bytes",
-                            header + std::min<std::uint64_t>(count, available)));
+                            "file has {} ({} at byte offset {})", path, count, header,
+                            available > count ? "more" : std::to_string(available),
+                            available > count ? "trailing bytes" : "truncated",
+                            header + std::min(count, available)));
   }
   out.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(header), bytes.end());
   return out;

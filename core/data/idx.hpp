@@ -13,6 +13,10 @@
 
 namespace sgdbench {
 
+/// Largest data section accepted (4 GiB): far above any image set that fits the
+/// suite's purpose, low enough that a lying header cannot exhaust memory.
+inline constexpr std::uint64_t kMaxIdxBytes = std::uint64_t{1} << 32;
+
 struct IdxArray {
   std::vector<std::uint32_t> dims;
   std::vector<std::uint8_t> data;  // product of dims bytes

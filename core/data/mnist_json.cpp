@@ -27,6 +27,8 @@ Dataset load_mnist_json(const std::string& digits_dir) {
       doc = nlohmann::json::parse(in);
     } catch (const nlohmann::json::parse_error& e) {
       throw Error(fmt::format("{}: invalid JSON at byte offset {}: {}", path, e.byte, e.what()));
+    } catch (const nlohmann::json::exception& e) {  // e.g. a number that overflows a double
+      throw Error(fmt::format("{}: invalid JSON: {}", path, e.what()));
     }
     if (!doc.is_object() || !doc.contains("data") || !doc["data"].is_array()) {
       throw Error(fmt::format("{}: expected an object with an array field /data", path));

@@ -2,6 +2,7 @@
 // A float buffer aligned to 64 bytes (one cache line, one AVX-512 register), allocated
 // once and reused: nothing on a training step's path allocates.
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -35,6 +36,7 @@ class AlignedBuffer {
     std::free(std::exchange(data_, nullptr));
     size_ = 0;
     if (n == 0) return;
+    if (n > (SIZE_MAX - kAlignment) / sizeof(T)) throw std::bad_alloc();
     const std::size_t bytes = (n * sizeof(T) + kAlignment - 1) / kAlignment * kAlignment;
     data_ = static_cast<T*>(std::aligned_alloc(kAlignment, bytes));
     if (data_ == nullptr) throw std::bad_alloc();
