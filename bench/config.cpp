@@ -1,25 +1,38 @@
 #include "config.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "json_reader.hpp"
 
 namespace sgdbench {
 namespace {
 
+double read_number_in(const Json& v, const std::string& file, const std::string& path, double lo,
+                      double hi) {
+  if (!v.is_number()) fail_at(file, path, fmt::format("expected a number, got {}", v.dump()));
+  const double x = v.get<double>();
+  if (!(x >= lo && x <= hi))
+    fail_at(file, path, fmt::format("must lie in [{}, {}], got {}", lo, hi, x));
+  return x;
+}
+
 DatasetConfig parse_dataset(const Json& v, const std::string& file) {
   JsonObject o(v, "/dataset", file);
   DatasetConfig d;
   d.name = read_string(o.required("name"), file, o.path_of("name"));
-  if (d.name != "mnist" && d.name != "fashion-mnist" && d.name != "idx") {
-    o.fail("name", fmt::format("unknown dataset \"{}\" (known: mnist, fashion-mnist, idx)", d.name));
+  const bool synthetic = d.name == "synthetic-lsq" || d.name == "gaussian-mixture";
+  if (d.name != "mnist" && d.name != "fashion-mnist" && d.name != "idx" && !synthetic) {
+    o.fail("name", fmt::format("unknown dataset \"{}\" (known: mnist, fashion-mnist, idx, "
+                               "synthetic-lsq, gaussian-mixture)",
+                               d.name));
   }
   if (const Json* t = o.optional("train")) d.train = read_uint(*t, file, o.path_of("train"), 1);
   if (const Json* t = o.optional("test")) d.test = read_uint(*t, file, o.path_of("test"), 1);
-  if (const Json* s = o.optional("split_seed")) d.split_seed = read_uint(*s, file, o.path_of("split_seed"));
+  if (const Json* s = o.optional("split_seed"))
+    d.split_seed = read_uint(*s, file, o.path_of("split_seed"));
   if (d.name == "idx") {
     // Relative paths are relative to the config file.
     const auto base = std::filesystem::path(file).parent_path();
@@ -30,8 +43,72 @@ DatasetConfig parse_dataset(const Json& v, const std::string& file) {
     d.images = resolve("images");
     d.labels = resolve("labels");
   }
+  if (synthetic) {
+    constexpr std::uint64_t kMaxRows = 1u << 24, kMaxDim = 1u << 16;
+    if (d.train == 0 || d.test == 0)
+      o.fail("train", "synthetic problems need \"train\" and \"test\" sizes");
+    if (d.train > kMaxRows || d.test > kMaxRows)
+      o.fail("train", fmt::format("at most {} rows", kMaxRows));
+    d.d = read_uint(o.required("d"), file, o.path_of("d"), 1);
+    if (d.d > kMaxDim) o.fail("d", fmt::format("at most {}", kMaxDim));
+    if (const Json* s = o.optional("seed")) d.seed = read_uint(*s, file, o.path_of("seed"));
+  }
+  if (d.name == "synthetic-lsq") {
+    if (const Json* x = o.optional("noise"))
+      d.noise = read_number_in(*x, file, o.path_of("noise"), 0.0, 1e6);
+    if (const Json* x = o.optional("condition")) {
+      d.condition = read_number_in(*x, file, o.path_of("condition"), 1.0, 1e12);
+    }
+  }
+  if (d.name == "gaussian-mixture") {
+    d.classes = read_uint(o.required("classes"), file, o.path_of("classes"), 2);
+    if (d.classes > 256) o.fail("classes", "at most 256");
+    if (const Json* x = o.optional("separation")) {
+      d.separation = read_number_in(*x, file, o.path_of("separation"), 0.0, 1e6);
+    }
+  }
   o.finish();
   return d;
+}
+
+Init parse_init(const Json& v, const std::string& file, const std::string& path) {
+  const std::string name = read_string(v, file, path);
+  if (name == "nielsen") return Init::kNielsen;
+  if (name == "xavier") return Init::kXavier;
+  if (name == "he") return Init::kHe;
+  if (name == "zero") return Init::kZero;
+  fail_at(file, path, fmt::format("unknown init \"{}\" (known: nielsen, xavier, he, zero)", name));
+}
+
+Schedule parse_schedule(const Json& v, const std::string& file) {
+  JsonObject o(v, "/schedule", file);
+  Schedule s;
+  const std::string type = read_string(o.required("type"), file, "/schedule/type");
+  if (type == "constant") {
+    s.kind = Schedule::Kind::kConstant;
+  } else if (type == "step") {
+    s.kind = Schedule::Kind::kStep;
+    s.every_epochs =
+        read_positive_number(o.required("every_epochs"), file, "/schedule/every_epochs");
+    s.factor = read_number_in(o.required("factor"), file, "/schedule/factor", 0.0, 1.0);
+  } else if (type == "inverse_time") {
+    s.kind = Schedule::Kind::kInverseTime;
+    s.lambda = read_positive_number(o.required("lambda"), file, "/schedule/lambda");
+  } else if (type == "cosine") {
+    s.kind = Schedule::Kind::kCosine;
+  } else {
+    o.fail("type", fmt::format("unknown schedule \"{}\" (known: constant, step, inverse_time, "
+                               "cosine)",
+                               type));
+  }
+  if (const Json* w = o.optional("warmup_epochs")) {
+    s.warmup_epochs = read_number_in(*w, file, "/schedule/warmup_epochs", 0.0, 1e6);
+  }
+  if (const Json* b = o.optional("linear_scaling_base_batch")) {
+    s.linear_scaling_base_batch = read_uint(*b, file, "/schedule/linear_scaling_base_batch", 1);
+  }
+  o.finish();
+  return s;
 }
 
 }  // namespace
@@ -46,19 +123,27 @@ ExperimentConfig parse_config(const std::string& path) {
   if (!std::regex_match(c.name, std::regex("[A-Za-z0-9][A-Za-z0-9_.-]*"))) {
     o.fail("name", "must be a folder name: letters, digits, '_', '.', '-'");
   }
-  if (const Json* d = o.optional("description")) c.description = read_string(*d, path, "/description");
+  if (const Json* d = o.optional("description"))
+    c.description = read_string(*d, path, "/description");
   c.dataset = parse_dataset(o.required("dataset"), path);
 
-  {
-    JsonObject m(o.required("model"), "/model", path);
-    const Json& widths = read_nonempty_array(m.required("widths"), path, "/model/widths");
-    for (std::size_t i = 0; i < widths.size(); ++i) {
-      const std::string p = fmt::format("/model/widths/{}", i);
-      const auto w = read_uint(widths[i], path, p, 1);
-      if (w > kMaxLayerWidth) fail_at(path, p, fmt::format("width {} exceeds {}", w, kMaxLayerWidth));
-      c.widths.push_back(w);
+  if (const Json* model = o.optional("model")) {
+    JsonObject m(*model, "/model", path);
+    if (const Json* w = m.optional("widths")) {
+      const Json& widths = read_nonempty_array(*w, path, "/model/widths");
+      for (std::size_t i = 0; i < widths.size(); ++i) {
+        const std::string p = fmt::format("/model/widths/{}", i);
+        const auto width = read_uint(widths[i], path, p, 1);
+        if (width > kMaxLayerWidth)
+          fail_at(path, p, fmt::format("width {} exceeds {}", width, kMaxLayerWidth));
+        c.model.widths.push_back(width);
+      }
+      if (c.model.widths.size() < 2)
+        m.fail("widths", "needs at least an input and an output width");
     }
-    if (c.widths.size() < 2) m.fail("widths", "needs at least an input and an output width");
+    if (const Json* i = m.optional("init")) c.model.init = parse_init(*i, path, "/model/init");
+    if (const Json* l = m.optional("l2"))
+      c.model.l2 = read_number_in(*l, path, "/model/l2", 0.0, 1e6);
     m.finish();
   }
 
@@ -77,11 +162,13 @@ ExperimentConfig parse_config(const std::string& path) {
         continue;
       }
       if (!bs[i].is_number_integer()) {
-        fail_at(path, p, fmt::format("expected a positive integer or \"full\", got {}", bs[i].dump()));
+        fail_at(path, p,
+                fmt::format("expected a positive integer or \"full\", got {}", bs[i].dump()));
       }
       const std::size_t b = read_uint(bs[i], path, p, 1);
       if (c.dataset.train != 0 && b > c.dataset.train) {
-        fail_at(path, p, fmt::format("batch size {} exceeds the {} training rows", b, c.dataset.train));
+        fail_at(path, p,
+                fmt::format("batch size {} exceeds the {} training rows", b, c.dataset.train));
       }
       c.batch_sizes.push_back(b);
     }
@@ -102,13 +189,37 @@ ExperimentConfig parse_config(const std::string& path) {
 
   {
     JsonObject b(o.required("budget"), "/budget", path);
-    c.epochs = read_uint(b.required("epochs"), path, "/budget/epochs", 1);
+    c.epochs = read_number_in(b.required("epochs"), path, "/budget/epochs", 1e-3, 1e6);
     b.finish();
   }
 
+  if (const Json* u = o.optional("update")) {
+    JsonObject x(*u, "/update", path);
+    auto unit = [&](const char* key, float& field, double lo, double hi) {
+      if (const Json* v = x.optional(key)) {
+        field = static_cast<float>(read_number_in(*v, path, x.path_of(key), lo, hi));
+      }
+    };
+    unit("momentum", c.update.momentum, 0.0, 0.999999);
+    unit("beta1", c.update.beta1, 0.0, 0.999999);
+    unit("beta2", c.update.beta2, 0.0, 0.999999);
+    unit("rho", c.update.rho, 0.0, 0.999999);
+    unit("eps", c.update.eps, 1e-30, 1.0);
+    if (const Json* v = x.optional("svrg_inner_epochs")) {
+      c.svrg_inner_epochs = read_number_in(*v, path, "/update/svrg_inner_epochs", 1e-3, 1e3);
+    }
+    if (const Json* v = x.optional("lbfgs_memory")) {
+      c.lbfgs_memory = read_uint(*v, path, "/update/lbfgs_memory", 1);
+      if (c.lbfgs_memory > 1000) x.fail("lbfgs_memory", "at most 1000");
+    }
+    x.finish();
+  }
+  if (const Json* s = o.optional("schedule")) c.schedule = parse_schedule(*s, path);
+
   if (const Json* e = o.optional("execution")) {
     JsonObject x(*e, "/execution", path);
-    if (const Json* t = x.optional("threads")) c.threads = read_uint(*t, path, "/execution/threads");
+    if (const Json* t = x.optional("threads"))
+      c.threads = read_uint(*t, path, "/execution/threads");
     if (const Json* r = x.optional("chunk_rows")) {
       c.chunk_rows = read_uint(*r, path, "/execution/chunk_rows", 1);
       if (c.chunk_rows > kMaxChunkRows) {

@@ -2,17 +2,35 @@
 // An experiment as a JSON config describes it (configs/*.json; "Writing a config" in the
 // README). Plain structs with their defaults; parse_config checks every field.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "model/rows.hpp"
+#include "train/schedule.hpp"
+#include "train/update/update_params.hpp"
 
 namespace sgdbench {
 
 struct DatasetConfig {
-  std::string name;             // "mnist", "fashion-mnist" or "idx"
-  std::size_t train = 0;        // rows for training (0: all the source offers)
-  std::size_t test = 0;         // rows for testing (0: all)
-  std::uint64_t split_seed = 0; // shuffles the pool before the split
-  std::string images, labels;   // "idx" only: the IDX pair, split into train and test
+  std::string name;              // mnist, fashion-mnist, idx, synthetic-lsq, gaussian-mixture
+  std::size_t train = 0;         // rows for training (0: all the source offers)
+  std::size_t test = 0;          // rows for testing (0: all)
+  std::uint64_t split_seed = 0;  // shuffles the pool before the split
+  std::string images, labels;    // "idx" only: the IDX pair, split into train and test
+  // synthetic problems (data/synthetic.hpp), generated from `seed`
+  std::size_t d = 0;
+  double noise = 0.1;       // synthetic-lsq
+  double condition = 10.0;  // synthetic-lsq: cond(XᵀX)
+  std::size_t classes = 0;  // gaussian-mixture
+  double separation = 3.0;  // gaussian-mixture
+  std::uint64_t seed = 0;
+};
+
+struct ModelConfig {
+  std::vector<std::size_t> widths;  // MLP variants; softmax and least squares take the data's
+  std::optional<Init> init;         // absent: the model's default
+  double l2 = 0.0;
 };
 
 /// Upper bounds that keep every size computation far from overflow.
@@ -24,12 +42,16 @@ struct ExperimentConfig {
   std::string name;  // also the results folder: results/<name>/
   std::string description;
   DatasetConfig dataset;
-  std::vector<std::size_t> widths;
+  ModelConfig model;
   std::vector<std::string> variants;
   std::vector<std::size_t> batch_sizes;  // 0 stands for the full batch ("full")
   std::vector<double> learning_rates;
   std::vector<std::uint64_t> seeds;
-  std::size_t epochs = 0;
+  UpdateParams update;
+  double svrg_inner_epochs = 1.0;
+  std::size_t lbfgs_memory = 10;
+  Schedule schedule;
+  double epochs = 0;
   std::size_t threads = 0;  // 0: all cores
   std::size_t chunk_rows = 256;
 };

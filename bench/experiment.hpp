@@ -24,6 +24,11 @@ Split load_dataset(const ExperimentConfig& config, const std::string& data_dir);
 /// the shape the model and the batch sizes need. Returns the loaded data.
 Split check_experiment(const ExperimentConfig& config, const std::string& data_dir);
 
+/// The widths a variant's model gets: the config's for MLPs (checked against the data),
+/// {d, classes} for softmax and {d, 1} for least squares.
+ModelSpec model_widths(const ExperimentConfig& config, const VariantInfo& variant,
+                       const Dataset& train);
+
 /// Runs every cell and writes runs.jsonl and summary.md; returns the records written.
 std::vector<Json> run_experiment(const ExperimentConfig& config, const RunOptions& options);
 

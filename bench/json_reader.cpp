@@ -1,10 +1,10 @@
 #include "json_reader.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "util/error.hpp"
 
@@ -70,7 +70,8 @@ std::string read_string(const Json& v, const std::string& file, const std::strin
 
 std::uint64_t read_uint(const Json& v, const std::string& file, const std::string& path,
                         std::uint64_t min_value) {
-  if (!v.is_number_integer() || (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() < 0)) {
+  if (!v.is_number_integer() ||
+      (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() < 0)) {
     fail_at(file, path, fmt::format("expected a non-negative integer, got {}", v.dump()));
   }
   const auto value = v.get<std::uint64_t>();

@@ -2,11 +2,10 @@
 // Reading a JSON config strictly: every value is checked where it is read, every error
 // names the file and the JSON path ("/sweep/lr/1"), and keys nobody read are errors.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace sgdbench {
 

@@ -1,9 +1,9 @@
 #include "output_files.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "util/error.hpp"
 

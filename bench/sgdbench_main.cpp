@@ -2,12 +2,12 @@
 //   sgdbench run configs/quickstart.json      train every cell, write results/<name>/
 //   sgdbench validate configs/quickstart.json check config, variants and data; run nothing
 //   sgdbench list                             the compiled variants and their axes
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "config.hpp"
 #include "experiment.hpp"
@@ -21,14 +21,21 @@ std::string default_data_dir() {
   return SGDBENCH_SOURCE_DIR "/data";
 }
 
+/// One line per compiled Trainer instantiation: a variant and one of its batchings.
 void list_variants() {
-  fmt::print("{:<22} {:<28} {:<7} {:<8} {:<10} {}\n", "variant", "model", "update", "kernels",
-             "arch", "execution");
-  for (const auto& v : sgdbench::compiled_variants().all()) {
-    fmt::print("{:<22} {:<28} {:<7} {:<8} {:<10} {}{}\n", v.name, v.model, v.update, v.kernels,
-               v.arch, v.exec, v.deterministic ? " (deterministic)" : "");
+  const auto& registry = sgdbench::compiled_variants();
+  fmt::print("{:<30} {:<30} {:<9} {:<8} {:<9} {:<8} {}\n", "variant", "model", "update", "kernels",
+             "arch", "batching", "execution");
+  for (const auto& v : registry.all()) {
+    for (const auto& b : v.batchings) {
+      fmt::print("{:<30} {:<30} {:<9} {:<8} {:<9} {:<8} {}{}\n", v.name, v.model, v.update,
+                 v.kernels, v.arch, b == "full" ? "full" : "mini", v.exec,
+                 v.deterministic ? "" : " (not reproducible)");
+    }
   }
-  fmt::print("batching (per run, from the config's batch size): mini-batches, full batch\n");
+  for (const auto& [alias, target] : registry.aliases()) {
+    fmt::print("{:<30} alias of {}\n", alias, target);
+  }
 }
 
 }  // namespace
@@ -63,8 +70,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("validate")) {
       const auto data = sgdbench::check_experiment(config, options.data_dir);
       fmt::print("{}: valid; {} run cells on {} train / {} test rows\n", config_path,
-                 config.variants.size() * config.batch_sizes.size() *
-                     config.learning_rates.size() * config.seeds.size(),
+                 config.variants.size() * config.batch_sizes.size() * config.learning_rates.size() *
+                     config.seeds.size(),
                  data.train.rows, data.test.rows);
       return 0;
     }

@@ -6,11 +6,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "exec/accumulator_pool.hpp"
 #include "kernels/trans.hpp"
-#include "model/mlp.hpp"
+#include "model/rows.hpp"
+#include "train/update/update_params.hpp"
 #include "util/rng.hpp"
 
 namespace sgdbench {
@@ -18,7 +21,7 @@ namespace sgdbench {
 /// Kernels: a handful of static float kernels, row-major (BLIS-style: keep it tiny).
 ///   gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc): C = αop(A)op(B) + βC
 ///   gemv(ta, m, n, alpha, A, lda, x, beta, y): y = αop(A)x + βy
-///   axpy(n, alpha, x, y): y += αx;   dot(n, x, y);   sigmoid(n, x): in place
+///   axpy(n, alpha, x, y): y += αx;   dot(n, x, y);   sigmoid(n, x), exp(n, x): in place
 /// beta == 0 never reads the output.
 template <class K>
 concept Kernels = requires(float* p, const float* c, std::size_t n, float s) {
@@ -28,6 +31,7 @@ concept Kernels = requires(float* p, const float* c, std::size_t n, float s) {
   K::axpy(n, s, c, p);
   { K::dot(n, c, c) } -> std::same_as<float>;
   K::sigmoid(n, p);
+  K::exp(n, p);
 };
 
 namespace concept_probe {
@@ -53,24 +57,39 @@ concept Execution = requires(const E e, concept_probe::Acc& acc,
   e.reduce(std::size_t{}, acc, pool, concept_probe::Leaf{}, concept_probe::Join{});
 };
 
-/// Model: parameters in one flat span; init from an Rng; per-chunk Workspace;
-/// accumulate_gradient<K>(params, rows, ws, grad) adds Σ∇C and returns ΣC;
-/// evaluate<K>(params, rows, ws) returns ΣC and the number of correct predictions.
+/// Model: built from run-time widths; parameters in one flat span; init(params, rng, Init);
+/// per-chunk Workspace; accumulate_gradient<K>(params, rows, ws, grad) adds Σ∇C and
+/// returns ΣC; evaluate<K>(params, rows, ws) returns ΣC and the correct predictions;
+/// kClassifier says whether rows carry labels (else real targets).
 template <class M>
-concept Model = requires(const M m, std::span<float> p, Rng& rng, typename M::Workspace& ws) {
+concept Model = std::constructible_from<M, std::vector<std::size_t>> &&
+    requires(const M m, std::span<float> p, Rng& rng, typename M::Workspace& ws) {
+  { M::family() } -> std::convertible_to<std::string>;
+  { M::kClassifier } -> std::convertible_to<bool>;
+  { M::kDefaultInit } -> std::convertible_to<Init>;
   { m.num_params() } -> std::same_as<std::size_t>;
   { m.input_dim() } -> std::same_as<std::size_t>;
-  m.init(p, rng);
+  m.init(p, rng, Init::kZero);
   m.reserve(ws, std::size_t{});
 };
 
-/// Update rule: hyper-parameters in the type, per-run state in a nested State built from
-/// the number of parameters; apply<K>(state, lr, batch_rows, grad_sum, params).
+/// Update rule: hyper-parameters in the object (built from UpdateParams), per-run state in
+/// a nested State built from the number of parameters;
+/// apply<K>(state, StepInput{lr, 1/B, λ}, grad_sum, params).
 template <class U>
 concept Update = requires {
   { U::name } -> std::convertible_to<std::string_view>;
   typename U::State;
-} && std::constructible_from<typename U::State, std::size_t>;
+}
+&&std::constructible_from<typename U::State, std::size_t>&&
+    std::constructible_from<U, UpdateParams>;
+
+/// An algorithm with its own loop (Svrg, Lbfgs): a tag with kAlgorithm = true.
+template <class U>
+concept Algorithm = requires {
+  { U::name } -> std::convertible_to<std::string_view>;
+  requires U::kAlgorithm;
+};
 
 /// Batching: built from (train set, batch size, seed); steps_per_epoch(); begin_epoch()
 /// reorders; batch(step) gives the rows of that step.

@@ -1,18 +1,17 @@
 // TbbDeterministic: the same bits for any number of threads.
-#include <catch2/catch.hpp>
+#include <tbb/task_arena.h>
 
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <vector>
-
-#include <tbb/task_arena.h>
 
 #include "exec/sequential.hpp"
 #include "exec/tbb_deterministic.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "model/mlp.hpp"
 #include "train/batching.hpp"
-#include "train/plain.hpp"
 #include "train/trainer.hpp"
+#include "train/update/plain.hpp"
 
 using namespace sgdbench;
 
@@ -55,7 +54,8 @@ std::vector<float> train_100_steps(const Dataset& data, int threads) {
 
 }  // namespace
 
-TEST_CASE("unit_tbb_deterministic_gives_bit_identical_weights_for_1_to_4_threads", "[determinism]") {
+TEST_CASE("unit_tbb_deterministic_gives_bit_identical_weights_for_1_to_4_threads",
+          "[determinism]") {
   const Dataset data = random_dataset(600, 20);
   const auto one = train_100_steps<TbbDeterministic>(data, 1);
   for (int threads : {2, 3, 4}) {
@@ -67,7 +67,8 @@ TEST_CASE("unit_tbb_deterministic_gives_bit_identical_weights_for_1_to_4_threads
   // Not vacuous: training moved the weights away from their initial values.
   TrainSpec spec;
   spec.seed = 4;
-  Trainer<Net, Plain, MiniBatches, SimdKernels<BestArch>, TbbDeterministic> fresh(Net({20, 16, 10}), spec);
+  Trainer<Net, Plain, MiniBatches, SimdKernels<BestArch>, TbbDeterministic> fresh(Net({20, 16, 10}),
+                                                                                  spec);
   REQUIRE(std::memcmp(one.data(), fresh.params().data(), one.size() * sizeof(float)) != 0);
 }
 

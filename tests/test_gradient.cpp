@@ -1,6 +1,5 @@
 // Back-propagation against central finite differences.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <vector>
 

@@ -1,14 +1,14 @@
 #pragma once
 // Helpers for tests that generate their own files: a fresh temporary folder per test,
 // IDX writers (raw and gzipped), and running the sgdbench binary.
+#include <zlib.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <zlib.h>
 
 namespace sgdbench::test {
 
@@ -19,8 +19,8 @@ class TempDir {
  public:
   explicit TempDir(const std::string& tag) {
     static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("sgdbench-test-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    path_ = fs::temp_directory_path() / ("sgdbench-test-" + tag + "-" + std::to_string(::getpid()) +
+                                         "-" + std::to_string(counter++));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -37,7 +37,8 @@ class TempDir {
 
 inline void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 inline void write_text(const std::string& path, const std::string& text) {
@@ -56,13 +57,15 @@ inline void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
 }
 
 /// An IDX image file of n images of rows×cols whose pixel (i, j) of image k is (k+i+j)%256.
-inline std::vector<std::uint8_t> idx_images(std::uint32_t n, std::uint32_t rows, std::uint32_t cols) {
+inline std::vector<std::uint8_t> idx_images(std::uint32_t n, std::uint32_t rows,
+                                            std::uint32_t cols) {
   std::vector<std::uint8_t> out = {0, 0, 0x08, 3};
   put_u32(out, n);
   put_u32(out, rows);
   put_u32(out, cols);
   for (std::uint32_t k = 0; k < n; ++k) {
-    for (std::uint32_t i = 0; i < rows * cols; ++i) out.push_back(static_cast<std::uint8_t>((k * 7 + i) % 256));
+    for (std::uint32_t i = 0; i < rows * cols; ++i)
+      out.push_back(static_cast<std::uint8_t>((k * 7 + i) % 256));
   }
   return out;
 }

@@ -2,7 +2,6 @@
 // Tolerance: |c − c_ref| ≤ 1e-5 · Σ_p |a_ip b_pj| + 1e-6, i.e. a few float roundings of
 // the largest partial sum (summation orders differ between kernels; float eps ≈ 6e-8).
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <string>
 #include <vector>
@@ -40,11 +39,13 @@ void check_gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
   auto c = random_vector(m * ldc, 3);
   auto c_ref = c;
   K::gemm(ta, tb, m, n, k, 0.75f, a.data(), lda, b.data(), ldb, beta, c.data(), ldc);
-  ScalarKernels::gemm(ta, tb, m, n, k, 0.75f, a.data(), lda, b.data(), ldb, beta, c_ref.data(), ldc);
+  ScalarKernels::gemm(ta, tb, m, n, k, 0.75f, a.data(), lda, b.data(), ldb, beta, c_ref.data(),
+                      ldc);
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
       double scale = std::abs(beta * 1.0);
-      for (std::size_t p = 0; p < k; ++p) scale += std::abs(at(ta, a, lda, i, p) * at(tb, b, ldb, p, j));
+      for (std::size_t p = 0; p < k; ++p)
+        scale += std::abs(at(ta, a, lda, i, p) * at(tb, b, ldb, p, j));
       INFO("m=" << m << " n=" << n << " k=" << k << " ta=" << int(ta) << " tb=" << int(tb)
                 << " beta=" << beta << " at (" << i << "," << j << ")");
       REQUIRE(std::abs(c[i * ldc + j] - c_ref[i * ldc + j]) <= 1e-5 * scale + 1e-6);
@@ -59,7 +60,7 @@ void check_all_gemm_shapes() {
   // Shapes around the vector width (8/16), the register tile (MR×2W) and the cache
   // blocks (KC = 256, MC ≥ 96), plus the degenerate m = 1, n = 1, k = 1 paths.
   const std::vector<std::array<std::size_t, 3>> shapes = {
-      {1, 1, 1},   {1, 30, 784}, {30, 1, 17},  {7, 13, 1},   {5, 33, 9},    {6, 32, 16},
+      {1, 1, 1},     {1, 30, 784},  {30, 1, 17},   {7, 13, 1},    {5, 33, 9}, {6, 32, 16},
       {17, 31, 300}, {97, 65, 257}, {130, 40, 20}, {10, 30, 784}, {8, 16, 3}};
   for (auto ta : {Trans::kNo, Trans::kYes}) {
     for (auto tb : {Trans::kNo, Trans::kYes}) {
@@ -99,7 +100,8 @@ void check_level1_and_2() {
       auto yv = random_vector(out, 9), yv_ref = yv;
       K::gemv(t, rows, n, 2.0f, a.data(), lda, xv.data(), 0.5f, yv.data());
       ScalarKernels::gemv(t, rows, n, 2.0f, a.data(), lda, xv.data(), 0.5f, yv_ref.data());
-      for (std::size_t i = 0; i < out; ++i) REQUIRE(std::abs(yv[i] - yv_ref[i]) <= 1e-5f * float(in) + 1e-5f);
+      for (std::size_t i = 0; i < out; ++i)
+        REQUIRE(std::abs(yv[i] - yv_ref[i]) <= 1e-5f * float(in) + 1e-5f);
     }
   }
 }

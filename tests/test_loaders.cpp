@@ -1,6 +1,5 @@
 // The IDX and MNIST-JSON loaders on files the tests generate, good and hostile.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "data/idx.hpp"
@@ -28,7 +27,8 @@ TEST_CASE("unit_idx_pair_reads_raw_and_gzipped_files_alike", "[loaders]") {
   }
 }
 
-TEST_CASE("unit_idx_truncated_at_every_header_boundary_names_file_and_offset", "[loaders][hostile]") {
+TEST_CASE("unit_idx_truncated_at_every_header_boundary_names_file_and_offset",
+          "[loaders][hostile]") {
   TempDir dir("trunc");
   const auto full = idx_images(3, 2, 2);
   for (std::size_t cut : {0u, 2u, 4u, 6u, 8u, 12u, 15u, 16u, 20u, 27u}) {
@@ -76,12 +76,14 @@ TEST_CASE("unit_idx_corrupt_or_cut_gzip_stream_is_an_error", "[loaders][hostile]
   TempDir dir("gz");
   write_gzip(dir.file("ok.gz"), idx_images(50, 8, 8));
   std::ifstream in(dir.file("ok.gz"), std::ios::binary);
-  std::vector<std::uint8_t> gz((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::uint8_t> gz((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
   auto corrupt = gz;
   for (std::size_t i = 20; i < 40 && i < corrupt.size(); ++i) corrupt[i] ^= 0x5A;
   write_bytes(dir.file("corrupt.gz"), corrupt);
   REQUIRE_THROWS_WITH(read_idx(dir.file("corrupt.gz"), 3), Contains("corrupt.gz"));
-  write_bytes(dir.file("cut.gz"), std::vector<std::uint8_t>(gz.begin(), gz.begin() + gz.size() / 2));
+  write_bytes(dir.file("cut.gz"),
+              std::vector<std::uint8_t>(gz.begin(), gz.begin() + gz.size() / 2));
   REQUIRE_THROWS_WITH(read_idx(dir.file("cut.gz"), 3), Contains("cut.gz"));
 }
 

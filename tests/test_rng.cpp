@@ -1,7 +1,6 @@
 // The portable generator and the epoch shuffle.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <numeric>
 
 #include "data/dataset.hpp"
@@ -54,7 +53,8 @@ TEST_CASE("unit_rng_below_stays_in_range_and_normal_has_unit_moments", "[rng]") 
   REQUIRE(std::abs(sq / n - 1.0) < 0.02);
 }
 
-TEST_CASE("unit_shuffle_is_a_permutation_differs_between_epochs_and_reproduces", "[rng][batching]") {
+TEST_CASE("unit_shuffle_is_a_permutation_differs_between_epochs_and_reproduces",
+          "[rng][batching]") {
   const Dataset data = tiny_dataset(1000);
   MiniBatches a(data, 10, 5), b(data, 10, 5), other_seed(data, 10, 6);
   std::vector<std::vector<std::uint32_t>> epochs;
@@ -63,15 +63,15 @@ TEST_CASE("unit_shuffle_is_a_permutation_differs_between_epochs_and_reproduces",
     b.begin_epoch();
     other_seed.begin_epoch();
     std::vector<std::uint32_t> order(a.order().begin(), a.order().end());
-    REQUIRE(std::equal(order.begin(), order.end(), b.order().begin()));          // reproduces
+    REQUIRE(std::equal(order.begin(), order.end(), b.order().begin()));  // reproduces
     REQUIRE_FALSE(std::equal(order.begin(), order.end(), other_seed.order().begin()));
     auto sorted = order;
     std::sort(sorted.begin(), sorted.end());
     std::vector<std::uint32_t> iota(1000);
     std::iota(iota.begin(), iota.end(), 0u);
-    REQUIRE(sorted == iota);                                                     // a permutation
+    REQUIRE(sorted == iota);  // a permutation
     REQUIRE(order != iota);
-    for (const auto& previous : epochs) REQUIRE(order != previous);              // new every epoch
+    for (const auto& previous : epochs) REQUIRE(order != previous);  // new every epoch
     epochs.push_back(order);
   }
 }

@@ -3,6 +3,7 @@
 // `sgdbench list` output, the benchmarks and the tests.
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "data/dataset.hpp"
@@ -10,7 +11,8 @@
 
 namespace sgdbench {
 
-/// The run-time shape of a model (layer widths, input first).
+/// The run-time shape of a model (layer widths, input first; {d, 1} for least squares,
+/// {d, classes} for softmax).
 struct ModelSpec {
   std::vector<std::size_t> widths;
 };
@@ -18,6 +20,8 @@ struct ModelSpec {
 struct VariantInfo {
   std::string name;
   std::string model, update, kernels, arch, exec;
+  std::vector<std::string> batchings;  // "mini", "full": the Trainer instantiations compiled
+  bool classifier = true;              // false: regression (needs real targets)
   bool deterministic = true;
   std::function<RunResult(const ModelSpec&, const Dataset& train, const Dataset& test,
                           const TrainSpec&, bool full_batch, const Observer&)>
@@ -27,17 +31,26 @@ struct VariantInfo {
 class Registry {
  public:
   void add(VariantInfo info) { variants_.push_back(std::move(info)); }
-  /// nullptr when no variant of that name was compiled.
+  /// `alias` names the same variant as `target`, when that one was compiled.
+  void add_alias(std::string alias, std::string target) {
+    if (find(target) != nullptr) aliases_.emplace_back(std::move(alias), std::move(target));
+  }
+  /// nullptr when no variant of that name (or alias) was compiled.
   const VariantInfo* find(const std::string& name) const {
     for (const auto& v : variants_) {
       if (v.name == name) return &v;
     }
+    for (const auto& [alias, target] : aliases_) {
+      if (alias == name) return find(target);
+    }
     return nullptr;
   }
   const std::vector<VariantInfo>& all() const { return variants_; }
+  const std::vector<std::pair<std::string, std::string>>& aliases() const { return aliases_; }
 
  private:
   std::vector<VariantInfo> variants_;
+  std::vector<std::pair<std::string, std::string>> aliases_;
 };
 
 /// Every variant compiled into this build (the list SGDBENCH_VARIANTS in CMake).

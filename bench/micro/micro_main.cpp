@@ -1,13 +1,13 @@
 // Google Benchmark micro-benchmarks: the kernels on the shapes training uses, and one
 // training step of Nielsen's network. Run:  build/release/bench/micro/sgdbench_micro
 // (--benchmark_format=json --benchmark_out=FILE for compare.py).
-#include <functional>
-#include <string>
-#include <vector>
-
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <tbb/global_control.h>
+
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "exec/sequential.hpp"
 #include "exec/tbb_deterministic.hpp"
@@ -16,8 +16,8 @@
 #include "kernels/simd_kernels.hpp"
 #include "model/mlp.hpp"
 #include "train/batching.hpp"
-#include "train/plain.hpp"
 #include "train/trainer.hpp"
+#include "train/update/plain.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/rng.hpp"
 
@@ -90,9 +90,9 @@ void bm_nielsen_step(benchmark::State& state, std::size_t batch) {
     benchmark::DoNotOptimize(trainer.step(batches.batch(step)));
     step = (step + 1) % batches.steps_per_epoch();
   }
-  state.counters["samples/s"] = benchmark::Counter(
-      static_cast<double>(batch) * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate);
+  state.counters["samples/s"] =
+      benchmark::Counter(static_cast<double>(batch) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
 
 template <class K>
@@ -108,8 +108,8 @@ void register_kernels(const std::string& kernels) {
       {"256x784x1024", Trans::kNo, Trans::kNo, 256, 1024, 784},
   };
   for (const auto& s : shapes) {
-    benchmark::RegisterBenchmark(fmt::format("BM_gemm/{}/{}", kernels, s.label).c_str(),
-                                 bm_gemm<K>, s);
+    benchmark::RegisterBenchmark(fmt::format("BM_gemm/{}/{}", kernels, s.label).c_str(), bm_gemm<K>,
+                                 s);
   }
   benchmark::RegisterBenchmark(fmt::format("BM_gemv/{}/nielsen_fwd_30x784", kernels).c_str(),
                                bm_gemv<K>, Trans::kNo, 30, 784);

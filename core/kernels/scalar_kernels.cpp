@@ -49,4 +49,8 @@ void ScalarKernels::sigmoid(std::size_t n, float* x) {
   for (std::size_t i = 0; i < n; ++i) x[i] = 1.0f / (1.0f + std::exp(-x[i]));
 }
 
+void ScalarKernels::exp(std::size_t n, float* x) {
+  for (std::size_t i = 0; i < n; ++i) x[i] = std::exp(x[i]);
+}
+
 }  // namespace sgdbench

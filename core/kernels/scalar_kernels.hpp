@@ -25,6 +25,8 @@ struct ScalarKernels {
   static float dot(std::size_t n, const float* x, const float* y);
   /// x ← 1 / (1 + exp(−x)), element-wise.
   static void sigmoid(std::size_t n, float* x);
+  /// x ← exp(x), element-wise.
+  static void exp(std::size_t n, float* x);
 };
 
 }  // namespace sgdbench

@@ -203,12 +203,13 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
   if (m == 0 || n == 0) return;
   if (k == 0 || alpha == 0.0f) {
     for (std::size_t i = 0; i < m; ++i) {
-      for (std::size_t j = 0; j < n; ++j) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+      for (std::size_t j = 0; j < n; ++j)
+        c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
     }
     return;
   }
   thread_local AlignedBuffer<float> vec;  // a strided operand gathered contiguous
-  if (m == 1) {  // one row of C: c = alpha · op(B)ᵀ · a + beta · c
+  if (m == 1) {                           // one row of C: c = alpha · op(B)ᵀ · a + beta · c
     const float* x = a;
     if (ta == Trans::kYes && lda != 1) {
       vec.resize(std::max(vec.size(), k));

@@ -4,7 +4,7 @@
 // configure time (SGDBENCH_ARCH, default the build machine's best) as `BestArch`.
 #include <cstddef>
 #include <string_view>
-
+#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/trans.hpp"
@@ -28,8 +28,32 @@ struct SimdKernels {
   static void axpy(std::size_t n, float alpha, const float* x, float* y);
   static float dot(std::size_t n, const float* x, const float* y);
   static void sigmoid(std::size_t n, float* x);
+  static void exp(std::size_t n, float* x);
 };
 
-extern template struct SimdKernels<BestArch>;
+/// Every instruction set the build flags enable (BestArch is one of them; a static_assert
+/// in simd_kernels.cpp checks): simd_kernels.cpp compiles SimdKernels for each, so the
+/// tests can hold each against the scalar reference; variants use BestArch. The member
+/// definitions live only in that file.
+template <class... A>
+struct ArchList {};
+
+using EnabledArchs = ArchList<
+#if XSIMD_WITH_SSE4_2
+    xsimd::sse4_2
+#endif
+#if XSIMD_WITH_SSE4_2 && XSIMD_WITH_FMA3_AVX2
+    ,
+#endif
+#if XSIMD_WITH_FMA3_AVX2
+    xsimd::fma3<xsimd::avx2>
+#endif
+#if (XSIMD_WITH_SSE4_2 || XSIMD_WITH_FMA3_AVX2) && XSIMD_WITH_AVX512BW
+    ,
+#endif
+#if XSIMD_WITH_AVX512BW
+    xsimd::avx512bw
+#endif
+    >;
 
 }  // namespace sgdbench

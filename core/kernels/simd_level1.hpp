@@ -34,7 +34,8 @@ float SimdKernels<Arch>::dot(std::size_t n, const float* x, const float* y) {
     s2 = xsimd::fma(B::load_unaligned(x + i + 2 * W), B::load_unaligned(y + i + 2 * W), s2);
     s3 = xsimd::fma(B::load_unaligned(x + i + 3 * W), B::load_unaligned(y + i + 3 * W), s3);
   }
-  for (; i + W <= n; i += W) s0 = xsimd::fma(B::load_unaligned(x + i), B::load_unaligned(y + i), s0);
+  for (; i + W <= n; i += W)
+    s0 = xsimd::fma(B::load_unaligned(x + i), B::load_unaligned(y + i), s0);
   float sum = xsimd::hadd((s0 + s1) + (s2 + s3));
   for (; i < n; ++i) sum = std::fma(x[i], y[i], sum);
   return sum;
@@ -59,23 +60,32 @@ void SimdKernels<Arch>::gemv(Trans ta, std::size_t m, std::size_t n, float alpha
   for (std::size_t i = 0; i < m; ++i) axpy(n, alpha * x[i], a + i * lda, y);
 }
 
+/// Applies a batch → batch map to every element; the tail goes through the same vector
+/// formula as every other element (so a value never depends on its position).
+template <class Arch, class Map>
+void map_in_place(std::size_t n, float* x, Map map) {
+  using B = xsimd::batch<float, Arch>;
+  constexpr std::size_t W = B::size;
+  std::size_t i = 0;
+  for (; i + W <= n; i += W) map(B::load_unaligned(x + i)).store_unaligned(x + i);
+  if (i < n) {
+    alignas(64) float tail[W] = {};
+    std::copy(x + i, x + n, tail);
+    map(B::load_aligned(tail)).store_aligned(tail);
+    std::copy(tail, tail + (n - i), x + i);
+  }
+}
+
 template <class Arch>
 void SimdKernels<Arch>::sigmoid(std::size_t n, float* x) {
   using B = xsimd::batch<float, Arch>;
-  constexpr std::size_t W = B::size;
-  const B one(1.0f);
-  std::size_t i = 0;
-  for (; i + W <= n; i += W) {
-    const B v = B::load_unaligned(x + i);
-    (one / (one + xsimd::exp(-v))).store_unaligned(x + i);
-  }
-  if (i < n) {  // the tail goes through the same vector formula as every other element
-    alignas(64) float tail[W] = {};
-    std::copy(x + i, x + n, tail);
-    const B v = B::load_aligned(tail);
-    (one / (one + xsimd::exp(-v))).store_aligned(tail);
-    std::copy(tail, tail + (n - i), x + i);
-  }
+  map_in_place<Arch>(n, x, [](B v) { return B(1.0f) / (B(1.0f) + xsimd::exp(-v)); });
+}
+
+template <class Arch>
+void SimdKernels<Arch>::exp(std::size_t n, float* x) {
+  using B = xsimd::batch<float, Arch>;
+  map_in_place<Arch>(n, x, [](B v) { return xsimd::exp(v); });
 }
 
 }  // namespace sgdbench

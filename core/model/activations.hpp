@@ -1,9 +1,8 @@
 #pragma once
-// Activations and costs of Mlp. An activation maps a block of pre-activations in place
-// and gives σ'(z) from the activation a = σ(z); a cost gives the loss of one row and
-// the output error δ_L = ∂C/∂z_L.
+// Hidden-layer activations of Mlp. An activation maps a block of pre-activations in
+// place (through the kernels, so it vectorises) and gives σ'(z) from a = σ(z).
+#include <algorithm>
 #include <cstddef>
-#include <cstdint>
 #include <string_view>
 
 namespace sgdbench {
@@ -18,22 +17,34 @@ struct Sigmoid {
   static float derivative_from_output(float a) { return a * (1.0f - a); }
 };
 
-/// C = ½ Σ_j (a_j − y_j)², y the one-hot label (Nielsen, chapter 1);
-/// δ_L = (a − y) ⊙ σ'(z_L).
-struct QuadraticCost {
-  static constexpr std::string_view name = "quadratic";
-
-  /// Loss of one row; writes δ_L into `delta` when it is not null.
-  template <class Act>
-  static double row(std::size_t n, const float* a, std::uint8_t label, float* delta) {
-    double loss = 0.0;
-    for (std::size_t j = 0; j < n; ++j) {
-      const float diff = a[j] - (j == label ? 1.0f : 0.0f);
-      loss += 0.5 * static_cast<double>(diff) * diff;
-      if (delta != nullptr) delta[j] = diff * Act::derivative_from_output(a[j]);
-    }
-    return loss;
+/// tanh(z) = 2σ(2z) − 1; tanh'(z) = 1 − a².
+struct Tanh {
+  static constexpr std::string_view name = "tanh";
+  template <class K>
+  static void apply(std::size_t n, float* z) {
+    for (std::size_t i = 0; i < n; ++i) z[i] *= 2.0f;
+    K::sigmoid(n, z);
+    for (std::size_t i = 0; i < n; ++i) z[i] = 2.0f * z[i] - 1.0f;
   }
+  static float derivative_from_output(float a) { return 1.0f - a * a; }
+};
+
+/// ReLU(z) = max(0, z); ReLU'(z) = 1 for z > 0, else 0 (Nair & Hinton 2010).
+struct Relu {
+  static constexpr std::string_view name = "relu";
+  template <class K>
+  static void apply(std::size_t n, float* z) {
+    for (std::size_t i = 0; i < n; ++i) z[i] = std::max(z[i], 0.0f);
+  }
+  static float derivative_from_output(float a) { return a > 0.0f ? 1.0f : 0.0f; }
+};
+
+/// The identity: for models without hidden layers (Softmax).
+struct Identity {
+  static constexpr std::string_view name = "identity";
+  template <class K>
+  static void apply(std::size_t /*n*/, float* /*z*/) {}
+  static float derivative_from_output(float /*a*/) { return 1.0f; }
 };
 
 }  // namespace sgdbench

@@ -1,11 +1,14 @@
 #pragma once
-// A fully connected network whose forward and backward passes run over a whole chunk of
-// rows as matrix products (rows are examples):
-//   Z_l = A_{l-1} W_lᵀ + 1 b_lᵀ,   A_l = σ(Z_l)
+// Mlp<Activation, Cost>: a fully connected network whose forward and backward passes
+// run over a whole chunk of rows as matrix products (rows are examples):
+//   Z_l = A_{l-1} W_lᵀ + 1 b_lᵀ,   A_l = σ(Z_l) (hidden), output layer by the Cost
 //   δ_L = ∂C/∂Z_L,   δ_{l-1} = (δ_l W_l) ⊙ σ'(Z_{l-1})
 //   ∂C/∂W_l = δ_lᵀ A_{l-1},   ∂C/∂b_l = 1ᵀ δ_l
 // Parameters live in one flat vector, layer by layer: W_l (n_l × n_{l-1}) then b_l.
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
@@ -13,32 +16,22 @@
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "kernels/trans.hpp"
 #include "model/activations.hpp"
+#include "model/costs.hpp"
+#include "model/rows.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/error.hpp"
 #include "util/rng.hpp"
 
 namespace sgdbench {
 
-/// Rows of a batch: `count` feature rows of `cols` floats each (contiguous) and labels.
-struct Rows {
-  const float* x = nullptr;
-  const std::uint8_t* y = nullptr;
-  std::size_t count = 0;
-};
-
-/// Loss and correct predictions summed over rows.
-struct EvalSums {
-  double loss = 0.0;
-  std::size_t correct = 0;
-};
-
 template <class Activation, class Cost>
 class Mlp {
  public:
+  static constexpr bool kClassifier = true;
+  static constexpr Init kDefaultInit = Init::kNielsen;
+
   /// Per-chunk scratch space: activations of every layer and two δ buffers.
   struct Workspace {
     std::size_t rows = 0;
@@ -47,7 +40,8 @@ class Mlp {
   };
 
   explicit Mlp(std::vector<std::size_t> widths) : widths_(std::move(widths)) {
-    if (widths_.size() < 2) throw Error("model: an MLP needs at least an input and an output width");
+    if (widths_.size() < 2)
+      throw Error("model: an MLP needs at least an input and an output width");
     for (std::size_t w : widths_) {
       if (w == 0) throw Error("model: layer widths must be positive");
     }
@@ -61,9 +55,7 @@ class Mlp {
     num_params_ = offset;
   }
 
-  static std::string family() {
-    return fmt::format("mlp<{}, {}>", Activation::name, Cost::name);
-  }
+  static std::string family() { return fmt::format("mlp<{}, {}>", Activation::name, Cost::name); }
   const std::vector<std::size_t>& widths() const { return widths_; }
   std::size_t input_dim() const { return widths_.front(); }
   std::size_t output_dim() const { return widths_.back(); }
@@ -76,9 +68,21 @@ class Mlp {
     return macs;
   }
 
-  /// Nielsen's initialisation: every weight and bias drawn from N(0, 1).
-  void init(std::span<float> params, Rng& rng) const {
-    for (float& p : params) p = static_cast<float>(rng.normal());
+  void init(std::span<float> params, Rng& rng, Init init = kDefaultInit) const {
+    for (std::size_t l = 1; l < widths_.size(); ++l) {
+      const std::size_t fan_in = widths_[l - 1], fan_out = widths_[l];
+      double sd = 1.0;  // Nielsen
+      if (init == Init::kXavier) sd = std::sqrt(2.0 / static_cast<double>(fan_in + fan_out));
+      if (init == Init::kHe) sd = std::sqrt(2.0 / static_cast<double>(fan_in));
+      if (init == Init::kZero) sd = 0.0;
+      float* w = params.data() + weight_offset_[l - 1];
+      for (std::size_t i = 0; i < fan_in * fan_out; ++i)
+        w[i] = static_cast<float>(sd * rng.normal());
+      float* b = params.data() + bias_offset_[l - 1];
+      for (std::size_t i = 0; i < fan_out; ++i) {
+        b[i] = init == Init::kNielsen ? static_cast<float>(rng.normal()) : 0.0f;
+      }
+    }
   }
 
   void reserve(Workspace& ws, std::size_t rows) const {
@@ -96,14 +100,10 @@ class Mlp {
   double accumulate_gradient(std::span<const float> params, Rows rows, Workspace& ws,
                              float* grad) const {
     reserve(ws, rows.count);
-    forward<K>(params, rows, ws);
     const std::size_t L = layers(), R = rows.count;
-    const float* out = activation(ws, L, R);
-    double loss = 0.0;
-    for (std::size_t r = 0; r < R; ++r) {
-      loss += Cost::template row<Activation>(widths_[L], out + r * widths_[L], rows.y[r],
-                                             ws.delta.data() + r * widths_[L]);
-    }
+    forward_hidden<K>(params, rows, ws);
+    const double loss = Cost::template output_layer<Activation, K>(
+        R, widths_[L], activation(ws, L, R), rows.y, ws.delta.data(), nullptr);
     for (std::size_t l = L; l >= 1; --l) {
       const std::size_t n_out = widths_[l], n_in = widths_[l - 1];
       const float* a_in = l == 1 ? rows.x : activation(ws, l - 1, R);
@@ -120,7 +120,8 @@ class Mlp {
       float* dp = ws.delta_prev.data();
       K::gemm(Trans::kNo, Trans::kNo, R, n_in, n_out, 1.0f, d, n_out,
               params.data() + weight_offset_[l - 1], n_in, 0.0f, dp, n_in);
-      for (std::size_t i = 0; i < R * n_in; ++i) dp[i] *= Activation::derivative_from_output(a_in[i]);
+      for (std::size_t i = 0; i < R * n_in; ++i)
+        dp[i] *= Activation::derivative_from_output(a_in[i]);
       std::swap(ws.delta, ws.delta_prev);
     }
     return loss;
@@ -130,15 +131,11 @@ class Mlp {
   template <class K>
   EvalSums evaluate(std::span<const float> params, Rows rows, Workspace& ws) const {
     reserve(ws, rows.count);
-    forward<K>(params, rows, ws);
-    const std::size_t n = output_dim();
-    const float* out = activation(ws, layers(), rows.count);
+    forward_hidden<K>(params, rows, ws);
     EvalSums sums;
-    for (std::size_t r = 0; r < rows.count; ++r) {
-      const float* a = out + r * n;
-      sums.loss += Cost::template row<Activation>(n, a, rows.y[r], nullptr);
-      sums.correct += static_cast<std::size_t>(std::max_element(a, a + n) - a) == rows.y[r];
-    }
+    sums.loss = Cost::template output_layer<Activation, K>(rows.count, output_dim(),
+                                                           activation(ws, layers(), rows.count),
+                                                           rows.y, nullptr, &sums.correct);
     return sums;
   }
 
@@ -150,8 +147,9 @@ class Mlp {
     return ws.activations.data() + offset;
   }
 
+  /// Z_l for every layer, σ applied to the hidden ones; the output layer is left as Z_L.
   template <class K>
-  void forward(std::span<const float> params, Rows rows, Workspace& ws) const {
+  void forward_hidden(std::span<const float> params, Rows rows, Workspace& ws) const {
     const std::size_t R = rows.count;
     const float* a_in = rows.x;
     for (std::size_t l = 1; l <= layers(); ++l) {
@@ -161,7 +159,7 @@ class Mlp {
       for (std::size_t r = 0; r < R; ++r) std::copy_n(bias, n_out, z + r * n_out);
       K::gemm(Trans::kNo, Trans::kYes, R, n_out, n_in, 1.0f, a_in, n_in,
               params.data() + weight_offset_[l - 1], n_in, 1.0f, z, n_out);
-      Activation::template apply<K>(R * n_out, z);
+      if (l < layers()) Activation::template apply<K>(R * n_out, z);
       a_in = z;
     }
   }
@@ -169,6 +167,24 @@ class Mlp {
   std::vector<std::size_t> widths_;
   std::vector<std::size_t> weight_offset_, bias_offset_;
   std::size_t num_params_ = 0;
+};
+
+/// Multinomial logistic regression: one linear layer (d → k) with softmax outputs and
+/// the cross-entropy cost. widths = {d, k}.
+class Softmax : public Mlp<Identity, CrossEntropyCost> {
+ public:
+  static constexpr Init kDefaultInit = Init::kZero;
+  explicit Softmax(std::vector<std::size_t> widths) : Mlp(check(std::move(widths))) {}
+  static std::string family() { return "softmax"; }
+  void init(std::span<float> params, Rng& rng, Init init = kDefaultInit) const {
+    Mlp::init(params, rng, init);
+  }
+
+ private:
+  static std::vector<std::size_t> check(std::vector<std::size_t> widths) {
+    if (widths.size() != 2) throw Error("model: softmax regression has widths {inputs, classes}");
+    return widths;
+  }
 };
 
 }  // namespace sgdbench

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "data/dataset.hpp"
-#include "model/mlp.hpp"
+#include "model/rows.hpp"
 #include "util/rng.hpp"
 
 namespace sgdbench {
@@ -25,7 +25,7 @@ class FullBatch {
   std::size_t batch_size() const { return train_.rows; }
   std::size_t steps_per_epoch() const { return 1; }
   void begin_epoch() {}
-  Rows batch(std::size_t /*step*/) const { return {train_.x.data(), train_.y.data(), train_.rows}; }
+  Rows batch(std::size_t /*step*/) const { return train_.all_rows(); }
 
  private:
   const Dataset& train_;
@@ -40,7 +40,8 @@ class MiniBatches {
         order_(train.rows),
         rng_(seed, Stream::kShuffle),
         x_(batch_size_ * train.cols),
-        y_(batch_size_) {
+        y_(train.y.empty() ? 0 : batch_size_),
+        targets_(train.targets.empty() ? 0 : batch_size_) {
     std::iota(order_.begin(), order_.end(), 0u);
   }
   std::size_t batch_size() const { return batch_size_; }
@@ -56,9 +57,11 @@ class MiniBatches {
     for (std::size_t r = 0; r < count; ++r) {
       const std::uint32_t src = order_[begin + r];
       std::copy_n(train_.row(src), cols, x_.data() + r * cols);
-      y_[r] = train_.y[src];
+      if (!y_.empty()) y_[r] = train_.y[src];
+      if (!targets_.empty()) targets_[r] = train_.targets[src];
     }
-    return {x_.data(), y_.data(), count};
+    return {x_.data(), y_.empty() ? nullptr : y_.data(), count,
+            targets_.empty() ? nullptr : targets_.data()};
   }
 
  private:
@@ -68,6 +71,7 @@ class MiniBatches {
   Rng rng_;
   AlignedBuffer<float> x_;
   std::vector<std::uint8_t> y_;
+  std::vector<float> targets_;
 };
 
 }  // namespace sgdbench

@@ -3,7 +3,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
+
+#include "model/rows.hpp"
+#include "train/schedule.hpp"
+#include "train/update/update_params.hpp"
 
 namespace sgdbench {
 
@@ -15,12 +20,15 @@ struct MetricPoint {
   double train_seconds = 0.0;    // wall time of the training steps only, evaluation excluded
   double train_loss = 0.0;       // on the full training set
   double test_loss = 0.0;
-  double test_accuracy = 0.0;    // in [0, 1]
+  double test_accuracy = 0.0;  // in [0, 1]; NaN for regression
+  double grad_norm = 0.0;      // ‖∇F‖ of the objective on the full training set
 };
 
 enum class RunStatus { kOk, kDiverged };
 
-inline std::string_view to_string(RunStatus s) { return s == RunStatus::kOk ? "ok" : "diverged"; }
+inline std::string_view to_string(RunStatus s) {
+  return s == RunStatus::kOk ? "ok" : "diverged";
+}
 
 struct RunResult {
   RunStatus status = RunStatus::kOk;
@@ -32,12 +40,18 @@ using Observer = std::function<void(const MetricPoint&)>;
 
 /// What a run is asked to do; numbers only, the policies are in the type.
 struct TrainSpec {
-  std::size_t batch_size = 10;   // ignored by FullBatch
+  std::size_t batch_size = 10;  // ignored by FullBatch
   float lr = 3.0f;
+  Schedule schedule;
+  UpdateParams update;
+  float l2 = 0.0f;           // weight decay λ: the objective gains λ/2 ‖w‖²
+  std::optional<Init> init;  // absent: the model's default
   std::uint64_t seed = 0;
-  std::size_t epochs = 5;
-  std::size_t chunk_rows = 256;  // rows per leaf of the gradient reduction tree
-  double divergence_loss = 1e6;  // a mean train loss above this (or NaN/Inf) ends the run
+  double epochs = 5;              // budget in passes of gradient evaluations (n each)
+  std::size_t chunk_rows = 256;   // rows per leaf of the gradient reduction tree
+  double divergence_loss = 1e6;   // a mean train loss above this (or NaN/Inf) ends the run
+  double svrg_inner_epochs = 1;   // SVRG: mini-batch passes between full-gradient snapshots
+  std::size_t lbfgs_memory = 10;  // L-BFGS: correction pairs kept
 };
 
 }  // namespace sgdbench

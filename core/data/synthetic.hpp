@@ -1,0 +1,33 @@
+#pragma once
+// Synthetic problems generated from a seed by our own generator (util/rng.hpp), so the
+// same config gives the same bytes on every machine.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "data/dataset.hpp"
+
+namespace sgdbench {
+
+/// Least squares with a controlled design: X = Z · diag(s), Z ~ N(0, 1) (rows × d),
+/// s_j = κ^(−j / (2(d−1))), so cond(XᵀX) ≈ κ; y = X w_true + noise · N(0, 1).
+Dataset make_least_squares(std::size_t rows, std::size_t d, double noise, double condition,
+                           std::uint64_t seed);
+
+/// The exact optimum of F(w) = ½‖Xw − y‖²/n + λ/2 ‖w‖² on `train`, solved in double
+/// precision (Cholesky of XᵀX/n + λI), and F(w*).
+struct LeastSquaresOptimum {
+  std::vector<double> w;
+  double f = 0.0;
+};
+LeastSquaresOptimum solve_least_squares(const Dataset& train, double l2);
+
+/// F(w) in double precision for a float parameter vector.
+double least_squares_objective(const Dataset& data, const float* w, double l2);
+
+/// k Gaussian classes in d dimensions: class means ~ separation · N(0, I), points =
+/// mean + N(0, I). A large separation makes the classes (almost surely) separable.
+Dataset make_gaussian_mixture(std::size_t rows, std::size_t d, std::size_t classes,
+                              double separation, std::uint64_t seed);
+
+}  // namespace sgdbench

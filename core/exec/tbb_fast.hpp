@@ -1,0 +1,36 @@
+#pragma once
+// Execution policy: chunks reduced by plain tbb::parallel_reduce (auto partitioner).
+// Bodies split only when work is stolen, so fewer accumulators are summed and it is
+// usually faster than TbbDeterministic — but the order of the floating-point sums depends
+// on scheduling, so results are NOT reproducible run to run or across thread counts.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
+#include <tbb/partitioner.h>
+
+#include <cstddef>
+#include <string_view>
+
+#include "exec/accumulator_pool.hpp"
+#include "exec/pooled_body.hpp"
+
+namespace sgdbench {
+
+struct TbbFast {
+  static constexpr std::string_view name = "tbbfast";
+  static constexpr bool deterministic = false;
+
+  /// Same contract as Sequential::reduce.
+  template <class Acc, class Leaf, class Join>
+  void reduce(std::size_t n_chunks, Acc& result, AccumulatorPool<Acc>& pool, Leaf&& leaf,
+              Join&& join) const {
+    if (n_chunks <= 1) {
+      if (n_chunks == 1) leaf(0, result);
+      return;
+    }
+    PooledBody<Acc, Leaf, Join> body(&result, pool, leaf, join);
+    tbb::parallel_reduce(tbb::blocked_range<std::size_t>(0, n_chunks, 1), body,
+                         tbb::auto_partitioner());
+  }
+};
+
+}  // namespace sgdbench

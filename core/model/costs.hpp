@@ -1,0 +1,77 @@
+#pragma once
+// Output layers and costs of Mlp. output_layer<Act, K> turns the output pre-activations
+// Z_L (R rows × n, in place) into the outputs A_L, returns Σ_rows C, writes
+// δ_L = ∂C/∂Z_L when `delta` is not null and counts rows whose largest output is the
+// label when `correct` is not null.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace sgdbench {
+
+inline bool argmax_is(const float* a, std::size_t n, std::uint8_t label) {
+  return static_cast<std::size_t>(std::max_element(a, a + n) - a) == label;
+}
+
+/// C = ½ Σ_j (a_j − y_j)², y one-hot, a = σ(z) with the hidden activation σ
+/// (Nielsen, chapter 1); δ_L = (a − y) ⊙ σ'(z).
+struct QuadraticCost {
+  static constexpr std::string_view name = "quadratic";
+
+  template <class Act, class K>
+  static double output_layer(std::size_t rows, std::size_t n, float* z, const std::uint8_t* labels,
+                             float* delta, std::size_t* correct) {
+    Act::template apply<K>(rows * n, z);
+    double loss = 0.0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      const float* a = z + r * n;
+      for (std::size_t j = 0; j < n; ++j) {
+        const float diff = a[j] - (j == labels[r] ? 1.0f : 0.0f);
+        loss += 0.5 * static_cast<double>(diff) * diff;
+        if (delta != nullptr) delta[r * n + j] = diff * Act::derivative_from_output(a[j]);
+      }
+      if (correct != nullptr) *correct += argmax_is(a, n, labels[r]);
+    }
+    return loss;
+  }
+};
+
+/// Softmax outputs with the log-likelihood cost C = −log p_y, computed through a stable
+/// log-sum-exp: C = log Σ_j e^{z_j − m} − (z_y − m), m = max_j z_j; δ_L = p − y
+/// (multinomial logistic regression; Nielsen, chapter 3).
+struct CrossEntropyCost {
+  static constexpr std::string_view name = "cross_entropy";
+
+  template <class Act, class K>
+  static double output_layer(std::size_t rows, std::size_t n, float* z, const std::uint8_t* labels,
+                             float* delta, std::size_t* correct) {
+    thread_local std::vector<float> shifted_label_logit;
+    shifted_label_logit.resize(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+      float* zr = z + r * n;
+      if (correct != nullptr) *correct += argmax_is(zr, n, labels[r]);
+      const float m = *std::max_element(zr, zr + n);
+      for (std::size_t j = 0; j < n; ++j) zr[j] -= m;
+      shifted_label_logit[r] = zr[labels[r]];
+    }
+    K::exp(rows * n, z);
+    double loss = 0.0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      float* p = z + r * n;
+      double sum = 0.0;
+      for (std::size_t j = 0; j < n; ++j) sum += p[j];
+      loss += std::log(sum) - shifted_label_logit[r];
+      const auto inv = static_cast<float>(1.0 / sum);
+      for (std::size_t j = 0; j < n; ++j) {
+        p[j] *= inv;
+        if (delta != nullptr) delta[r * n + j] = p[j] - (j == labels[r] ? 1.0f : 0.0f);
+      }
+    }
+    return loss;
+  }
+};
+
+}  // namespace sgdbench

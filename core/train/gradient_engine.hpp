@@ -1,0 +1,102 @@
+#pragma once
+// GradientEngine<Model, Kernels, Exec>: the summed gradient of a batch and the loss of a
+// data set, split into chunks of `chunk_rows` rows that Exec reduces (Sequential: in
+// order; TbbDeterministic: a fixed parallel tree; TbbFast: whatever TBB steals). Every
+// training algorithm (SGD family, SVRG, L-BFGS) is built on it.
+#include <algorithm>
+#include <cstddef>
+#include <span>
+
+#include "data/dataset.hpp"
+#include "exec/accumulator_pool.hpp"
+#include "model/rows.hpp"
+#include "util/aligned_buffer.hpp"
+
+namespace sgdbench {
+
+template <class Model, class K, class Exec>
+class GradientEngine {
+ public:
+  GradientEngine(const Model& model, std::size_t chunk_rows)
+      : model_(model),
+        chunk_(std::max<std::size_t>(chunk_rows, 1)),
+        grad_pool_([this] { return make_grad_acc(); }),
+        eval_pool_([] { return EvalAcc{}; }) {
+    root_ = make_grad_acc();
+  }
+  GradientEngine(const GradientEngine&) = delete;  // the pools hold `this`
+  GradientEngine& operator=(const GradientEngine&) = delete;
+
+  const Model& model() const { return model_; }
+
+  /// Σ_rows ∇C into grad() (overwritten); returns Σ_rows C.
+  double gradient(std::span<const float> params, Rows batch) {
+    root_.reset();
+    auto leaf = [&](std::size_t i, GradAcc& acc) {
+      const std::size_t begin = i * chunk_;
+      acc.loss += model_.template accumulate_gradient<K>(params, slice(batch, begin), acc.ws,
+                                                         acc.grad.data());
+    };
+    auto join = [](GradAcc& into, const GradAcc& from) {
+      K::axpy(into.grad.size(), 1.0f, from.grad.data(), into.grad.data());
+      into.loss += from.loss;
+    };
+    exec_.reduce(chunks(batch.count), root_, grad_pool_, leaf, join);
+    return root_.loss;
+  }
+  std::span<const float> grad() const { return root_.grad.span(); }
+
+  /// Σ C and correct predictions over a whole data set.
+  EvalSums evaluate(std::span<const float> params, const Dataset& data) {
+    EvalAcc total;
+    const Rows all = data.all_rows();
+    auto leaf = [&](std::size_t i, EvalAcc& acc) {
+      const EvalSums s = model_.template evaluate<K>(params, slice(all, i * chunk_), acc.ws);
+      acc.sums.loss += s.loss;
+      acc.sums.correct += s.correct;
+    };
+    auto join = [](EvalAcc& into, const EvalAcc& from) {
+      into.sums.loss += from.sums.loss;
+      into.sums.correct += from.sums.correct;
+    };
+    exec_.reduce(chunks(all.count), total, eval_pool_, leaf, join);
+    return total.sums;
+  }
+
+ private:
+  using Workspace = typename Model::Workspace;
+  struct GradAcc {
+    AlignedBuffer<float> grad;
+    double loss = 0.0;
+    Workspace ws;
+    void reset() {
+      grad.fill_zero();
+      loss = 0.0;
+    }
+  };
+  struct EvalAcc {
+    EvalSums sums;
+    Workspace ws;
+    void reset() { sums = {}; }
+  };
+
+  GradAcc make_grad_acc() const {
+    GradAcc acc;
+    acc.grad.resize(model_.num_params());
+    return acc;
+  }
+  std::size_t chunks(std::size_t rows) const { return rows / chunk_ + (rows % chunk_ != 0); }
+  Rows slice(Rows r, std::size_t begin) const {
+    return {r.x + begin * model_.input_dim(), r.y == nullptr ? nullptr : r.y + begin,
+            std::min(chunk_, r.count - begin), r.target == nullptr ? nullptr : r.target + begin};
+  }
+
+  Model model_;
+  std::size_t chunk_;
+  Exec exec_{};
+  GradAcc root_;
+  AccumulatorPool<GradAcc> grad_pool_;
+  AccumulatorPool<EvalAcc> eval_pool_;
+};
+
+}  // namespace sgdbench

@@ -1,0 +1,35 @@
+#pragma once
+// AdaGrad (Duchi, Hazan & Singer 2011):
+//   G ← G + g²,   w ← w − η g / (√G + ε).
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "train/update/update_params.hpp"
+#include "util/aligned_buffer.hpp"
+
+namespace sgdbench {
+
+struct AdaGrad {
+  static constexpr std::string_view name = "adagrad";
+  float eps;
+  explicit AdaGrad(const UpdateParams& p = {}) : eps(p.eps) {}
+
+  struct State {
+    AlignedBuffer<float> sum_sq;
+    explicit State(std::size_t n) : sum_sq(n) {}
+  };
+
+  template <class K>
+  void apply(State& s, StepInput in, std::span<const float> grad_sum, std::span<float> w) const {
+    float* G = s.sum_sq.data();
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      const float g = in.scale * grad_sum[i] + in.l2 * w[i];
+      G[i] += g * g;
+      w[i] -= in.lr * g / (std::sqrt(G[i]) + eps);
+    }
+  }
+};
+
+}  // namespace sgdbench

@@ -1,0 +1,34 @@
+#pragma once
+// Momentum (heavy ball, Polyak 1964), in the form PyTorch's SGD uses:
+//   v ← μ v + g,   w ← w − η v.
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "train/update/update_params.hpp"
+#include "util/aligned_buffer.hpp"
+
+namespace sgdbench {
+
+struct Momentum {
+  static constexpr std::string_view name = "momentum";
+  float mu;
+  explicit Momentum(const UpdateParams& p = {}) : mu(p.momentum) {}
+
+  struct State {
+    AlignedBuffer<float> velocity;
+    explicit State(std::size_t n) : velocity(n) {}
+  };
+
+  template <class K>
+  void apply(State& s, StepInput in, std::span<const float> grad_sum, std::span<float> w) const {
+    float* v = s.velocity.data();
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      const float g = in.scale * grad_sum[i] + in.l2 * w[i];
+      v[i] = mu * v[i] + g;
+      w[i] -= in.lr * v[i];
+    }
+  }
+};
+
+}  // namespace sgdbench

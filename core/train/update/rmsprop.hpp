@@ -1,0 +1,35 @@
+#pragma once
+// RMSProp (Tieleman & Hinton 2012, lecture 6.5):
+//   s ← ρ s + (1 − ρ) g²,   w ← w − η g / (√s + ε).
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "train/update/update_params.hpp"
+#include "util/aligned_buffer.hpp"
+
+namespace sgdbench {
+
+struct RmsProp {
+  static constexpr std::string_view name = "rmsprop";
+  float rho, eps;
+  explicit RmsProp(const UpdateParams& p = {}) : rho(p.rho), eps(p.eps) {}
+
+  struct State {
+    AlignedBuffer<float> mean_sq;
+    explicit State(std::size_t n) : mean_sq(n) {}
+  };
+
+  template <class K>
+  void apply(State& st, StepInput in, std::span<const float> grad_sum, std::span<float> w) const {
+    float* s = st.mean_sq.data();
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      const float g = in.scale * grad_sum[i] + in.l2 * w[i];
+      s[i] = rho * s[i] + (1.0f - rho) * g * g;
+      w[i] -= in.lr * g / (std::sqrt(s[i]) + eps);
+    }
+  }
+};
+
+}  // namespace sgdbench

@@ -1,0 +1,15 @@
+// Nielsen's network (sigmoid, quadratic cost): update rules plain; scalar kernels, seq execution.
+#include "exec/sequential.hpp"
+#include "kernels/scalar_kernels.hpp"
+#include "model/mlp.hpp"
+#include "train/update/plain.hpp"
+#include "variants/variant.hpp"
+
+namespace sgdbench {
+void register_nielsen_plain_scalar_seq(Registry& r) {
+  using M = Mlp<Sigmoid, QuadraticCost>;
+  using K = ScalarKernels;
+  using E = Sequential;
+  r.add(make_variant<VariantTypes<M, Plain, K, E>>("nielsen/plain/scalar/seq"));
+}
+}  // namespace sgdbench
