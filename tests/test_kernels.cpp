@@ -92,6 +92,13 @@ void check_level1_and_2() {
     ScalarKernels::sigmoid(n, s_ref.data());
     for (std::size_t i = 0; i < n; ++i) REQUIRE(std::abs(s[i] - s_ref[i]) <= 1e-6f);
 
+    auto e = random_vector(n, 10);
+    for (auto& v : e) v *= 30.0f;  // e^±30: relative error is what matters
+    auto e_ref = e;
+    K::exp(n, e.data());
+    ScalarKernels::exp(n, e_ref.data());
+    for (std::size_t i = 0; i < n; ++i) REQUIRE(std::abs(e[i] - e_ref[i]) <= 1e-6f * e_ref[i]);
+
     for (Trans t : {Trans::kNo, Trans::kYes}) {
       const std::size_t rows = 7, lda = n + 1;
       const auto a = random_vector(rows * lda, 7);
@@ -108,12 +115,16 @@ void check_level1_and_2() {
 
 }  // namespace
 
-TEST_CASE("unit_simd_gemm_matches_scalar_for_every_transpose_and_odd_shapes", "[kernels]") {
-  check_all_gemm_shapes<SimdKernels<BestArch>>();
+TEMPLATE_LIST_TEST_CASE("unit_simd_gemm_matches_scalar_for_every_transpose_and_odd_shapes",
+                        "[kernels]", EnabledArchs) {
+  INFO("arch " << TestType::name());
+  check_all_gemm_shapes<SimdKernels<TestType>>();
 }
 
-TEST_CASE("unit_simd_level1_level2_and_sigmoid_match_scalar_including_tails", "[kernels]") {
-  check_level1_and_2<SimdKernels<BestArch>>();
+TEMPLATE_LIST_TEST_CASE("unit_simd_level1_level2_and_maps_match_scalar_including_tails",
+                        "[kernels]", EnabledArchs) {
+  INFO("arch " << TestType::name());
+  check_level1_and_2<SimdKernels<TestType>>();
 }
 
 TEST_CASE("unit_gemm_with_beta_zero_ignores_nan_in_output", "[kernels]") {

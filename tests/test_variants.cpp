@@ -1,0 +1,57 @@
+// Every compiled variant, with each batching it was compiled for, trains 20 steps on a
+// small synthetic problem and lowers the loss.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "data/synthetic.hpp"
+#include "variants/registry.hpp"
+
+using namespace sgdbench;
+
+namespace {
+
+/// A learning rate that suits the model and rule (the numbers are not tuned, only sane).
+float sane_lr(const VariantInfo& v) {
+  if (v.update == "adam" || v.update == "rmsprop") return 0.01f;
+  if (v.update == "adagrad") return 0.1f;
+  if (v.model == "mlp<sigmoid, quadratic>") return 3.0f;
+  if (v.model == "least_squares") return 0.05f;
+  return 0.1f;
+}
+
+}  // namespace
+
+TEST_CASE("example_every_compiled_variant_lowers_the_loss_in_20_steps", "[variants]") {
+  const Split classes = split_by_seed(make_gaussian_mixture(260, 8, 3, 1.0, 5), 200, 60, 0);
+  const Split regression = split_by_seed(make_least_squares(260, 8, 0.1, 10.0, 5), 200, 60, 0);
+  REQUIRE(compiled_variants().all().size() >= 10);
+  for (const VariantInfo& v : compiled_variants().all()) {
+    for (const std::string& batching : v.batchings) {
+      DYNAMIC_SECTION(v.name << " " << batching) {
+        const Split& data = v.classifier ? classes : regression;
+        ModelSpec model{{8, v.classifier ? 3u : 1u}};
+        if (v.model.rfind("mlp", 0) == 0) model.widths = {8, 6, 3};
+        TrainSpec spec;
+        spec.lr = sane_lr(v);
+        spec.seed = 1;
+        spec.batch_size = 10;
+        spec.chunk_rows = 16;
+        const bool full = batching == "full";
+        // 20 updates: 1 epoch of B = 10 on 200 rows, or 20 full-batch steps; SVRG makes
+        // 20 steps per snapshot (3 passes); L-BFGS at most 20 iterations.
+        spec.epochs = full ? 20 : (v.update == "svrg" ? 3 : 1);
+        double first = 0.0, last = 0.0;
+        std::size_t points = 0;
+        const RunResult r =
+            v.run(model, data.train, data.test, spec, full, [&](const MetricPoint& p) {
+              if (points++ == 0) first = p.train_loss;
+              last = p.train_loss;
+            });
+        INFO("loss " << first << " -> " << last << ", updates " << r.final_point.updates);
+        REQUIRE(r.status == RunStatus::kOk);
+        REQUIRE(r.final_point.updates >= (v.update == "lbfgs" ? 5u : 20u));
+        REQUIRE(last < first);
+      }
+    }
+  }
+}
