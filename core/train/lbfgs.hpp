@@ -85,12 +85,15 @@ class LbfgsTrainer {
         f = f_new;
         first = false;
       }
-      recorder.stop_clock();
       recorder.count(evals_ * train.rows, alpha > 0.0 ? 1 : 0);
-      healthy = recorder.evaluate(w_.span());
-      if (alpha <= 0.0) break;  // no step satisfies Wolfe: converged to float precision
+      if (alpha <= 0.0) {  // no step satisfies Wolfe: converged to float precision
+        recorder.stop_clock();
+        break;
+      }
+      healthy = recorder.checkpoint(w_.span());
+      recorder.stop_clock();
     }
-    return recorder.result();
+    return recorder.finish(w_.span());
   }
 
  private:

@@ -47,7 +47,13 @@ struct TrainSpec {
   float l2 = 0.0f;           // weight decay λ: the objective gains λ/2 ‖w‖²
   std::optional<Init> init;  // absent: the model's default
   std::uint64_t seed = 0;
-  double epochs = 5;              // budget in passes of gradient evaluations (n each)
+  // Budget: the run stops when any limit is reached (0: no limit on that measure).
+  double epochs = 5;  // passes of gradient evaluations (n each)
+  std::uint64_t max_grad_evals = 0;
+  std::uint64_t max_updates = 0;
+  double max_seconds = 0.0;  // training seconds, evaluation excluded
+  // Evaluation cadence: a point every this many gradient evaluations (0: every epoch).
+  std::uint64_t eval_every_grad_evals = 0;
   std::size_t chunk_rows = 256;   // rows per leaf of the gradient reduction tree
   double divergence_loss = 1e6;   // a mean train loss above this (or NaN/Inf) ends the run
   double svrg_inner_epochs = 1;   // SVRG: mini-batch passes between full-gradient snapshots

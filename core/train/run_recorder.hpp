@@ -1,7 +1,9 @@
 #pragma once
 // What every training algorithm shares: the objective F(w) = mean C + λ/2 ‖w‖², the
-// evaluation points (train loss, test loss and accuracy, ‖∇F‖) outside the timed region,
-// the budget in gradient evaluations, and the divergence check.
+// evaluation points (train loss, test loss and accuracy, ‖∇F‖) taken outside the timed
+// region at the configured cadence, the budget (epochs, gradient evaluations, updates,
+// seconds: whichever runs out first) and the divergence check.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -27,27 +29,47 @@ class RunRecorder {
  public:
   RunRecorder(Engine& engine, const Dataset& train, const Dataset& test, const TrainSpec& spec,
               const Observer& observe)
-      : engine_(engine), train_(train), test_(test), spec_(spec), observe_(observe) {}
+      : engine_(engine), train_(train), test_(test), spec_(spec), observe_(observe) {
+    const auto n = static_cast<double>(train.rows);
+    max_evals_ = static_cast<std::uint64_t>(std::ceil(spec.epochs * n - 0.5));
+    if (spec.max_grad_evals > 0) max_evals_ = std::min(max_evals_, spec.max_grad_evals);
+    cadence_ = spec.eval_every_grad_evals > 0 ? spec.eval_every_grad_evals : train.rows;
+    next_eval_ = cadence_;
+  }
 
   using Clock = std::chrono::steady_clock;
   void start_clock() { t0_ = Clock::now(); }
-  void stop_clock() {
-    point_.train_seconds += std::chrono::duration<double>(Clock::now() - t0_).count();
-  }
+  void stop_clock() { point_.train_seconds += since_start(); }
 
   void count(std::uint64_t grad_evals, std::uint64_t updates) {
     point_.grad_evals += grad_evals;
     point_.updates += updates;
     point_.epoch = static_cast<double>(point_.grad_evals) / static_cast<double>(train_.rows);
   }
+  /// While the clock runs: is any budget left?
   bool budget_left() const {
-    return static_cast<double>(point_.grad_evals) <
-           spec_.epochs * static_cast<double>(train_.rows) - 0.5;
+    if (point_.grad_evals >= max_evals_) return false;
+    if (spec_.max_updates > 0 && point_.updates >= spec_.max_updates) return false;
+    if (spec_.max_seconds > 0.0 && point_.train_seconds + since_start() >= spec_.max_seconds) {
+      return false;
+    }
+    return true;
   }
-  std::uint64_t grad_evals() const { return point_.grad_evals; }
+  /// Has the run passed the next evaluation mark (or run out of budget)?
+  bool eval_due() const { return point_.grad_evals >= next_eval_ || !budget_left(); }
+  /// Stops the clock, evaluates if due, restarts the clock; false once diverged.
+  bool checkpoint(std::span<const float> w) {
+    if (!eval_due()) return true;
+    stop_clock();
+    const bool ok = evaluate(w);
+    start_clock();
+    return ok;
+  }
 
   /// Evaluates and reports a point; false when the run has diverged.
   bool evaluate(std::span<const float> w) {
+    while (next_eval_ <= point_.grad_evals) next_eval_ += cadence_;
+    last_evaluated_ = point_.grad_evals;
     point_.train_loss = engine_.gradient(w, train_.all_rows()) / static_cast<double>(train_.rows) +
                         l2_penalty(w, spec_.l2);
     // ‖∇F‖ from the same pass: (1/n) Σ∇C + λw
@@ -69,7 +91,9 @@ class RunRecorder {
     return healthy_;
   }
 
-  RunResult result() const {
+  /// The final point (evaluated now unless the last step was) and the run's figures.
+  RunResult finish(std::span<const float> w) {
+    if (healthy_ && last_evaluated_ != point_.grad_evals) evaluate(w);
     RunResult r;
     r.status = healthy_ ? RunStatus::kOk : RunStatus::kDiverged;
     r.final_point = point_;
@@ -80,6 +104,8 @@ class RunRecorder {
   }
 
  private:
+  double since_start() const { return std::chrono::duration<double>(Clock::now() - t0_).count(); }
+
   Engine& engine_;
   const Dataset& train_;
   const Dataset& test_;
@@ -87,6 +113,7 @@ class RunRecorder {
   const Observer& observe_;
   MetricPoint point_;
   Clock::time_point t0_;
+  std::uint64_t max_evals_ = 0, cadence_ = 0, next_eval_ = 0, last_evaluated_ = 0;
   bool healthy_ = true;
 };
 

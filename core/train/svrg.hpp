@@ -76,11 +76,11 @@ class SvrgTrainer {
         examples += batch.count;
         evals += 2 * batch.count;
       }
-      recorder.stop_clock();
       recorder.count(evals, inner_steps);
-      healthy = recorder.evaluate(w_.span());
+      healthy = recorder.checkpoint(w_.span());
+      recorder.stop_clock();
     }
-    return recorder.result();
+    return recorder.finish(w_.span());
   }
 
  private:

@@ -39,29 +39,30 @@ class Trainer {
   }
   double step(Rows batch) { return step(batch, spec_.lr); }
 
-  /// Trains until spec.epochs passes of gradient evaluations, evaluating after each pass
-  /// (and before the first); `observe` sees every point.
+  /// Trains until the budget runs out, evaluating before the first step and at the
+  /// configured cadence; `observe` sees every point.
   RunResult run(const Dataset& train, const Dataset& test, const Observer& observe) {
     Batching batching(train, spec_.batch_size, spec_.seed);
     RunRecorder recorder(engine_, train, test, spec_, observe);
     bool healthy = recorder.evaluate(params_.span());
     std::uint64_t examples = 0;
+    std::size_t s = batching.steps_per_epoch();  // a shuffle before the first step
+    recorder.start_clock();
     while (healthy && recorder.budget_left()) {
-      recorder.start_clock();
-      batching.begin_epoch();
-      const std::size_t steps = batching.steps_per_epoch();
-      for (std::size_t s = 0; s < steps; ++s) {
-        const Rows batch = batching.batch(s);
-        const auto lr = static_cast<float>(
-            spec_.schedule.lr(spec_.lr, batch.count, examples, train.rows, spec_.epochs));
-        step(batch, lr);
-        examples += batch.count;
+      if (s == batching.steps_per_epoch()) {
+        batching.begin_epoch();
+        s = 0;
       }
-      recorder.stop_clock();
-      recorder.count(train.rows, steps);
-      healthy = recorder.evaluate(params_.span());
+      const Rows batch = batching.batch(s++);
+      const auto lr = static_cast<float>(
+          spec_.schedule.lr(spec_.lr, batch.count, examples, train.rows, spec_.epochs));
+      step(batch, lr);
+      examples += batch.count;
+      recorder.count(batch.count, 1);
+      healthy = recorder.checkpoint(params_.span());
     }
-    return recorder.result();
+    recorder.stop_clock();
+    return recorder.finish(params_.span());
   }
 
  private:
