@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 #include <regex>
 
@@ -172,25 +173,128 @@ ExperimentConfig parse_config(const std::string& path) {
       }
       c.batch_sizes.push_back(b);
     }
-    const Json& lrs = read_nonempty_array(s.required("lr"), path, "/sweep/lr");
-    for (std::size_t i = 0; i < lrs.size(); ++i) {
-      const std::string p = fmt::format("/sweep/lr/{}", i);
-      const double lr = read_positive_number(lrs[i], path, p);
-      // Training runs in float: the rate must survive the conversion.
-      if (lr < 1e-30 || lr > 1e30) fail_at(path, p, fmt::format("{} is outside [1e-30, 1e30]", lr));
-      c.learning_rates.push_back(lr);
+    const Json& lr = s.required("lr");
+    if (lr.is_object()) {  // {"log_grid": {"min": 0.01, "max": 10, "num": 7}}
+      JsonObject g(lr, "/sweep/lr", path);
+      JsonObject grid(g.required("log_grid"), "/sweep/lr/log_grid", path);
+      const double lo =
+          read_number_in(grid.required("min"), path, "/sweep/lr/log_grid/min", 1e-30, 1e30);
+      const double hi =
+          read_number_in(grid.required("max"), path, "/sweep/lr/log_grid/max", lo, 1e30);
+      const auto num = read_uint(grid.required("num"), path, "/sweep/lr/log_grid/num", 1);
+      if (num > 1000) grid.fail("num", "at most 1000");
+      for (std::uint64_t i = 0; i < num; ++i) {
+        const double t = num == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(num - 1);
+        c.learning_rates.push_back(lo * std::pow(hi / lo, t));
+      }
+      grid.finish();
+      g.finish();
+    } else {
+      const Json& lrs = read_nonempty_array(lr, path, "/sweep/lr");
+      for (std::size_t i = 0; i < lrs.size(); ++i) {
+        const std::string p = fmt::format("/sweep/lr/{}", i);
+        // Training runs in float: the rate must survive the conversion.
+        c.learning_rates.push_back(read_number_in(lrs[i], path, p, 1e-30, 1e30));
+      }
     }
     const Json& seeds = read_nonempty_array(s.required("seed"), path, "/sweep/seed");
     for (std::size_t i = 0; i < seeds.size(); ++i) {
       c.seeds.push_back(read_uint(seeds[i], path, fmt::format("/sweep/seed/{}", i)));
+    }
+    if (const Json* t = s.optional("threads")) {
+      const Json& ts = read_nonempty_array(*t, path, "/sweep/threads");
+      c.threads.clear();
+      for (std::size_t i = 0; i < ts.size(); ++i) {
+        c.threads.push_back(read_uint(ts[i], path, fmt::format("/sweep/threads/{}", i)));
+        if (c.threads.back() > 4096)
+          fail_at(path, fmt::format("/sweep/threads/{}", i), "at most 4096");
+      }
     }
     s.finish();
   }
 
   {
     JsonObject b(o.required("budget"), "/budget", path);
-    c.epochs = read_number_in(b.required("epochs"), path, "/budget/epochs", 1e-3, 1e6);
+    if (const Json* v = b.optional("epochs"))
+      c.epochs = read_number_in(*v, path, "/budget/epochs", 1e-3, 1e6);
+    if (const Json* v = b.optional("grad_evals"))
+      c.max_grad_evals = read_uint(*v, path, "/budget/grad_evals", 1);
+    if (const Json* v = b.optional("updates"))
+      c.max_updates = read_uint(*v, path, "/budget/updates", 1);
+    if (const Json* v = b.optional("seconds"))
+      c.max_seconds = read_number_in(*v, path, "/budget/seconds", 1e-3, 1e6);
+    if (c.epochs == 0 && c.max_grad_evals == 0 && c.max_updates == 0 && c.max_seconds == 0) {
+      fail_at(path, "/budget", "give at least one of epochs, grad_evals, updates, seconds");
+    }
     b.finish();
+  }
+
+  if (const Json* e = o.optional("eval")) {
+    JsonObject x(*e, "/eval", path);
+    if (const Json* v = x.optional("every_epochs")) {
+      c.eval_every_epochs = read_number_in(*v, path, "/eval/every_epochs", 1e-6, 1e6);
+    }
+    if (const Json* v = x.optional("every_grad_evals")) {
+      c.eval_every_grad_evals = read_uint(*v, path, "/eval/every_grad_evals", 1);
+    }
+    if (x.has("every_epochs") && x.has("every_grad_evals")) {
+      x.fail("every_grad_evals", "give every_epochs or every_grad_evals, not both");
+    }
+    x.finish();
+  }
+
+  if (const Json* t = o.optional("targets")) {
+    JsonObject x(*t, "/targets", path);
+    for (const char* metric : {"test_accuracy", "train_loss", "suboptimality"}) {
+      if (const Json* v = x.optional(metric)) {
+        const Json& values = read_nonempty_array(*v, path, x.path_of(metric));
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          const std::string p = fmt::format("/targets/{}/{}", metric, i);
+          const double value = std::string(metric) == "test_accuracy"
+                                   ? read_number_in(values[i], path, p, 0.0, 1.0)
+                                   : read_number_in(values[i], path, p, 0.0, 1e30);
+          c.targets.push_back({metric, value});
+        }
+      }
+    }
+    x.finish();
+  }
+
+  if (const Json* t = o.optional("tuning")) {
+    JsonObject x(*t, "/tuning", path);
+    Tuning tuning;
+    const Json& seeds = read_nonempty_array(x.required("seeds"), path, "/tuning/seeds");
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      tuning.seeds.push_back(read_uint(seeds[i], path, fmt::format("/tuning/seeds/{}", i)));
+    }
+    if (const Json* v = x.optional("select_by")) {
+      tuning.select_by = read_string(*v, path, "/tuning/select_by");
+      const bool known = tuning.select_by == "train_loss" || tuning.select_by == "test_accuracy" ||
+                         tuning.select_by == "updates_to_target" ||
+                         tuning.select_by == "seconds_to_target";
+      if (!known) {
+        x.fail("select_by",
+               "one of train_loss, test_accuracy, updates_to_target, seconds_to_target");
+      }
+      if (tuning.select_by.ends_with("_to_target") && !o.has("targets")) {
+        x.fail("select_by", "needs /targets (the first target is used)");
+      }
+    }
+    if (c.seeds.size() != 1) {
+      fail_at(path, "/sweep/seed", "with /tuning, the sweep has exactly one seed: the tuning seed");
+    }
+    x.finish();
+    c.tuning = tuning;
+  }
+
+  if (const Json* n = o.optional("noise_scale")) {
+    JsonObject x(*n, "/noise_scale", path);
+    c.noise_b_small = read_uint(x.required("b_small"), path, "/noise_scale/b_small", 1);
+    c.noise_b_big = read_uint(x.required("b_big"), path, "/noise_scale/b_big", c.noise_b_small + 1);
+    if (const Json* v = x.optional("batches"))
+      c.noise_batches = read_uint(*v, path, "/noise_scale/batches", 1);
+    if (c.noise_batches > 1000) x.fail("batches", "at most 1000");
+    x.finish();
   }
 
   if (const Json* u = o.optional("update")) {
@@ -218,8 +322,16 @@ ExperimentConfig parse_config(const std::string& path) {
 
   if (const Json* e = o.optional("execution")) {
     JsonObject x(*e, "/execution", path);
-    if (const Json* t = x.optional("threads"))
-      c.threads = read_uint(*t, path, "/execution/threads");
+    if (const Json* t = x.optional("threads")) {
+      if (root.contains("sweep") && root["sweep"].is_object() &&
+          root["sweep"].contains("threads")) {
+        x.fail("threads", "also given as /sweep/threads: keep one");
+      }
+      c.threads = {read_uint(*t, path, "/execution/threads")};
+    }
+    if (const Json* d = x.optional("divergence_loss")) {
+      c.divergence_loss = read_number_in(*d, path, "/execution/divergence_loss", 1e-30, 1e300);
+    }
     if (const Json* r = x.optional("chunk_rows")) {
       c.chunk_rows = read_uint(*r, path, "/execution/chunk_rows", 1);
       if (c.chunk_rows > kMaxChunkRows) {
@@ -228,8 +340,19 @@ ExperimentConfig parse_config(const std::string& path) {
     }
     x.finish();
   }
+  if (c.schedule.kind == Schedule::Kind::kCosine && c.epochs == 0) {
+    fail_at(path, "/schedule/type", "cosine needs a budget in epochs (it decays over them)");
+  }
   o.finish();
   return c;
+}
+
+std::string Target::label() const {
+  return fmt::format("{}{}{:g}", metric, metric == "test_accuracy" ? ">=" : "<=", value);
+}
+
+bool Target::reached(double v) const {
+  return metric == "test_accuracy" ? v >= value : v <= value;
 }
 
 }  // namespace sgdbench

@@ -37,6 +37,24 @@ struct ModelConfig {
 inline constexpr std::uint64_t kMaxLayerWidth = 1 << 20;
 inline constexpr std::uint64_t kMaxChunkRows = 1 << 20;
 
+/// A target for *-to-target figures: the first evaluation point at which `metric`
+/// (test_accuracy: at least; train_loss, suboptimality: at most) reaches `value`.
+struct Target {
+  std::string metric;
+  double value = 0.0;
+  std::string label() const;  // "test_accuracy>=0.9"
+  bool reached(double metric_value) const;
+};
+
+/// The learning-rate tuning protocol (DeepOBS-style): for each (variant, batch size) try
+/// every lr of the sweep with the sweep's single seed, pick the best by `select_by`, then
+/// re-run that lr with each of `seeds`.
+struct Tuning {
+  std::vector<std::uint64_t> seeds;
+  std::string select_by = "train_loss";  // train_loss, test_accuracy, updates_to_target,
+                                         // seconds_to_target (the first target)
+};
+
 struct ExperimentConfig {
   std::string file;  // where it was read from
   std::string name;  // also the results folder: results/<name>/
@@ -51,9 +69,19 @@ struct ExperimentConfig {
   double svrg_inner_epochs = 1.0;
   std::size_t lbfgs_memory = 10;
   Schedule schedule;
+  // budget: any of these (0: no limit on that measure); at least one is set
   double epochs = 0;
-  std::size_t threads = 0;  // 0: all cores
+  std::uint64_t max_grad_evals = 0, max_updates = 0;
+  double max_seconds = 0;
+  // evaluation cadence: every_grad_evals when set, else every_epochs
+  double eval_every_epochs = 1.0;
+  std::uint64_t eval_every_grad_evals = 0;
+  std::vector<Target> targets;
+  std::optional<Tuning> tuning;
+  std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 4;  // b_big = 0: off
+  std::vector<std::size_t> threads = {0};                             // a sweep axis; 0: all cores
   std::size_t chunk_rows = 256;
+  double divergence_loss = 1e6;
 };
 
 /// Reads and checks a config; an Error names the file and the JSON path of any defect.

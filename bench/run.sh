@@ -10,9 +10,8 @@ cd "$root"
 name=$(build/release/bench/sgdbench validate "$config" >/dev/null && \
        /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$config")
 build/release/bench/sgdbench run "$config"
-/usr/bin/python3 bench/plot.py "results/$name" >/dev/null
 echo
-echo "tables:            results/$name/summary.md"
-echo "plots:             results/$name/plots/ (accuracy and loss against epochs, gradient evaluations, seconds)"
-echo "raw metric points: results/$name/runs.jsonl"
-echo "micro-benchmarks:  build/release/bench/micro/sgdbench_micro"
+echo "tables:            results/$name/summary.md (.csv, .tex)"
+echo "plots:             results/$name/plots/"
+echo "raw metric points: results/$name/runs.jsonl; machine: results/$name/machine.json"
+echo "micro-benchmarks:  ./bench/micro/run.sh (results/micro/)"

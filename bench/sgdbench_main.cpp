@@ -11,6 +11,7 @@
 
 #include "config.hpp"
 #include "experiment.hpp"
+#include "report.hpp"
 #include "util/error.hpp"
 #include "variants/registry.hpp"
 
@@ -54,6 +55,14 @@ int main(int argc, char** argv) {
   bool quiet = false;
   run->add_flag("--quiet", quiet, "no progress lines");
 
+  bool no_plots = false;
+  run->add_flag("--no-plots", no_plots, "write the tables only");
+
+  std::string report_dir;
+  auto* report =
+      app.add_subcommand("report", "rebuild tables and plots from results/<name>/runs.jsonl");
+  report->add_option("dir", report_dir, "an experiment's results folder")->required();
+
   auto* validate = app.add_subcommand("validate", "check a config, its variants and its data");
   validate->add_option("config", config_path, "experiment config (JSON)")->required();
   validate->add_option("--data-dir", options.data_dir, "where bench/setup.sh put the data");
@@ -65,6 +74,13 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("list")) {
       list_variants();
       return 0;
+    }
+    if (app.got_subcommand("report")) {
+      sgdbench::write_report(report_dir, sgdbench::read_records(report_dir));
+      const bool plotted = sgdbench::draw_plots(report_dir);
+      fmt::print("tables: {0}/summary.md, {0}/summary.csv, {0}/summary.tex{1}\n", report_dir,
+                 plotted ? fmt::format("\nplots:  {}/plots/", report_dir) : "");
+      return plotted ? 0 : 1;
     }
     const auto config = sgdbench::parse_config(config_path);
     if (app.got_subcommand("validate")) {
@@ -78,6 +94,7 @@ int main(int argc, char** argv) {
     options.progress = !quiet;
     sgdbench::run_experiment(config, options);
     const std::string dir = options.out_root + "/" + config.name;
+    const bool plotted = !no_plots && sgdbench::draw_plots(dir);
     std::FILE* summary = std::fopen((dir + "/summary.md").c_str(), "rb");
     if (summary != nullptr) {
       char buf[4096];
@@ -85,7 +102,10 @@ int main(int argc, char** argv) {
       while ((n = std::fread(buf, 1, sizeof buf, summary)) > 0) std::fwrite(buf, 1, n, stdout);
       std::fclose(summary);
     }
-    fmt::print("\nresults: {}/runs.jsonl, {}/summary.md\n", dir, dir);
+    fmt::print(
+        "\nresults: {0}/runs.jsonl (every point), {0}/summary.{{md,csv,tex}}, "
+        "{0}/machine.json{1}\n",
+        dir, plotted ? fmt::format(", {}/plots/", dir) : "");
     std::fflush(stdout);
     return 0;
   } catch (const sgdbench::Error& e) {

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -22,6 +23,7 @@ struct MetricPoint {
   double test_loss = 0.0;
   double test_accuracy = 0.0;  // in [0, 1]; NaN for regression
   double grad_norm = 0.0;      // ‖∇F‖ of the objective on the full training set
+  double b_simple = std::numeric_limits<double>::quiet_NaN();  // noise scale; NaN: not measured
 };
 
 enum class RunStatus { kOk, kDiverged };
@@ -54,6 +56,8 @@ struct TrainSpec {
   double max_seconds = 0.0;  // training seconds, evaluation excluded
   // Evaluation cadence: a point every this many gradient evaluations (0: every epoch).
   std::uint64_t eval_every_grad_evals = 0;
+  // Gradient noise scale B_simple at each point (noise_b_big = 0: not measured).
+  std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 4;
   std::size_t chunk_rows = 256;   // rows per leaf of the gradient reduction tree
   double divergence_loss = 1e6;   // a mean train loss above this (or NaN/Inf) ends the run
   double svrg_inner_epochs = 1;   // SVRG: mini-batch passes between full-gradient snapshots

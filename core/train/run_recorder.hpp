@@ -9,10 +9,13 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <vector>
 
 #include "data/dataset.hpp"
 #include "train/gradient_engine.hpp"
 #include "train/metrics.hpp"
+#include "util/aligned_buffer.hpp"
+#include "util/rng.hpp"
 
 namespace sgdbench {
 
@@ -31,7 +34,9 @@ class RunRecorder {
               const Observer& observe)
       : engine_(engine), train_(train), test_(test), spec_(spec), observe_(observe) {
     const auto n = static_cast<double>(train.rows);
-    max_evals_ = static_cast<std::uint64_t>(std::ceil(spec.epochs * n - 0.5));
+    const double evals = std::ceil(spec.epochs * n - 0.5);  // epochs = ∞ : no limit
+    max_evals_ = evals >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max()
+                                 : static_cast<std::uint64_t>(evals);
     if (spec.max_grad_evals > 0) max_evals_ = std::min(max_evals_, spec.max_grad_evals);
     cadence_ = spec.eval_every_grad_evals > 0 ? spec.eval_every_grad_evals : train.rows;
     next_eval_ = cadence_;
@@ -86,6 +91,7 @@ class RunRecorder {
     point_.test_accuracy = test_.is_regression()
                                ? std::numeric_limits<double>::quiet_NaN()
                                : static_cast<double>(te.correct) / static_cast<double>(test_.rows);
+    if (spec_.noise_b_big > 0) point_.b_simple = estimate_b_simple(w);
     if (observe_) observe_(point_);
     healthy_ = std::isfinite(point_.train_loss) && point_.train_loss <= spec_.divergence_loss;
     return healthy_;
@@ -104,6 +110,49 @@ class RunRecorder {
   }
 
  private:
+  /// The simple noise scale B_simple = tr(Σ) / |G|² by the two-batch estimator of
+  /// McCandlish et al. (2018): with E|G_B|² = |G|² + tr(Σ)/B,
+  ///   |G|² ≈ (B_big |G_big|² − B_small |G_small|²) / (B_big − B_small),
+  ///   tr(Σ) ≈ (|G_small|² − |G_big|²) / (1/B_small − 1/B_big),
+  /// numerator and denominator each averaged over noise_batches pairs, then divided.
+  /// Rows are drawn with replacement from their own random stream, so measuring does not
+  /// change the training.
+  double estimate_b_simple(std::span<const float> w) {
+    const auto bs = static_cast<double>(spec_.noise_b_small),
+               bb = static_cast<double>(spec_.noise_b_big);
+    double g2 = 0.0, trace = 0.0;
+    for (std::size_t k = 0; k < spec_.noise_batches; ++k) {
+      const double small = mean_gradient_sq_norm(w, spec_.noise_b_small);
+      const double big = mean_gradient_sq_norm(w, spec_.noise_b_big);
+      g2 += (bb * big - bs * small) / (bb - bs);
+      trace += (small - big) / (1.0 / bs - 1.0 / bb);
+    }
+    return trace / g2;
+  }
+
+  /// |(1/B) Σ_batch ∇C + λw|² for B rows drawn at random.
+  double mean_gradient_sq_norm(std::span<const float> w, std::size_t b) {
+    const std::size_t cols = train_.cols;
+    if (noise_x_.size() < b * cols) noise_x_.resize(b * cols);
+    noise_y_.resize(train_.y.empty() ? 0 : b);
+    noise_t_.resize(train_.targets.empty() ? 0 : b);
+    for (std::size_t r = 0; r < b; ++r) {
+      const auto src = static_cast<std::size_t>(noise_rng_.below(train_.rows));
+      std::copy_n(train_.row(src), cols, noise_x_.data() + r * cols);
+      if (!noise_y_.empty()) noise_y_[r] = train_.y[src];
+      if (!noise_t_.empty()) noise_t_[r] = train_.targets[src];
+    }
+    engine_.gradient(w, {noise_x_.data(), noise_y_.empty() ? nullptr : noise_y_.data(), b,
+                         noise_t_.empty() ? nullptr : noise_t_.data()});
+    const auto g = engine_.grad();
+    double s = 0.0;
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      const double gi = g[i] / static_cast<double>(b) + static_cast<double>(spec_.l2) * w[i];
+      s += gi * gi;
+    }
+    return s;
+  }
+
   double since_start() const { return std::chrono::duration<double>(Clock::now() - t0_).count(); }
 
   Engine& engine_;
@@ -112,6 +161,10 @@ class RunRecorder {
   const TrainSpec& spec_;
   const Observer& observe_;
   MetricPoint point_;
+  Rng noise_rng_{spec_.seed, Stream::kNoiseScale};
+  AlignedBuffer<float> noise_x_;
+  std::vector<std::uint8_t> noise_y_;
+  std::vector<float> noise_t_;
   Clock::time_point t0_;
   std::uint64_t max_evals_ = 0, cadence_ = 0, next_eval_ = 0, last_evaluated_ = 0;
   bool healthy_ = true;

@@ -13,7 +13,7 @@ namespace sgdbench {
 
 /// Independent streams for the separate uses of one seed, so that e.g. adding a
 /// shuffle does not change the initial weights.
-enum class Stream : std::uint64_t { kInit = 1, kShuffle = 2, kSplit = 3 };
+enum class Stream : std::uint64_t { kInit = 1, kShuffle = 2, kSplit = 3, kNoiseScale = 4 };
 
 class Rng {
  public:

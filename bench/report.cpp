@@ -1,0 +1,319 @@
+#include "report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "output_files.hpp"
+#include "util/error.hpp"
+
+#ifndef SGDBENCH_SOURCE_DIR
+#define SGDBENCH_SOURCE_DIR "."
+#endif
+
+namespace sgdbench {
+namespace {
+
+struct Stats {
+  double mean = std::numeric_limits<double>::quiet_NaN(), sd = 0.0;
+  std::size_t n = 0;
+};
+
+/// Mean and sample standard deviation of the finite values.
+Stats stats(const std::vector<double>& values) {
+  Stats s;
+  std::vector<double> v;
+  for (double x : values) {
+    if (std::isfinite(x)) v.push_back(x);
+  }
+  s.n = v.size();
+  if (v.empty()) return s;
+  s.mean = 0.0;
+  for (double x : v) s.mean += x;
+  s.mean /= static_cast<double>(v.size());
+  if (v.size() > 1) {
+    double ss = 0.0;
+    for (double x : v) ss += (x - s.mean) * (x - s.mean);
+    s.sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
+  }
+  return s;
+}
+
+double number(const Json& r, const char* key) {
+  return r.contains(key) && r[key].is_number() ? r[key].get<double>()
+                                               : std::numeric_limits<double>::quiet_NaN();
+}
+
+struct Cell {
+  std::string variant, dataset, batching;
+  std::size_t batch_size = 0, threads = 0;
+  double lr = 0.0;
+  std::vector<Json> runs;
+  std::map<long, std::vector<double>> accuracy_at_epoch;
+};
+
+std::string fmt_stats(const Stats& s, const char* spec, double scale = 1.0) {
+  if (s.n == 0) return "–";
+  return fmt::format(fmt::runtime(std::string("{:") + spec + "} ± {:" + spec + "}"), s.mean * scale,
+                     s.sd * scale);
+}
+
+std::string tex_escape(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '_' || ch == '%' || ch == '&' || ch == '#') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Json> read_records(const std::string& dir) {
+  const std::string path = dir + "/runs.jsonl";
+  std::ifstream in(path);
+  if (!in) throw Error(fmt::format("{}: cannot open for reading", path));
+  std::vector<Json> records;
+  std::size_t line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    try {
+      records.push_back(Json::parse(line));
+    } catch (const Json::exception& e) {
+      throw Error(fmt::format("{}: line {}: invalid JSON: {}", path, line_no, e.what()));
+    }
+  }
+  if (records.empty() || records.front().value("type", "") != "experiment") {
+    throw Error(fmt::format("{}: line 1: expected the \"experiment\" record", path));
+  }
+  return records;
+}
+
+Tables make_tables(const std::vector<Json>& records) {
+  // variant, full batch last, batch size, lr, threads
+  using Key = std::tuple<std::string, bool, std::size_t, double, std::size_t>;
+  std::map<Key, Cell> cells;
+  const Json& header = records.front();
+  std::vector<std::string> targets;
+  for (const auto& t : header.value("targets", Json::array())) targets.push_back(t);
+  const bool tuned = header["config"].contains("tuning");
+  long max_epoch = 0;
+  bool integral_cadence = true, classification = false, subopt = false, noise = false;
+  std::set<std::size_t> thread_counts;
+  for (const Json& r : records) {
+    const std::string type = r.value("type", "");
+    if ((type != "point" && type != "run") || r.value("phase", "") == "tune") continue;
+    const Key key{r["variant"], r["batching"] == "full", r["batch_size"], r["lr"], r["threads"]};
+    Cell& cell = cells[key];
+    cell.variant = r["variant"];
+    cell.dataset = r.value("dataset", "");
+    cell.batching = r["batching"];
+    cell.batch_size = r["batch_size"];
+    cell.lr = r["lr"];
+    cell.threads = r["threads"];
+    thread_counts.insert(cell.threads);
+    if (type == "run") {
+      cell.runs.push_back(r);
+      subopt |= r.contains("suboptimality");
+      continue;
+    }
+    classification |= r["test_accuracy"].is_number();
+    noise |= r.contains("b_simple");
+    const double epoch = r.value("epoch", 0.0);
+    const long e = std::lround(epoch);
+    if (e >= 1 && std::abs(epoch - static_cast<double>(e)) < 1e-9) {
+      cell.accuracy_at_epoch[e].push_back(100.0 * number(r, "test_accuracy"));
+      max_epoch = std::max(max_epoch, e);
+    } else if (epoch > 0.0) {
+      integral_cadence = false;
+    }
+  }
+  // Accuracy after each epoch when there are few epochs and points fall on them.
+  const long epoch_columns = classification && integral_cadence && max_epoch <= 10 ? max_epoch : 0;
+  const bool show_threads = thread_counts.size() > 1;
+
+  Tables t;
+  std::string& md = t.markdown;
+  md = fmt::format("# {}\n\n", header.value("experiment", ""));
+  const std::string description = header["config"].value("description", "");
+  if (!description.empty()) md += description + "\n\n";
+  md += fmt::format(
+      "{} training rows, {} test rows; git {}. Mean ± sd over seeds{}; training "
+      "seconds exclude evaluation; a target column gives the mean over the seeds "
+      "that reached it (reached/runs).\n\n",
+      header.value("train_rows", 0), header.value("test_rows", 0), header.value("git_commit", "?"),
+      tuned ? " (the lr chosen by the tuning protocol, re-run with the tuning seeds)" : "");
+
+  // Header rows
+  std::vector<std::string> md_cols = {"variant", "B", "lr"};
+  std::vector<std::string> csv_cols = {"variant", "dataset", "batching", "batch_size",
+                                       "lr",      "threads", "runs",     "diverged"};
+  if (show_threads) md_cols.push_back("threads");
+  md_cols.push_back("runs");
+  for (long e = 1; e <= epoch_columns; ++e) {
+    md_cols.push_back(fmt::format("acc % ep {}", e));
+    csv_cols.push_back(fmt::format("test_accuracy_epoch_{}", e));
+  }
+  if (classification) {
+    md_cols.push_back("test acc %");
+    csv_cols.insert(csv_cols.end(), {"test_accuracy_mean", "test_accuracy_sd"});
+  }
+  md_cols.push_back("train loss");
+  csv_cols.insert(csv_cols.end(), {"train_loss_mean", "train_loss_sd"});
+  if (subopt) {
+    md_cols.push_back("F − F*");
+    csv_cols.insert(csv_cols.end(), {"suboptimality_mean", "suboptimality_sd"});
+  }
+  if (noise) {
+    md_cols.push_back("B_simple");
+    csv_cols.push_back("b_simple_mean");
+  }
+  for (const auto& label : targets) {
+    md_cols.push_back(fmt::format("s to {}", label));
+    md_cols.push_back(fmt::format("steps to {}", label));
+    for (const char* f : {"reached", "seconds_mean", "seconds_sd", "epochs_mean", "updates_mean",
+                          "updates_sd", "grad_evals_mean"}) {
+      csv_cols.push_back(fmt::format("{}:{}", label, f));
+    }
+  }
+  md_cols.insert(md_cols.end(), {"train s", "samples/s"});
+  csv_cols.insert(csv_cols.end(), {"train_seconds_mean", "samples_per_second_mean"});
+
+  md += "|";
+  for (const auto& col : md_cols) md += " " + col + " |";
+  md += "\n|";
+  for (std::size_t i = 0; i < md_cols.size(); ++i) md += "---|";
+  md += "\n";
+  for (std::size_t i = 0; i < csv_cols.size(); ++i) t.csv += (i ? "," : "") + csv_cols[i];
+  t.csv += "\n";
+
+  std::string& tex = t.latex;
+  tex = "\\begin{tabular}{lrr" + std::string(classification ? "r" : "") + "r" +
+        std::string(subopt ? "r" : "") + std::string(targets.size(), 'r') + "r}\n\\toprule\n";
+  tex += "variant & $B$ & $\\eta$" + std::string(classification ? " & test acc.\\ (\\%)" : "") +
+         " & train loss" + std::string(subopt ? " & $F - F^*$" : "");
+  for (const auto& label : targets) tex += " & s to " + tex_escape(label);
+  tex += " & samples/s \\\\\n\\midrule\n";
+
+  for (const auto& [key, cell] : cells) {
+    if (cell.runs.empty()) continue;
+    auto col = [&](const char* field) {
+      std::vector<double> v;
+      for (const Json& r : cell.runs) v.push_back(number(r, field));
+      return stats(v);
+    };
+    std::size_t diverged = 0;
+    for (const Json& r : cell.runs) diverged += r.value("status", "") != "ok";
+    const std::string b = cell.batching == "full" ? fmt::format("full ({})", cell.batch_size)
+                                                  : std::to_string(cell.batch_size);
+    std::string runs = std::to_string(cell.runs.size());
+    if (diverged > 0) runs += fmt::format(" ({} diverged)", diverged);
+
+    md += fmt::format("| {} | {} | {:g} |", cell.variant, b, cell.lr);
+    if (show_threads) md += fmt::format(" {} |", cell.threads);
+    md += fmt::format(" {} |", runs);
+    t.csv += fmt::format("{},{},{},{},{:g},{},{},{}", cell.variant, cell.dataset, cell.batching,
+                         cell.batch_size, cell.lr, cell.threads, cell.runs.size(), diverged);
+    tex += fmt::format("{} & {} & {:g}", tex_escape(cell.variant),
+                       cell.batching == "full" ? "full" : std::to_string(cell.batch_size), cell.lr);
+    for (long e = 1; e <= epoch_columns; ++e) {
+      const auto it = cell.accuracy_at_epoch.find(e);
+      const Stats s = it == cell.accuracy_at_epoch.end() ? Stats{} : stats(it->second);
+      md += fmt::format(" {} |", fmt_stats(s, ".2f"));
+      t.csv += fmt::format(",{}", s.n ? fmt::format("{:.6g}", s.mean / 100.0) : "");
+    }
+    if (classification) {
+      const Stats a = col("test_accuracy");
+      md += fmt::format(" {} |", fmt_stats(a, ".2f", 100.0));
+      t.csv += fmt::format(",{:.6g},{:.6g}", a.mean, a.sd);
+      tex += fmt::format(" & {:.2f}", 100.0 * a.mean);
+    }
+    const Stats loss = col("train_loss");
+    md += fmt::format(" {} |", fmt_stats(loss, ".4g"));
+    t.csv += fmt::format(",{:.8g},{:.6g}", loss.mean, loss.sd);
+    tex += fmt::format(" & {:.4g}", loss.mean);
+    if (subopt) {
+      const Stats s = col("suboptimality");
+      md += fmt::format(" {} |", fmt_stats(s, ".3g"));
+      t.csv += fmt::format(",{:.6g},{:.6g}", s.mean, s.sd);
+      tex += fmt::format(" & {:.3g}", s.mean);
+    }
+    if (noise) {
+      std::vector<double> v;
+      for (const Json& r : records) {
+        if (r.value("type", "") == "point" && r["variant"] == cell.variant &&
+            r["batch_size"] == cell.batch_size && r["lr"] == cell.lr &&
+            r.value("phase", "") != "tune") {
+          v.push_back(number(r, "b_simple"));
+        }
+      }
+      const Stats s = stats(v);
+      md += fmt::format(" {} |", s.n ? fmt::format("{:.3g}", s.mean) : "–");
+      t.csv += fmt::format(",{:.6g}", s.mean);
+    }
+    for (const auto& label : targets) {
+      std::vector<double> seconds, epochs, updates, evals;
+      for (const Json& r : cell.runs) {
+        const Json& hit = r["targets"][label];
+        if (hit.contains("missed")) continue;
+        seconds.push_back(hit["seconds"]);
+        epochs.push_back(hit["epochs"]);
+        updates.push_back(hit["updates"]);
+        evals.push_back(hit["grad_evals"]);
+      }
+      const Stats s = stats(seconds), u = stats(updates);
+      const std::string reached = fmt::format("{}/{}", s.n, cell.runs.size());
+      md += fmt::format(" {} |",
+                        s.n ? fmt::format("{} ({})", fmt_stats(s, ".3g"), reached) : "missed");
+      md += fmt::format(" {} |", u.n ? fmt::format("{:.0f}", u.mean) : "–");
+      t.csv += fmt::format(",{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}", reached, s.mean, s.sd,
+                           stats(epochs).mean, u.mean, u.sd, stats(evals).mean);
+      tex += s.n ? fmt::format(" & {:.3g}", s.mean) : " & --";
+    }
+    const Stats secs = col("train_seconds"), rate = col("samples_per_second");
+    md += fmt::format(" {:.3g} | {:.0f} |\n", secs.mean, rate.mean);
+    t.csv += fmt::format(",{:.6g},{:.6g}\n", secs.mean, rate.mean);
+    tex += fmt::format(" & {:.0f} \\\\\n", rate.mean);
+  }
+  tex += "\\bottomrule\n\\end{tabular}\n";
+
+  for (const Json& r : records) {
+    if (r.value("type", "") != "tuning") continue;
+    md += fmt::format(
+        "\nLearning rate chosen per cell by {} (tuning seed {}):\n\n| variant | B | "
+        "threads | lr |\n|---|---|---|---|\n",
+        header["config"]["tuning"].value("select_by", "train_loss"),
+        header["config"]["sweep"]["seed"][0].dump());
+    for (const Json& ch : r["chosen"]) {
+      md += fmt::format("| {} | {} | {} | {:g} |\n", ch["variant"].get<std::string>(),
+                        ch["batch_size"].get<std::size_t>(), ch["threads"].get<std::size_t>(),
+                        ch["lr"].get<double>());
+    }
+  }
+  return t;
+}
+
+void write_report(const std::string& dir, const std::vector<Json>& records) {
+  const Tables t = make_tables(records);
+  write_file_atomically(dir + "/summary.md", t.markdown);
+  write_file_atomically(dir + "/summary.csv", t.csv);
+  write_file_atomically(dir + "/summary.tex", t.latex);
+}
+
+bool draw_plots(const std::string& dir) {
+  const std::string cmd =
+      fmt::format("/usr/bin/python3 '{}/bench/plot.py' '{}' >/dev/null", SGDBENCH_SOURCE_DIR, dir);
+  if (std::system(cmd.c_str()) != 0) {
+    fmt::print(stderr, "sgdbench: plotting failed ({}); the tables are written\n", cmd);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace sgdbench
