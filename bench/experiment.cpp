@@ -28,13 +28,6 @@
 #endif
 
 namespace sgdbench {
-namespace {
-
-std::string batch_label(std::size_t b) {
-  return b == 0 ? "full" : std::to_string(b);
-}
-
-}  // namespace
 
 ModelSpec model_widths(const ExperimentConfig& c, const VariantInfo& v, const Dataset& train) {
   const std::size_t out = train.is_regression() ? 1 : train.classes;
@@ -96,6 +89,11 @@ Split check_experiment(const ExperimentConfig& c, const std::string& data_dir) {
 }
 
 namespace {
+
+/// JSON has no NaN: a figure that does not apply (accuracy of a regression) is null.
+Json finite_or_null(double v) {
+  return std::isfinite(v) ? Json(v) : Json(nullptr);
+}
 
 /// One run cell of the sweep.
 struct Cell {
@@ -161,7 +159,7 @@ class CellRunner {
       Json line = key;
       line["type"] = "point";
       add_figures(line, p);
-      if (spec.noise_b_big > 0) line["b_simple"] = p.b_simple;
+      if (spec.noise_b_big > 0) line["b_simple"] = finite_or_null(p.b_simple);
       for (const Target& t : c_.targets) {
         const Json& value = line[t.metric];
         if (reached.contains(t.label()) || !value.is_number() || !t.reached(value.get<double>()))
@@ -200,7 +198,7 @@ class CellRunner {
     line["train_seconds"] = p.train_seconds;
     line["train_loss"] = p.train_loss;
     line["test_loss"] = p.test_loss;
-    line["test_accuracy"] = p.test_accuracy;  // NaN (regression) is written as null
+    line["test_accuracy"] = finite_or_null(p.test_accuracy);  // null for regression
     line["grad_norm"] = p.grad_norm;
     if (f_star_) line["suboptimality"] = p.train_loss - *f_star_;
   }

@@ -1,0 +1,249 @@
+// The harness on synthetic problems: budgets, cadence, targets, tuning, noise scale,
+// the tables rebuilt from runs.jsonl, machine.json and config checks.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "experiment.hpp"
+#include "report.hpp"
+#include "test_helpers.hpp"
+#include "util/error.hpp"
+
+using namespace sgdbench;
+using namespace sgdbench::test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+/// A 4-class Gaussian mixture (200 train / 100 test rows, d = 6) trained by softmax.
+Json mixture_config() {
+  return Json::parse(R"({
+    "name": "harness",
+    "dataset": {"name": "gaussian-mixture", "train": 200, "test": 100, "d": 6, "classes": 4,
+                "separation": 2.0, "seed": 1},
+    "variants": ["softmax/plain/simd/tbb"],
+    "sweep": {"batch_size": [10, "full"], "lr": [0.5], "seed": [0, 1]},
+    "budget": {"epochs": 3},
+    "execution": {"threads": 2, "chunk_rows": 16}
+  })");
+}
+
+std::vector<Json> run(const TempDir& dir, const Json& config) {
+  write_text(dir.file("config.json"), config.dump(2));
+  RunOptions options;
+  options.out_root = dir.file("out");
+  options.progress = false;
+  return run_experiment(parse_config(dir.file("config.json")), options);
+}
+
+std::vector<Json> of_type(const std::vector<Json>& records, const std::string& type) {
+  std::vector<Json> out;
+  for (const Json& r : records) {
+    if (r.value("type", "") == type) out.push_back(r);
+  }
+  return out;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("unit_budget_in_updates_stops_exactly_and_cadence_sets_the_points", "[harness]") {
+  TempDir dir("budget");
+  Json c = mixture_config();
+  c["budget"] = {{"updates", 7}};
+  c["eval"] = {{"every_grad_evals", 20}};
+  c["sweep"]["batch_size"] = {10};
+  const auto records = run(dir, c);
+  for (const Json& r : of_type(records, "run")) REQUIRE(r["updates"] == 7);
+  // points at 0, 20, 40, 60 evaluations and the final one at 70
+  std::vector<std::uint64_t> evals;
+  for (const Json& p : of_type(records, "point")) {
+    if (p["seed"] == 0) evals.push_back(p["grad_evals"]);
+  }
+  REQUIRE(evals == std::vector<std::uint64_t>{0, 20, 40, 60, 70});
+}
+
+TEST_CASE("unit_budget_in_grad_evals_and_seconds", "[harness]") {
+  TempDir dir("budget2");
+  Json c = mixture_config();
+  c["budget"] = {{"grad_evals", 450}};
+  auto records = run(dir, c);
+  for (const Json& r : of_type(records, "run")) {
+    // mini-batches stop at the first step past 450; full batch after 3 steps (600)
+    REQUIRE(r["grad_evals"].get<std::uint64_t>() == (r["batching"] == "full" ? 600u : 450u));
+  }
+  c["budget"] = {{"seconds", 0.05}, {"epochs", 1e5}};
+  records = run(dir, c);
+  for (const Json& r : of_type(records, "run")) {
+    REQUIRE(r["train_seconds"].get<double>() >= 0.05);
+    REQUIRE(r["train_seconds"].get<double>() < 5.0);  // stopped by the clock, not the epochs
+  }
+}
+
+TEST_CASE("unit_targets_give_first_point_figures_or_missed", "[harness]") {
+  TempDir dir("targets");
+  Json c = mixture_config();
+  c["targets"] = {{"test_accuracy", {0.3, 1.01 - 0.01}}, {"train_loss", {1e-9}}};
+  const auto records = run(dir, c);
+  for (const Json& r : of_type(records, "run")) {
+    const Json& hit = r["targets"]["test_accuracy>=0.3"];
+    REQUIRE_FALSE(hit.contains("missed"));
+    REQUIRE(hit["updates"].get<std::uint64_t>() <= r["updates"].get<std::uint64_t>());
+    REQUIRE(r["targets"]["train_loss<=1e-09"].contains("missed"));
+    // the figures are those of the first point that met the target
+    for (const Json& p : of_type(records, "point")) {
+      if (p["seed"] != r["seed"] || p["batching"] != r["batching"]) continue;
+      if (p["grad_evals"] < hit["grad_evals"]) REQUIRE(p["test_accuracy"].get<double>() < 0.3);
+      if (p["grad_evals"] == hit["grad_evals"]) REQUIRE(p["test_accuracy"].get<double>() >= 0.3);
+    }
+  }
+  REQUIRE_THAT(read_text(dir.file("out/harness/summary.md")), Contains("s to test_accuracy>=0.3"));
+}
+
+TEST_CASE("unit_tuning_picks_the_best_lr_and_reruns_it_with_every_seed", "[harness]") {
+  TempDir dir("tuning");
+  Json c = mixture_config();
+  c["sweep"]["seed"] = {5};
+  c["sweep"]["batch_size"] = {10};
+  c["sweep"]["lr"] = {{"log_grid", {{"min", 1e-4}, {"max", 1.0}, {"num", 3}}}};
+  c["tuning"] = {{"seeds", {0, 1, 2}}, {"select_by", "train_loss"}};
+  const auto records = run(dir, c);
+  const auto runs = of_type(records, "run");
+  REQUIRE(runs.size() == 3 + 3);
+  double best_loss = 1e300, best_lr = 0;
+  for (const Json& r : runs) {
+    if (r["phase"] != "tune") continue;
+    REQUIRE(r["seed"] == 5);
+    if (r["train_loss"].get<double>() < best_loss) {
+      best_loss = r["train_loss"];
+      best_lr = r["lr"];
+    }
+  }
+  REQUIRE(best_lr == Approx(1.0));  // 1e-4 and 1e-2 barely move in 3 epochs
+  std::vector<std::uint64_t> final_seeds;
+  for (const Json& r : runs) {
+    if (r["phase"] == "final") {
+      REQUIRE(r["lr"].get<double>() == best_lr);
+      final_seeds.push_back(r["seed"]);
+    }
+  }
+  REQUIRE(final_seeds == std::vector<std::uint64_t>{0, 1, 2});
+  REQUIRE(of_type(records, "tuning").front()["chosen"][0]["lr"].get<double>() == best_lr);
+}
+
+TEST_CASE("unit_noise_scale_is_measured_and_leaves_training_unchanged", "[harness]") {
+  TempDir dir("noise");
+  Json c = mixture_config();
+  c["sweep"]["batch_size"] = {10};
+  const auto plain = run(dir, c);
+  c["noise_scale"] = {{"b_small", 4}, {"b_big", 64}, {"batches", 8}};
+  const auto measured = run(dir, c);
+  const auto a = of_type(plain, "point"), b = of_type(measured, "point");
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    REQUIRE(a[i]["train_loss"] == b[i]["train_loss"]);
+    REQUIRE(b[i]["b_simple"].is_number());
+  }
+  // Near the start |G| is large against the noise; later B_simple grows.
+  REQUIRE(b.back()["b_simple"].get<double>() > 0.0);
+}
+
+TEST_CASE("unit_report_rebuilds_the_same_tables_from_runs_jsonl", "[harness]") {
+  TempDir dir("report");
+  Json c = mixture_config();
+  c["targets"] = {{"test_accuracy", {0.3}}};
+  run(dir, c);
+  const std::string folder = dir.file("out/harness");
+  const std::string md = read_text(folder + "/summary.md"),
+                    csv = read_text(folder + "/summary.csv"),
+                    tex = read_text(folder + "/summary.tex");
+  std::filesystem::remove(folder + "/summary.md");
+  write_report(folder, read_records(folder));
+  REQUIRE(read_text(folder + "/summary.md") == md);
+  REQUIRE(read_text(folder + "/summary.csv") == csv);
+  REQUIRE(read_text(folder + "/summary.tex") == tex);
+  REQUIRE_THAT(tex, Contains("\\toprule") && Contains("softmax/plain/simd/tbb"));
+  REQUIRE_THAT(csv, Contains("test_accuracy>=0.3:updates_mean"));
+
+  const Json machine = Json::parse(read_text(folder + "/machine.json"));
+  for (const char* f : {"cpu_model", "logical_cores", "os", "compiler", "cxx_flags", "simd_arch",
+                        "libraries", "git_commit", "git_dirty", "config_fnv1a64", "config_text"}) {
+    REQUIRE(machine.contains(f));
+  }
+  REQUIRE(machine["config_text"] == read_text(dir.file("config.json")));
+
+  write_text(folder + "/runs.jsonl", read_text(folder + "/runs.jsonl") + "{broken\n");
+  REQUIRE_THROWS_WITH(read_records(folder),
+                      Contains("runs.jsonl: line") && Contains("invalid JSON"));
+}
+
+TEST_CASE("unit_config_checks_for_the_new_sections", "[harness][hostile]") {
+  TempDir dir("cfg");
+  auto error_of = [&](const Json& c) {
+    write_text(dir.file("bad.json"), c.dump());
+    try {
+      parse_config(dir.file("bad.json"));
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  Json c = mixture_config();
+  c["budget"] = Json::object();
+  REQUIRE_THAT(error_of(c), Contains("/budget: give at least one"));
+  c = mixture_config();
+  c["eval"] = {{"every_epochs", 1}, {"every_grad_evals", 10}};
+  REQUIRE_THAT(error_of(c), Contains("/eval/every_grad_evals"));
+  c = mixture_config();
+  c["tuning"] = {{"seeds", {0}}};
+  REQUIRE_THAT(error_of(c), Contains("/sweep/seed: with /tuning"));
+  c = mixture_config();
+  c["targets"] = {{"test_accuracy", {1.5}}};
+  REQUIRE_THAT(error_of(c), Contains("/targets/test_accuracy/0"));
+  c = mixture_config();
+  c["sweep"]["lr"] = {{"log_grid", {{"min", 1.0}, {"max", 0.1}, {"num", 3}}}};
+  REQUIRE_THAT(error_of(c), Contains("/sweep/lr/log_grid/max"));
+  c = mixture_config();
+  c["schedule"] = {{"type", "cosine"}};
+  c["budget"] = {{"updates", 10}};
+  REQUIRE_THAT(error_of(c), Contains("/schedule/type: cosine needs a budget in epochs"));
+  c = mixture_config();
+  c["sweep"]["threads"] = {1, 2};
+  REQUIRE_THAT(error_of(c), Contains("/execution/threads: also given as /sweep/threads"));
+  c = mixture_config();
+  c["variants"] = {"lsq/plain/simd/tbb"};
+  write_text(dir.file("mismatch.json"), c.dump());
+  REQUIRE_THROWS_WITH(check_experiment(parse_config(dir.file("mismatch.json")), "."),
+                      Contains("/variants/0") && Contains("regression model"));
+}
+
+TEST_CASE("example_least_squares_records_suboptimality_and_lbfgs_skips_minibatches", "[harness]") {
+  TempDir dir("lsq");
+  const Json c = Json::parse(R"({
+    "name": "lsq",
+    "dataset": {"name": "synthetic-lsq", "train": 300, "test": 100, "d": 5, "seed": 2},
+    "variants": ["lsq/lbfgs/simd/tbb", "lsq/plain/simd/tbb"],
+    "sweep": {"batch_size": [10, "full"], "lr": [0.3], "seed": [0]},
+    "budget": {"epochs": 20},
+    "targets": {"suboptimality": [1e-3]}
+  })");
+  const auto records = run(dir, c);
+  const auto runs = of_type(records, "run");
+  REQUIRE(runs.size() == 3);  // L-BFGS runs the full batch only
+  REQUIRE(records.front()["f_star"].is_number());
+  for (const Json& r : runs) {
+    INFO(r["variant"] << " " << r["batching"]);
+    REQUIRE(r["test_accuracy"].is_null());
+    const double subopt = r["suboptimality"].get<double>();
+    REQUIRE(subopt > -1e-6);  // F* is the exact optimum: nothing gets below it
+    const bool missed = r["targets"]["suboptimality<=0.001"].contains("missed");
+    if (subopt <= 1e-3) REQUIRE_FALSE(missed);  // reached by the last point at the latest
+    if (r["variant"] == "lsq/lbfgs/simd/tbb") REQUIRE(subopt < 1e-6);
+  }
+}
