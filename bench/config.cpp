@@ -120,6 +120,7 @@ ExperimentConfig parse_config(const std::string& path) {
   c.file = path;
   JsonObject o(root, "", path);
 
+  o.optional("$schema");  // editors: "configs/schema.json"
   c.name = read_string(o.required("name"), path, "/name");
   if (!std::regex_match(c.name, std::regex("[A-Za-z0-9][A-Za-z0-9_.-]*"))) {
     o.fail("name", "must be a folder name: letters, digits, '_', '.', '-'");

@@ -247,3 +247,23 @@ TEST_CASE("example_least_squares_records_suboptimality_and_lbfgs_skips_minibatch
     if (r["variant"] == "lsq/lbfgs/simd/tbb") REQUIRE(subopt < 1e-6);
   }
 }
+
+TEST_CASE("unit_every_committed_config_parses_and_the_schema_knows_its_keys", "[harness]") {
+  const Json schema = read_json_file(SGDBENCH_SOURCE_DIR "/configs/schema.json");
+  std::size_t configs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(SGDBENCH_SOURCE_DIR "/configs")) {
+    if (entry.path().extension() != ".json" || entry.path().filename() == "schema.json") continue;
+    INFO(entry.path());
+    ++configs;
+    const ExperimentConfig c = parse_config(entry.path().string());
+    REQUIRE_FALSE(c.variants.empty());
+    const Json text = read_json_file(entry.path().string());
+    for (const auto& item : text.items()) {
+      REQUIRE(schema["properties"].contains(item.key()));
+      const Json& sub = schema["properties"][item.key()];
+      if (!item.value().is_object() || !sub.contains("properties")) continue;
+      for (const auto& inner : item.value().items()) REQUIRE(sub["properties"].contains(inner.key()));
+    }
+  }
+  REQUIRE(configs >= 1);
+}
