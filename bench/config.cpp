@@ -24,7 +24,16 @@ DatasetConfig parse_dataset(const Json& v, const std::string& file) {
   JsonObject o(v, "/dataset", file);
   DatasetConfig d;
   d.name = read_string(o.required("name"), file, o.path_of("name"));
-  const bool synthetic = d.name == "synthetic-lsq" || d.name == "gaussian-mixture";
+  // Two-parameter least-squares problems for trajectory pictures (each example one data
+  // point, so mini-batches are real mini-batches): an ill-conditioned bowl without noise
+  // and a noisy problem. Their fields default below and can be overridden.
+  const bool two_d = d.name == "quadratic-bowl-2d" || d.name == "noisy-lsq-2d";
+  if (two_d) {
+    d.d = 2;
+    d.noise = d.name == "quadratic-bowl-2d" ? 0.0 : 0.5;
+    d.condition = d.name == "quadratic-bowl-2d" ? 20.0 : 5.0;
+  }
+  const bool synthetic = d.name == "synthetic-lsq" || d.name == "gaussian-mixture" || two_d;
   if (d.name != "mnist" && d.name != "fashion-mnist" && d.name != "idx" && !synthetic) {
     o.fail("name", fmt::format("unknown dataset \"{}\" (known: mnist, fashion-mnist, idx, "
                                "synthetic-lsq, gaussian-mixture)",
@@ -50,11 +59,11 @@ DatasetConfig parse_dataset(const Json& v, const std::string& file) {
       o.fail("train", "synthetic problems need \"train\" and \"test\" sizes");
     if (d.train > kMaxRows || d.test > kMaxRows)
       o.fail("train", fmt::format("at most {} rows", kMaxRows));
-    d.d = read_uint(o.required("d"), file, o.path_of("d"), 1);
+    if (!two_d || o.has("d")) d.d = read_uint(o.required("d"), file, o.path_of("d"), 1);
     if (d.d > kMaxDim) o.fail("d", fmt::format("at most {}", kMaxDim));
     if (const Json* s = o.optional("seed")) d.seed = read_uint(*s, file, o.path_of("seed"));
   }
-  if (d.name == "synthetic-lsq") {
+  if (d.name == "synthetic-lsq" || two_d) {
     if (const Json* x = o.optional("noise"))
       d.noise = read_number_in(*x, file, o.path_of("noise"), 0.0, 1e6);
     if (const Json* x = o.optional("condition")) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "data/dataset.hpp"
 #include "model/rows.hpp"
 #include "train/schedule.hpp"
 #include "train/update/update_params.hpp"
@@ -13,11 +14,17 @@
 namespace sgdbench {
 
 struct DatasetConfig {
-  std::string name;              // mnist, fashion-mnist, idx, synthetic-lsq, gaussian-mixture
-  std::size_t train = 0;         // rows for training (0: all the source offers)
-  std::size_t test = 0;          // rows for testing (0: all)
-  std::uint64_t split_seed = 0;  // shuffles the pool before the split
-  std::string images, labels;    // "idx" only: the IDX pair, split into train and test
+  std::string name;       // mnist, fashion-mnist, idx, csv, libsvm, synthetic-lsq, gaussian-mixture
+  std::size_t train = 0;  // rows for training (0: all the source offers)
+  std::size_t test = 0;   // rows for testing (0: all)
+  std::uint64_t split_seed = 0;         // shuffles the pool before the split
+  std::string images, labels;           // "idx" only: the IDX pair, split into train and test
+  std::string path;                     // "csv", "libsvm": the file (relative to the config)
+  std::string task = "classification";  // csv, libsvm: or "regression" (real targets)
+  bool header = false;                  // csv: skip the first line
+  std::size_t features = 0;             // libsvm: dense width (0: the largest index seen)
+  std::size_t validation = 0;           // rows split off for validation (0: none)
+  Preprocess preprocess = Preprocess::kNone;
   // synthetic problems (data/synthetic.hpp), generated from `seed`
   std::size_t d = 0;
   double noise = 0.1;       // synthetic-lsq

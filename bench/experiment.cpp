@@ -160,6 +160,10 @@ class CellRunner {
       line["type"] = "point";
       add_figures(line, p);
       if (spec.noise_b_big > 0) line["b_simple"] = finite_or_null(p.b_simple);
+      if (data_.validation.rows > 0) {
+        line["validation_loss"] = p.validation_loss;
+        line["validation_accuracy"] = finite_or_null(p.validation_accuracy);
+      }
       for (const Target& t : c_.targets) {
         const Json& value = line[t.metric];
         if (reached.contains(t.label()) || !value.is_number() || !t.reached(value.get<double>()))
@@ -171,7 +175,8 @@ class CellRunner {
       }
       emit_(std::move(line));
     };
-    const RunResult r = v.run(model_widths(c_, v, data_.train), data_.train, data_.test, spec,
+    const RunResult r = v.run(model_widths(c_, v, data_.train), data_.train, data_.test,
+                              data_.validation.rows > 0 ? &data_.validation : nullptr, spec,
                               cell.batch == 0, observe);
     Json line = key;
     line["type"] = "run";
@@ -250,7 +255,9 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   };
   // Suboptimality F(w) − F* needs F*: exact for least squares (solved in double).
   std::optional<double> f_star;
-  if (c.dataset.name == "synthetic-lsq") f_star = solve_least_squares(data.train, c.model.l2).f;
+  if (data.train.is_regression() && c.dataset.name != "csv" && c.dataset.name != "libsvm") {
+    f_star = solve_least_squares(data.train, c.model.l2).f;
+  }
   Json header = {{"type", "experiment"},
                  {"experiment", c.name},
                  {"config_file", c.file},

@@ -3,6 +3,7 @@
 //   sgdbench validate configs/quickstart.json check config, variants and data; run nothing
 //   sgdbench list                             the compiled variants and their axes
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -42,6 +43,10 @@ void list_variants() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc raises its trim threshold after the data loaders free their large buffers, and
+  // freed memory then stays in the process: a Fashion-MNIST sweep measured 315 MiB peak
+  // RSS instead of 265 MiB. A fixed 1 MiB threshold gives it back (/usr/bin/time -v).
+  mallopt(M_TRIM_THRESHOLD, 1 << 20);
   CLI::App app{"sgdbench: full-batch vs stochastic gradient descent, measured"};
   app.require_subcommand(1);
   sgdbench::RunOptions options;

@@ -34,7 +34,7 @@ Trace run_variant(const std::string& name, const Split& data, const ModelSpec& m
   const VariantInfo* v = compiled_variants().find(name);
   REQUIRE(v != nullptr);
   Trace t;
-  t.result = v->run(model, data.train, data.test, spec, full_batch, [&](const MetricPoint& p) {
+  t.result = v->run(model, data.train, data.test, nullptr, spec, full_batch, [&](const MetricPoint& p) {
     if (t.points++ == 0) t.first_loss = p.train_loss;
     t.last_loss = p.train_loss;
   });
@@ -93,7 +93,7 @@ TEST_CASE("example_softmax_separates_a_separable_gaussian_mixture", "[convergenc
   spec.epochs = 30;
   const VariantInfo* v = compiled_variants().find("softmax/plain/simd/tbb");
   REQUIRE(v != nullptr);
-  const RunResult r = v->run({{10, 4}}, data.train, data.train, spec, false, {});
+  const RunResult r = v->run({{10, 4}}, data.train, data.train, nullptr, spec, false, {});
   REQUIRE(r.status == RunStatus::kOk);
   REQUIRE(r.final_point.test_accuracy == 1.0);  // evaluated on the training set: 100%
 }

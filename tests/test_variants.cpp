@@ -43,7 +43,7 @@ TEST_CASE("example_every_compiled_variant_lowers_the_loss_in_20_steps", "[varian
         double first = 0.0, last = 0.0;
         std::size_t points = 0;
         const RunResult r =
-            v.run(model, data.train, data.test, spec, full, [&](const MetricPoint& p) {
+            v.run(model, data.train, data.test, nullptr, spec, full, [&](const MetricPoint& p) {
               if (points++ == 0) first = p.train_loss;
               last = p.train_loss;
             });

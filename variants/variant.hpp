@@ -60,21 +60,22 @@ VariantInfo make_variant(std::string name) {
     info.batchings = {"mini", "full"};
   }
   info.run = [](const ModelSpec& model, const Dataset& train, const Dataset& test,
-                const TrainSpec& spec, bool full_batch, const Observer& observe) -> RunResult {
+                const Dataset* validation, const TrainSpec& spec, bool full_batch,
+                const Observer& observe) -> RunResult {
     const M m(model.widths);
     if constexpr (std::is_same_v<U, Svrg>) {
       SvrgTrainer<M, K, E> trainer(m, spec);
-      return trainer.run(train, test, observe);
+      return trainer.run(train, test, observe, validation);
     } else if constexpr (std::is_same_v<U, Lbfgs>) {
       LbfgsTrainer<M, K, E> trainer(m, spec);
-      return trainer.run(train, test, observe);
+      return trainer.run(train, test, observe, validation);
     } else {
       if (full_batch) {
         Trainer<M, U, FullBatch, K, E> trainer(m, spec);
-        return trainer.run(train, test, observe);
+        return trainer.run(train, test, observe, validation);
       }
       Trainer<M, U, MiniBatches, K, E> trainer(m, spec);
-      return trainer.run(train, test, observe);
+      return trainer.run(train, test, observe, validation);
     }
   };
   return info;

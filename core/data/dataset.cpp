@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "util/error.hpp"
 #include "util/rng.hpp"
@@ -25,15 +27,64 @@ Dataset select_rows(const Dataset& from, std::span<const std::uint32_t> indices,
 }
 
 Split split_by_seed(const Dataset& pool, std::size_t n_train, std::size_t n_test,
-                    std::uint64_t split_seed) {
-  if (n_train == 0 || n_train > pool.rows || n_test > pool.rows - n_train) {
-    throw Error(fmt::format("{}: cannot split {} rows into {} train + {} test", pool.name,
-                            pool.rows, n_train, n_test));
+                    std::uint64_t split_seed, std::size_t n_validation) {
+  if (n_train == 0 || n_train > pool.rows || n_test > pool.rows - n_train ||
+      n_validation > pool.rows - n_train - n_test) {
+    throw Error(fmt::format("{}: cannot split {} rows into {} train + {} test + {} validation",
+                            pool.name, pool.rows, n_train, n_test, n_validation));
   }
   const auto perm = shuffled_indices(pool.rows, split_seed, Stream::kSplit);
   const std::span<const std::uint32_t> all(perm);
-  return {select_rows(pool, all.subspan(0, n_train), pool.name + "/train"),
-          select_rows(pool, all.subspan(n_train, n_test), pool.name + "/test")};
+  Split s{select_rows(pool, all.subspan(0, n_train), pool.name + "/train"),
+          select_rows(pool, all.subspan(n_train, n_test), pool.name + "/test"), Dataset{}};
+  if (n_validation > 0) {
+    s.validation =
+        select_rows(pool, all.subspan(n_train + n_test, n_validation), pool.name + "/validation");
+  }
+  return s;
+}
+
+void preprocess(Split& split, Preprocess how) {
+  if (how == Preprocess::kNone) return;
+  const Dataset& train = split.train;
+  const std::size_t d = train.cols;
+  // shift and scale per feature: x ← (x − shift) · scale
+  std::vector<double> shift(d, 0.0), scale(d, 1.0);
+  if (how == Preprocess::kScale01) {
+    std::vector<double> lo(d, INFINITY), hi(d, -INFINITY);
+    for (std::size_t i = 0; i < train.rows; ++i) {
+      for (std::size_t j = 0; j < d; ++j) {
+        lo[j] = std::min<double>(lo[j], train.row(i)[j]);
+        hi[j] = std::max<double>(hi[j], train.row(i)[j]);
+      }
+    }
+    for (std::size_t j = 0; j < d; ++j) {
+      shift[j] = lo[j];
+      scale[j] = hi[j] > lo[j] ? 1.0 / (hi[j] - lo[j]) : 1.0;  // constant features stay put
+    }
+  } else {
+    std::vector<double> sum(d, 0.0), sq(d, 0.0);
+    for (std::size_t i = 0; i < train.rows; ++i) {
+      for (std::size_t j = 0; j < d; ++j) sum[j] += train.row(i)[j];
+    }
+    for (std::size_t j = 0; j < d; ++j) shift[j] = sum[j] / static_cast<double>(train.rows);
+    for (std::size_t i = 0; i < train.rows; ++i) {
+      for (std::size_t j = 0; j < d; ++j) {
+        const double c = train.row(i)[j] - shift[j];
+        sq[j] += c * c;
+      }
+    }
+    for (std::size_t j = 0; j < d; ++j) {
+      const double sd = std::sqrt(sq[j] / static_cast<double>(train.rows));
+      scale[j] = sd > 0.0 ? 1.0 / sd : 1.0;  // constant features are only centred
+    }
+  }
+  for (Dataset* ds : {&split.train, &split.test, &split.validation}) {
+    for (std::size_t i = 0; i < ds->rows; ++i) {
+      float* x = ds->x.data() + i * d;
+      for (std::size_t j = 0; j < d; ++j) x[j] = static_cast<float>((x[j] - shift[j]) * scale[j]);
+    }
+  }
 }
 
 }  // namespace sgdbench

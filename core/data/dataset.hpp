@@ -36,11 +36,17 @@ Dataset select_rows(const Dataset& from, std::span<const std::uint32_t> indices,
 struct Split {
   Dataset train;
   Dataset test;
+  Dataset validation;  // rows == 0: none
 };
 
 /// Shuffles `pool` with `split_seed` and takes the first `n_train` rows as the training
-/// set and the next `n_test` as the test set.
+/// set, the next `n_test` as the test set and the next `n_validation` as the validation
+/// set.
 Split split_by_seed(const Dataset& pool, std::size_t n_train, std::size_t n_test,
-                    std::uint64_t split_seed);
+                    std::uint64_t split_seed, std::size_t n_validation = 0);
+
+/// Per-feature preprocessing with statistics of the training set only, applied to all.
+enum class Preprocess { kNone, kScale01, kStandardize };
+void preprocess(Split& split, Preprocess how);
 
 }  // namespace sgdbench

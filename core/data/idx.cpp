@@ -74,17 +74,19 @@ std::uint32_t big_endian_u32(const std::uint8_t* p) {
 
 }  // namespace
 
-IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
-  GzReader in(path);
-  std::vector<std::uint8_t> bytes;
-  in.read(bytes, 4);
-  if (bytes.size() < 4) {
+namespace {
+
+/// Checks the magic number and dimensions of an IDX header (`have` bytes of it available)
+/// and returns the number of data bytes they promise.
+std::uint64_t check_idx_header(const std::uint8_t* bytes, std::size_t have, const std::string& path,
+                               std::size_t expected_dims, std::vector<std::uint32_t>& dims) {
+  if (have < 4) {
     throw Error(
         fmt::format("{}: truncated IDX file at byte offset {}: the magic number needs 4 "
                     "bytes",
-                    path, bytes.size()));
+                    path, have));
   }
-  const std::uint32_t magic = big_endian_u32(bytes.data());
+  const std::uint32_t magic = big_endian_u32(bytes);
   const std::uint32_t expected_magic = 0x0800u | static_cast<std::uint32_t>(expected_dims);
   if (magic != expected_magic) {
     throw Error(
@@ -93,19 +95,18 @@ IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
                     path, magic, expected_magic, expected_dims));
   }
   const std::size_t header = 4 + 4 * expected_dims;
-  in.read(bytes, header - 4);
-  if (bytes.size() < header) {
+  if (have < header) {
     throw Error(
         fmt::format("{}: truncated IDX header at byte offset {}: {} dimensions need {} "
                     "header bytes",
-                    path, bytes.size(), expected_dims, header));
+                    path, have, expected_dims, header));
   }
-  IdxArray out;
+  dims.clear();
   std::uint64_t count = 1;
   for (std::size_t d = 0; d < expected_dims; ++d) {
-    const std::uint32_t dim = big_endian_u32(bytes.data() + 4 + 4 * d);
-    out.dims.push_back(dim);
-    count *= dim;  // at most 3 factors below 2^32 each: checked against the limit below
+    const std::uint32_t dim = big_endian_u32(bytes + 4 + 4 * d);
+    dims.push_back(dim);
+    count *= dim;  // each factor < 2^32 and count ≤ 2^32 before it: no overflow
     if (count > kMaxIdxBytes) {
       throw Error(
           fmt::format("{}: dimensions at byte offset {} promise more than the {} data "
@@ -113,17 +114,51 @@ IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
                       path, 4 + 4 * d, kMaxIdxBytes));
     }
   }
-  // Read what the header promises and one byte more, to tell trailing bytes apart.
-  in.read(bytes, count + 1);
-  const std::uint64_t available = bytes.size() - header;
-  if (available != count) {
-    throw Error(fmt::format(
-        "{}: dimensions promise {} data bytes after the {}-byte header, the "
-        "file has {} ({} at byte offset {})",
-        path, count, header, available > count ? "more" : std::to_string(available),
-        available > count ? "trailing bytes" : "truncated", header + std::min(count, available)));
-  }
-  out.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(header), bytes.end());
+  return count;
+}
+
+void check_idx_size(std::uint64_t count, std::uint64_t available, std::size_t header,
+                    const std::string& path) {
+  if (available == count) return;
+  throw Error(fmt::format(
+      "{}: dimensions promise {} data bytes after the {}-byte header, the "
+      "file has {} ({} at byte offset {})",
+      path, count, header, available > count ? "more" : std::to_string(available),
+      available > count ? "trailing bytes" : "truncated", header + std::min(count, available)));
+}
+
+}  // namespace
+
+IdxArray parse_idx(std::span<const std::uint8_t> bytes, const std::string& source,
+                   std::size_t expected_dims) {
+  IdxArray out;
+  const std::uint64_t count =
+      check_idx_header(bytes.data(), bytes.size(), source, expected_dims, out.dims);
+  const std::size_t header = 4 + 4 * expected_dims;
+  check_idx_size(count, bytes.size() - header, header, source);
+  out.bytes.assign(bytes.begin(), bytes.end());
+  out.offset = header;
+  return out;
+}
+
+IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
+  GzReader in(path);
+  IdxArray out;
+  in.read(out.bytes, 4);
+  const std::size_t header = 4 + 4 * expected_dims;
+  if (out.bytes.size() == 4) in.read(out.bytes, header - 4);  // only after a readable magic
+  const std::uint64_t count =
+      check_idx_header(out.bytes.data(), out.bytes.size(), path, expected_dims, out.dims);
+  // Read what the header promises and one byte more, to tell trailing bytes apart. The
+  // buffer is reserved once (no doubling, so a data set is never held twice), but never
+  // beyond what the file can hold: deflate expands at most 1032:1.
+  std::error_code ec;
+  const std::uint64_t on_disk = std::filesystem::file_size(path, ec);
+  const std::uint64_t most = ec ? count : std::min<std::uint64_t>(count, on_disk * 1032);
+  out.bytes.reserve(header + most + 1);
+  in.read(out.bytes, count + 1);
+  check_idx_size(count, out.bytes.size() - header, header, path);
+  out.offset = header;
   return out;
 }
 
@@ -140,15 +175,16 @@ Dataset load_idx_pair(const std::string& images_path, const std::string& labels_
   ds.rows = images.dims[0];
   ds.cols = std::size_t{images.dims[1]} * images.dims[2];
   ds.classes = classes;
-  for (std::size_t i = 0; i < labels.data.size(); ++i) {
-    if (labels.data[i] >= classes) {
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels.data()[i] >= classes) {
       throw Error(fmt::format("{}: label {} at byte offset {} is not below the {} classes",
-                              labels_path, labels.data[i], 8 + i, classes));
+                              labels_path, labels.data()[i], 8 + i, classes));
     }
   }
-  ds.y = labels.data;
+  ds.y.assign(labels.data(), labels.data() + labels.size());
   ds.x.resize(ds.rows * ds.cols);
-  for (std::size_t i = 0; i < images.data.size(); ++i) ds.x[i] = images.data[i] / 255.0f;
+  const std::uint8_t* pixels = images.data();
+  for (std::size_t i = 0; i < images.size(); ++i) ds.x[i] = pixels[i] / 255.0f;
   return ds;
 }
 

@@ -6,6 +6,7 @@
 // stream.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,13 +18,22 @@ namespace sgdbench {
 /// suite's purpose, low enough that a lying header cannot exhaust memory.
 inline constexpr std::uint64_t kMaxIdxBytes = std::uint64_t{1} << 32;
 
+/// An IDX file's content: the data is the bytes after the header (kept in place, so a
+/// large file is held once).
 struct IdxArray {
   std::vector<std::uint32_t> dims;
-  std::vector<std::uint8_t> data;  // product of dims bytes
+  std::vector<std::uint8_t> bytes;  // header + data
+  std::size_t offset = 0;           // where the data starts
+  const std::uint8_t* data() const { return bytes.data() + offset; }
+  std::size_t size() const { return bytes.size() - offset; }
 };
 
-/// Reads an unsigned-byte IDX file with `expected_dims` dimensions.
+/// Reads an unsigned-byte IDX file (raw or gzipped) with `expected_dims` dimensions.
 IdxArray read_idx(const std::string& path, std::size_t expected_dims);
+
+/// The same checks on an uncompressed IDX image in memory (what the fuzz target calls).
+IdxArray parse_idx(std::span<const std::uint8_t> bytes, const std::string& source,
+                   std::size_t expected_dims);
 
 /// Images (n × rows × cols, scaled to [0, 1]) and labels (n, each < classes) as a data set.
 Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path,

@@ -42,9 +42,10 @@ class LbfgsTrainer {
 
   std::span<const float> params() const { return w_.span(); }
 
-  RunResult run(const Dataset& train, const Dataset& test, const Observer& observe) {
+  RunResult run(const Dataset& train, const Dataset& test, const Observer& observe,
+                const Dataset* validation = nullptr) {
     train_ = &train;
-    RunRecorder recorder(engine_, train, test, spec_, observe);
+    RunRecorder recorder(engine_, train, test, spec_, observe, validation);
     const std::size_t n = w_.size();
     bool healthy = recorder.evaluate(w_.span());
     recorder.start_clock();

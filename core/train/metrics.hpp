@@ -23,6 +23,8 @@ struct MetricPoint {
   double test_loss = 0.0;
   double test_accuracy = 0.0;  // in [0, 1]; NaN for regression
   double grad_norm = 0.0;      // ‖∇F‖ of the objective on the full training set
+  double validation_loss = std::numeric_limits<double>::quiet_NaN();  // NaN: no validation set
+  double validation_accuracy = std::numeric_limits<double>::quiet_NaN();
   double b_simple = std::numeric_limits<double>::quiet_NaN();  // noise scale; NaN: not measured
 };
 

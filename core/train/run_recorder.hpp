@@ -31,8 +31,13 @@ template <class Engine>
 class RunRecorder {
  public:
   RunRecorder(Engine& engine, const Dataset& train, const Dataset& test, const TrainSpec& spec,
-              const Observer& observe)
-      : engine_(engine), train_(train), test_(test), spec_(spec), observe_(observe) {
+              const Observer& observe, const Dataset* validation = nullptr)
+      : engine_(engine),
+        train_(train),
+        test_(test),
+        validation_(validation),
+        spec_(spec),
+        observe_(observe) {
     const auto n = static_cast<double>(train.rows);
     const double evals = std::ceil(spec.epochs * n - 0.5);  // epochs = ∞ : no limit
     max_evals_ = evals >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max()
@@ -91,6 +96,14 @@ class RunRecorder {
     point_.test_accuracy = test_.is_regression()
                                ? std::numeric_limits<double>::quiet_NaN()
                                : static_cast<double>(te.correct) / static_cast<double>(test_.rows);
+    if (validation_ != nullptr) {
+      const EvalSums va = engine_.evaluate(w, *validation_);
+      const auto rows = static_cast<double>(validation_->rows);
+      point_.validation_loss = va.loss / rows + l2_penalty(w, spec_.l2);
+      point_.validation_accuracy = validation_->is_regression()
+                                       ? std::numeric_limits<double>::quiet_NaN()
+                                       : static_cast<double>(va.correct) / rows;
+    }
     if (spec_.noise_b_big > 0) point_.b_simple = estimate_b_simple(w);
     if (observe_) observe_(point_);
     healthy_ = std::isfinite(point_.train_loss) && point_.train_loss <= spec_.divergence_loss;
@@ -158,6 +171,7 @@ class RunRecorder {
   Engine& engine_;
   const Dataset& train_;
   const Dataset& test_;
+  const Dataset* validation_;
   const TrainSpec& spec_;
   const Observer& observe_;
   MetricPoint point_;

@@ -40,9 +40,10 @@ class SvrgTrainer {
 
   std::span<const float> params() const { return w_.span(); }
 
-  RunResult run(const Dataset& train, const Dataset& test, const Observer& observe) {
+  RunResult run(const Dataset& train, const Dataset& test, const Observer& observe,
+                const Dataset* validation = nullptr) {
     MiniBatches batching(train, spec_.batch_size, spec_.seed);
-    RunRecorder recorder(engine_, train, test, spec_, observe);
+    RunRecorder recorder(engine_, train, test, spec_, observe, validation);
     const std::size_t n_params = w_.size();
     const auto inner_steps = static_cast<std::size_t>(
         std::max(1.0, spec_.svrg_inner_epochs * static_cast<double>(batching.steps_per_epoch())));

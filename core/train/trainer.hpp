@@ -41,9 +41,10 @@ class Trainer {
 
   /// Trains until the budget runs out, evaluating before the first step and at the
   /// configured cadence; `observe` sees every point.
-  RunResult run(const Dataset& train, const Dataset& test, const Observer& observe) {
+  RunResult run(const Dataset& train, const Dataset& test, const Observer& observe,
+                const Dataset* validation = nullptr) {
     Batching batching(train, spec_.batch_size, spec_.seed);
-    RunRecorder recorder(engine_, train, test, spec_, observe);
+    RunRecorder recorder(engine_, train, test, spec_, observe, validation);
     bool healthy = recorder.evaluate(params_.span());
     std::uint64_t examples = 0;
     std::size_t s = batching.steps_per_epoch();  // a shuffle before the first step
