@@ -124,7 +124,10 @@ Schedule parse_schedule(const Json& v, const std::string& file) {
 }  // namespace
 
 ExperimentConfig parse_config(const std::string& path) {
-  const Json root = read_json_file(path);
+  return parse_config_json(read_json_file(path), path);
+}
+
+ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
   ExperimentConfig c;
   c.file = path;
   JsonObject o(root, "", path);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "data/dataset.hpp"
+#include "json_reader.hpp"
 #include "model/rows.hpp"
 #include "train/schedule.hpp"
 #include "train/update/update_params.hpp"
@@ -93,5 +94,7 @@ struct ExperimentConfig {
 
 /// Reads and checks a config; an Error names the file and the JSON path of any defect.
 ExperimentConfig parse_config(const std::string& path);
+/// The same checks on an already parsed document (`path` names it in errors).
+ExperimentConfig parse_config_json(const Json& root, const std::string& path);
 
 }  // namespace sgdbench

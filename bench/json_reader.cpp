@@ -17,12 +17,17 @@ Json read_json_file(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("{}: cannot open for reading", path));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_json_text(text, path);
+}
+
+Json parse_json_text(std::string_view text, const std::string& source) {
   try {
-    return Json::parse(in);
-  } catch (const Json::parse_error& e) {
-    throw Error(fmt::format("{}: invalid JSON at byte offset {}: {}", path, e.byte, e.what()));
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {  // syntax, and strings that are not UTF-8
+    throw Error(fmt::format("{}: invalid JSON at byte offset {}: {}", source, e.byte, e.what()));
   } catch (const Json::exception& e) {  // e.g. a number that overflows a double
-    throw Error(fmt::format("{}: invalid JSON: {}", path, e.what()));
+    throw Error(fmt::format("{}: invalid JSON: {}", source, e.what()));
   }
 }
 

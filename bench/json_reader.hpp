@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sgdbench {
@@ -13,6 +14,8 @@ using Json = nlohmann::json;
 
 /// Parses `path` as JSON; a syntax error names the byte offset.
 Json read_json_file(const std::string& path);
+/// Parses a JSON text; errors name `source` and the byte offset.
+Json parse_json_text(std::string_view text, const std::string& source);
 
 /// A JSON object being read; call finish() once every known key is taken.
 class JsonObject {
