@@ -25,7 +25,9 @@ Json parse_json_text(std::string_view text, const std::string& source) {
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {  // syntax, and strings that are not UTF-8
-    throw Error(fmt::format("{}: invalid JSON at byte offset {}: {}", source, e.byte, e.what()));
+    // nlohmann counts bytes from 1; offsets here are 0-based, as for IDX files.
+    throw Error(fmt::format("{}: invalid JSON at byte offset {}: {}", source,
+                            e.byte == 0 ? 0 : e.byte - 1, e.what()));
   } catch (const Json::exception& e) {  // e.g. a number that overflows a double
     throw Error(fmt::format("{}: invalid JSON: {}", source, e.what()));
   }

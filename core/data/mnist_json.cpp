@@ -28,7 +28,8 @@ Dataset load_mnist_json(const std::string& digits_dir) {
     try {
       doc = nlohmann::json::parse(in);
     } catch (const nlohmann::json::parse_error& e) {
-      throw Error(fmt::format("{}: invalid JSON at byte offset {}: {}", path, e.byte, e.what()));
+      throw Error(fmt::format("{}: invalid JSON at byte offset {}: {}", path,
+                              e.byte == 0 ? 0 : e.byte - 1, e.what()));
     } catch (const nlohmann::json::exception& e) {  // e.g. a number that overflows a double
       throw Error(fmt::format("{}: invalid JSON: {}", path, e.what()));
     }
