@@ -20,10 +20,38 @@ double read_number_in(const Json& v, const std::string& file, const std::string&
   return x;
 }
 
-DatasetConfig parse_dataset(const Json& v, const std::string& file) {
-  JsonObject o(v, "/dataset", file);
+std::vector<Target> parse_targets(const Json& v, const std::string& file, const std::string& at) {
+  JsonObject x(v, at, file);
+  std::vector<Target> targets;
+  for (const char* metric : {"test_accuracy", "train_loss", "suboptimality"}) {
+    if (const Json* values_json = x.optional(metric)) {
+      const Json& values = read_nonempty_array(*values_json, file, x.path_of(metric));
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        const std::string p = fmt::format("{}/{}/{}", at, metric, i);
+        const double value = std::string(metric) == "test_accuracy"
+                                 ? read_number_in(values[i], file, p, 0.0, 1.0)
+                                 : read_number_in(values[i], file, p, 0.0, 1e30);
+        targets.push_back({metric, value});
+      }
+    }
+  }
+  x.finish();
+  return targets;
+}
+
+/// /dataset, or one entry of /datasets (at = "/datasets/3"), which may add a "label" and
+/// its own "targets".
+DatasetConfig parse_dataset(const Json& v, const std::string& file, const std::string& at,
+                            std::string* label = nullptr, std::vector<Target>* targets = nullptr) {
+  JsonObject o(v, at, file);
   DatasetConfig d;
   d.name = read_string(o.required("name"), file, o.path_of("name"));
+  if (label != nullptr) {
+    *label = d.name;
+    if (const Json* l = o.optional("label")) *label = read_string(*l, file, o.path_of("label"));
+    if (const Json* t = o.optional("targets"))
+      *targets = parse_targets(*t, file, o.path_of("targets"));
+  }
   // Two-parameter least-squares problems for trajectory pictures (each example one data
   // point, so mini-batches are real mini-batches): an ill-conditioned bowl without noise
   // and a noisy problem. Their fields default below and can be overridden.
@@ -139,8 +167,36 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
   }
   if (const Json* d = o.optional("description"))
     c.description = read_string(*d, path, "/description");
-  c.dataset = parse_dataset(o.required("dataset"), path);
+  if (o.has("dataset") == o.has("datasets")) {
+    fail_at(path, "/dataset", "give either /dataset or /datasets (a list of problems)");
+  }
+  // Problems: each dataset (× each widths of /sweep/widths) is run with the whole sweep.
+  std::vector<std::pair<DatasetConfig, std::string>> datasets;
+  std::vector<std::vector<Target>> dataset_targets;
+  if (const Json* d = o.optional("dataset")) {
+    datasets.emplace_back(parse_dataset(*d, path, "/dataset"), "");
+    datasets.back().second = datasets.back().first.name;
+    dataset_targets.emplace_back();
+  } else {
+    const Json& list = read_nonempty_array(o.required("datasets"), path, "/datasets");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      std::string label;
+      std::vector<Target> targets;
+      DatasetConfig d =
+          parse_dataset(list[i], path, fmt::format("/datasets/{}", i), &label, &targets);
+      for (const auto& [other, other_label] : datasets) {
+        if (other_label == label) {
+          fail_at(path, fmt::format("/datasets/{}/label", i),
+                  fmt::format("\"{}\" is already used: give each dataset its own label", label));
+        }
+      }
+      datasets.emplace_back(std::move(d), label);
+      dataset_targets.push_back(std::move(targets));
+    }
+  }
+  c.dataset = datasets.front().first;
 
+  std::vector<std::vector<std::size_t>> sweep_widths;
   if (const Json* model = o.optional("model")) {
     JsonObject m(*model, "/model", path);
     if (const Json* w = m.optional("widths")) {
@@ -214,6 +270,24 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
     for (std::size_t i = 0; i < seeds.size(); ++i) {
       c.seeds.push_back(read_uint(seeds[i], path, fmt::format("/sweep/seed/{}", i)));
     }
+    if (const Json* w = s.optional("widths")) {
+      if (!c.model.widths.empty()) s.fail("widths", "also given as /model/widths: keep one");
+      const Json& list = read_nonempty_array(*w, path, "/sweep/widths");
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        const std::string at = fmt::format("/sweep/widths/{}", k);
+        const Json& widths = read_nonempty_array(list[k], path, at);
+        std::vector<std::size_t> one;
+        for (std::size_t i = 0; i < widths.size(); ++i) {
+          const std::string p = fmt::format("{}/{}", at, i);
+          const auto width = read_uint(widths[i], path, p, 1);
+          if (width > kMaxLayerWidth)
+            fail_at(path, p, fmt::format("width {} exceeds {}", width, kMaxLayerWidth));
+          one.push_back(width);
+        }
+        if (one.size() < 2) fail_at(path, at, "needs at least an input and an output width");
+        sweep_widths.push_back(std::move(one));
+      }
+    }
     if (const Json* t = s.optional("threads")) {
       const Json& ts = read_nonempty_array(*t, path, "/sweep/threads");
       c.threads.clear();
@@ -256,22 +330,7 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
     x.finish();
   }
 
-  if (const Json* t = o.optional("targets")) {
-    JsonObject x(*t, "/targets", path);
-    for (const char* metric : {"test_accuracy", "train_loss", "suboptimality"}) {
-      if (const Json* v = x.optional(metric)) {
-        const Json& values = read_nonempty_array(*v, path, x.path_of(metric));
-        for (std::size_t i = 0; i < values.size(); ++i) {
-          const std::string p = fmt::format("/targets/{}/{}", metric, i);
-          const double value = std::string(metric) == "test_accuracy"
-                                   ? read_number_in(values[i], path, p, 0.0, 1.0)
-                                   : read_number_in(values[i], path, p, 0.0, 1e30);
-          c.targets.push_back({metric, value});
-        }
-      }
-    }
-    x.finish();
-  }
+  if (const Json* t = o.optional("targets")) c.targets = parse_targets(*t, path, "/targets");
 
   if (const Json* t = o.optional("tuning")) {
     JsonObject x(*t, "/tuning", path);
@@ -289,7 +348,10 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
         x.fail("select_by",
                "one of train_loss, test_accuracy, updates_to_target, seconds_to_target");
       }
-      if (tuning.select_by.ends_with("_to_target") && !o.has("targets")) {
+      const bool any_targets =
+          o.has("targets") || std::any_of(dataset_targets.begin(), dataset_targets.end(),
+                                          [](const auto& t) { return !t.empty(); });
+      if (tuning.select_by.ends_with("_to_target") && !any_targets) {
         x.fail("select_by", "needs /targets (the first target is used)");
       }
     }
@@ -353,10 +415,31 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
     }
     x.finish();
   }
+  if (sweep_widths.empty()) sweep_widths.push_back(c.model.widths);
+  for (std::size_t d = 0; d < datasets.size(); ++d) {
+    for (const auto& widths : sweep_widths) {
+      Problem p;
+      p.dataset = datasets[d].first;
+      p.label = datasets[d].second;
+      p.widths = widths;
+      p.targets = dataset_targets[d].empty() ? c.targets : dataset_targets[d];
+      c.problems.push_back(std::move(p));
+    }
+  }
+  c.widths_swept = sweep_widths.size() > 1;
+
   if (c.schedule.kind == Schedule::Kind::kCosine && c.epochs == 0) {
     fail_at(path, "/schedule/type", "cosine needs a budget in epochs (it decays over them)");
   }
   o.finish();
+  return c;
+}
+
+ExperimentConfig for_problem(const ExperimentConfig& config, const Problem& p) {
+  ExperimentConfig c = config;
+  c.dataset = p.dataset;
+  c.model.widths = p.widths;
+  c.targets = p.targets;
   return c;
 }
 

@@ -63,12 +63,24 @@ struct Tuning {
                                          // seconds_to_target (the first target)
 };
 
+/// One problem of an experiment: a dataset (with its label and targets) and the model
+/// widths; the whole sweep runs on each.
+struct Problem {
+  DatasetConfig dataset;
+  std::string label;  // the dataset's name unless /datasets gives labels
+  std::vector<std::size_t> widths;
+  std::vector<Target> targets;
+};
+
 struct ExperimentConfig {
   std::string file;  // where it was read from
   std::string name;  // also the results folder: results/<name>/
   std::string description;
+  // dataset, model.widths and targets hold the problem being run (see for_problem)
   DatasetConfig dataset;
   ModelConfig model;
+  std::vector<Problem> problems;  // /dataset or /datasets × /sweep/widths
+  bool widths_swept = false;
   std::vector<std::string> variants;
   std::vector<std::size_t> batch_sizes;  // 0 stands for the full batch ("full")
   std::vector<double> learning_rates;
@@ -91,6 +103,9 @@ struct ExperimentConfig {
   std::size_t chunk_rows = 256;
   double divergence_loss = 1e6;
 };
+
+/// The config with `p`'s dataset, widths and targets in place: what one problem runs.
+ExperimentConfig for_problem(const ExperimentConfig& config, const Problem& p);
 
 /// Reads and checks a config; an Error names the file and the JSON path of any defect.
 ExperimentConfig parse_config(const std::string& path);

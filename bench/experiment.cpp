@@ -55,7 +55,7 @@ ModelSpec model_widths(const ExperimentConfig& c, const VariantInfo& v, const Da
   return {c.model.widths};
 }
 
-Split check_experiment(const ExperimentConfig& c, const std::string& data_dir) {
+Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
   const Registry& registry = compiled_variants();
   for (std::size_t i = 0; i < c.variants.size(); ++i) {
     if (registry.find(c.variants[i]) != nullptr) continue;
@@ -88,6 +88,12 @@ Split check_experiment(const ExperimentConfig& c, const std::string& data_dir) {
   return data;
 }
 
+std::size_t check_experiment(const ExperimentConfig& c, const std::string& data_dir) {
+  for (const Problem& p : c.problems) check_problem(for_problem(c, p), data_dir);
+  return c.problems.size() * c.variants.size() * c.batch_sizes.size() * c.threads.size() *
+         c.learning_rates.size() * (c.tuning ? 1 + c.tuning->seeds.size() : c.seeds.size());
+}
+
 namespace {
 
 /// JSON has no NaN: a figure that does not apply (accuracy of a regression) is null.
@@ -109,8 +115,12 @@ struct Cell {
 class CellRunner {
  public:
   CellRunner(const ExperimentConfig& c, const Split& data, std::optional<double> f_star,
-             std::function<void(Json)> emit)
-      : c_(c), data_(data), f_star_(f_star), emit_(std::move(emit)) {}
+             Json extra_key, std::function<void(Json)> emit)
+      : c_(c),
+        data_(data),
+        f_star_(f_star),
+        extra_key_(std::move(extra_key)),
+        emit_(std::move(emit)) {}
 
   /// Trains one cell; emits its points and its run line, and returns the run line.
   Json run(const Cell& cell) {
@@ -153,6 +163,7 @@ class CellRunner {
                 {"lr", cell.lr},
                 {"seed", cell.seed},
                 {"threads", threads}};
+    key.update(extra_key_);
     if (!cell.phase.empty()) key["phase"] = cell.phase;
     Json reached = Json::object();
     auto observe = [&](const MetricPoint& p) {
@@ -211,6 +222,7 @@ class CellRunner {
   const ExperimentConfig& c_;
   const Split& data_;
   std::optional<double> f_star_;
+  Json extra_key_;  // dataset label, widths
   std::function<void(Json)> emit_;
 };
 
@@ -241,8 +253,14 @@ bool batching_compiled(const VariantInfo& v, std::size_t batch) {
 
 }  // namespace
 
+std::string widths_label(const std::vector<std::size_t>& widths) {
+  std::string s;
+  for (std::size_t w : widths) s += (s.empty() ? "" : "-") + std::to_string(w);
+  return s;
+}
+
 std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& options) {
-  const Split data = check_experiment(c, options.data_dir);
+  check_experiment(c, options.data_dir);  // nothing runs until every problem is valid
   const std::string dir = options.out_root + "/" + c.name;
   std::filesystem::create_directories(dir);
   write_file_atomically(dir + "/machine.json", machine_description(c).dump(2) + "\n");
@@ -253,86 +271,121 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
     out.write(line);
     records.push_back(std::move(line));
   };
-  // Suboptimality F(w) − F* needs F*: exact for least squares (solved in double).
-  std::optional<double> f_star;
-  if (data.train.is_regression() && c.dataset.name != "csv" && c.dataset.name != "libsvm") {
-    f_star = solve_least_squares(data.train, c.model.l2).f;
-  }
   Json header = {{"type", "experiment"},
                  {"experiment", c.name},
                  {"config_file", c.file},
                  {"config", read_json_file(c.file)},
-                 {"git_commit", SGDBENCH_GIT_COMMIT},
-                 {"train_rows", data.train.rows},
-                 {"test_rows", data.test.rows}};
-  if (f_star) header["f_star"] = *f_star;
+                 {"git_commit", SGDBENCH_GIT_COMMIT}};
   Json targets = Json::array();
-  for (const Target& t : c.targets) targets.push_back(t.label());
-  header["targets"] = targets;
-  emit(std::move(header));
-
-  // The cells: variant × batch size × threads × lr × seed, or under tuning, per
-  // (variant, batch size, threads) the lr grid with the one seed, then the chosen lr
-  // with every tuning seed.
-  std::vector<Cell> plan;
-  for (const auto& name : c.variants) {
-    const VariantInfo* v = compiled_variants().find(name);
-    for (std::size_t b : c.batch_sizes) {
-      if (!batching_compiled(*v, b)) {
-        if (options.progress) {
-          std::fprintf(stderr, "skipping %s at B=%s: it runs on %s batches only\n", v->name.c_str(),
-                       b == 0 ? "full" : std::to_string(b).c_str(), v->batchings.front().c_str());
-        }
-        continue;
-      }
-      for (std::size_t t : c.threads) {
-        for (double lr : c.learning_rates) {
-          for (std::uint64_t seed : c.seeds)
-            plan.push_back({v, b, lr, seed, t, c.tuning ? "tune" : ""});
-        }
-      }
+  for (const Problem& p : c.problems) {
+    for (const Target& t : p.targets) {
+      if (std::find(targets.begin(), targets.end(), t.label()) == targets.end())
+        targets.push_back(t.label());
     }
   }
-  const std::size_t final_cells_per_group = c.tuning ? c.tuning->seeds.size() : 0;
-  const std::size_t groups = c.tuning ? plan.size() / c.learning_rates.size() : 0;
-  Progress progress(plan.size() + groups * final_cells_per_group, options.progress);
-  CellRunner runner(c, data, f_star, emit);
-  Json chosen = Json::array();
-  for (std::size_t i = 0; i < plan.size(); i += c.tuning ? c.learning_rates.size() : 1) {
-    if (!c.tuning) {
-      progress.start(describe(plan[i]));
-      progress.done(runner.run(plan[i]));
-      continue;
-    }
-    // Tuning: the lr grid of this group with the tuning seed, then the best lr re-run.
-    double best_score = std::numeric_limits<double>::infinity();
-    double best_lr = plan[i].lr;
-    for (std::size_t k = 0; k < c.learning_rates.size(); ++k) {
-      progress.start(describe(plan[i + k]));
-      const Json run = runner.run(plan[i + k]);
-      progress.done(run);
-      const double score = tuning_score(run, c);
-      if (score < best_score) {
-        best_score = score;
-        best_lr = plan[i + k].lr;
+  header["targets"] = targets;
+  header["problems"] = Json::array();
+  emit(std::move(header));
+
+  // The cells of each problem: variant × batch size × threads × lr × seed, or under
+  // tuning, per (variant, batch size, threads) the lr grid with the one seed, then the
+  // chosen lr with every tuning seed.
+  struct Planned {
+    std::size_t problem;
+    std::vector<Cell> cells;
+  };
+  std::vector<Planned> plans;
+  std::size_t total = 0;
+  for (std::size_t pi = 0; pi < c.problems.size(); ++pi) {
+    Planned plan{pi, {}};
+    for (const auto& name : c.variants) {
+      const VariantInfo* v = compiled_variants().find(name);
+      for (std::size_t b : c.batch_sizes) {
+        if (!batching_compiled(*v, b)) {
+          if (options.progress && pi == 0) {
+            std::fprintf(stderr, "skipping %s at B=%s: it runs on %s batches only\n",
+                         v->name.c_str(), b == 0 ? "full" : std::to_string(b).c_str(),
+                         v->batchings.front().c_str());
+          }
+          continue;
+        }
+        for (std::size_t t : c.threads) {
+          for (double lr : c.learning_rates) {
+            for (std::uint64_t seed : c.seeds) {
+              plan.cells.push_back({v, b, lr, seed, t, c.tuning ? "tune" : ""});
+            }
+          }
+        }
       }
     }
-    chosen.push_back({{"variant", plan[i].variant->name},
-                      {"batch_size", plan[i].batch},
-                      {"threads", plan[i].threads},
-                      {"lr", best_lr},
-                      {"select_by", c.tuning->select_by},
-                      {"score", best_score}});
-    for (std::uint64_t seed : c.tuning->seeds) {
-      Cell cell = plan[i];
-      cell.lr = best_lr;
-      cell.seed = seed;
-      cell.phase = "final";
-      progress.start(describe(cell));
-      progress.done(runner.run(cell));
+    total += plan.cells.size();
+    if (c.tuning) total += plan.cells.size() / c.learning_rates.size() * c.tuning->seeds.size();
+    plans.push_back(std::move(plan));
+  }
+  Progress progress(total, options.progress);
+  Json chosen = Json::array();
+  Json problems = Json::array();
+  for (const Planned& plan : plans) {
+    const Problem& problem = c.problems[plan.problem];
+    const ExperimentConfig pc = for_problem(c, problem);
+    const Split data = load_dataset(pc, options.data_dir);
+    // Suboptimality F(w) − F* needs F*: exact for least squares (solved in double).
+    std::optional<double> f_star;
+    if (data.train.is_regression() && pc.dataset.name != "csv" && pc.dataset.name != "libsvm") {
+      f_star = solve_least_squares(data.train, pc.model.l2).f;
+    }
+    Json info = {{"dataset", problem.label},
+                 {"train_rows", data.train.rows},
+                 {"test_rows", data.test.rows},
+                 {"validation_rows", data.validation.rows}};
+    if (!problem.widths.empty()) info["widths"] = widths_label(problem.widths);
+    if (f_star) info["f_star"] = *f_star;
+    problems.push_back(info);
+
+    Json extra_key = {{"dataset", problem.label}};
+    if (c.widths_swept) extra_key["widths"] = widths_label(problem.widths);
+    CellRunner runner(pc, data, f_star, extra_key, emit);
+    const auto& cells = plan.cells;
+    for (std::size_t i = 0; i < cells.size(); i += c.tuning ? c.learning_rates.size() : 1) {
+      if (!c.tuning) {
+        progress.start(problem.label + " " + describe(cells[i]));
+        progress.done(runner.run(cells[i]));
+        continue;
+      }
+      // Tuning: the lr grid of this group with the tuning seed, then the best lr re-run.
+      double best_score = std::numeric_limits<double>::infinity();
+      double best_lr = cells[i].lr;
+      for (std::size_t k = 0; k < c.learning_rates.size(); ++k) {
+        progress.start(problem.label + " " + describe(cells[i + k]));
+        const Json run = runner.run(cells[i + k]);
+        progress.done(run);
+        const double score = tuning_score(run, pc);
+        if (score < best_score) {
+          best_score = score;
+          best_lr = cells[i + k].lr;
+        }
+      }
+      Json choice = extra_key;
+      choice.update({{"variant", cells[i].variant->name},
+                     {"batch_size", cells[i].batch},
+                     {"threads", cells[i].threads},
+                     {"lr", best_lr},
+                     {"select_by", c.tuning->select_by},
+                     {"score", best_score}});
+      chosen.push_back(choice);
+      for (std::uint64_t seed : c.tuning->seeds) {
+        Cell cell = cells[i];
+        cell.lr = best_lr;
+        cell.seed = seed;
+        cell.phase = "final";
+        progress.start(problem.label + " " + describe(cell));
+        progress.done(runner.run(cell));
+      }
     }
   }
   if (c.tuning) emit({{"type", "tuning"}, {"experiment", c.name}, {"chosen", chosen}});
+  // The problems' sizes and F* are known only once each is loaded: a closing record.
+  emit({{"type", "problems"}, {"experiment", c.name}, {"problems", problems}});
   out.commit();
   write_report(dir, records);
   return records;

@@ -17,9 +17,13 @@ struct RunOptions {
   bool progress = true;              // one line per run cell on stderr
 };
 
-/// Everything that can be checked before a run: variants compiled, data loadable and of
-/// the shape the model and the batch sizes need. Returns the loaded data.
-Split check_experiment(const ExperimentConfig& config, const std::string& data_dir);
+/// Everything that can be checked before a run, for every problem: variants compiled,
+/// data loadable and of the shape the model and the batch sizes need. Returns the number
+/// of run cells.
+std::size_t check_experiment(const ExperimentConfig& config, const std::string& data_dir);
+
+/// The same for a config holding one problem (see for_problem); returns its data.
+Split check_problem(const ExperimentConfig& config, const std::string& data_dir);
 
 /// The widths a variant's model gets: the config's for MLPs (checked against the data),
 /// {d, classes} for softmax and {d, 1} for least squares.

@@ -51,7 +51,7 @@ double number(const Json& r, const char* key) {
 }
 
 struct Cell {
-  std::string variant, dataset, batching;
+  std::string variant, dataset, widths, batching;
   std::size_t batch_size = 0, threads = 0;
   double lr = 0.0;
   std::vector<Json> runs;
@@ -96,8 +96,9 @@ std::vector<Json> read_records(const std::string& dir) {
 }
 
 Tables make_tables(const std::vector<Json>& records) {
-  // variant, full batch last, batch size, lr, threads
-  using Key = std::tuple<std::string, bool, std::size_t, double, std::size_t>;
+  // dataset, widths, variant, full batch last, batch size, lr, threads
+  using Key =
+      std::tuple<std::string, std::string, std::string, bool, std::size_t, double, std::size_t>;
   std::map<Key, Cell> cells;
   const Json& header = records.front();
   std::vector<std::string> targets;
@@ -106,13 +107,24 @@ Tables make_tables(const std::vector<Json>& records) {
   long max_epoch = 0;
   bool integral_cadence = true, classification = false, subopt = false, noise = false;
   std::set<std::size_t> thread_counts;
+  std::set<std::string> datasets;
+  bool any_widths = false;
   for (const Json& r : records) {
     const std::string type = r.value("type", "");
     if ((type != "point" && type != "run") || r.value("phase", "") == "tune") continue;
-    const Key key{r["variant"], r["batching"] == "full", r["batch_size"], r["lr"], r["threads"]};
+    const Key key{r.value("dataset", ""),
+                  r.value("widths", ""),
+                  r["variant"],
+                  r["batching"] == "full",
+                  r["batch_size"],
+                  r["lr"],
+                  r["threads"]};
     Cell& cell = cells[key];
     cell.variant = r["variant"];
     cell.dataset = r.value("dataset", "");
+    cell.widths = r.value("widths", "");
+    datasets.insert(cell.dataset);
+    any_widths |= !cell.widths.empty();
     cell.batching = r["batching"];
     cell.batch_size = r["batch_size"];
     cell.lr = r["lr"];
@@ -143,17 +155,30 @@ Tables make_tables(const std::vector<Json>& records) {
   md = fmt::format("# {}\n\n", header.value("experiment", ""));
   const std::string description = header["config"].value("description", "");
   if (!description.empty()) md += description + "\n\n";
+  std::string sizes;
+  for (const Json& r : records) {
+    if (r.value("type", "") != "problems") continue;
+    for (const Json& p : r["problems"]) {
+      sizes += fmt::format("{}{}{}: {} training rows, {} test rows", sizes.empty() ? "" : "; ",
+                           p.value("dataset", ""),
+                           p.contains("widths") && any_widths ? " " + p.value("widths", "") : "",
+                           p.value("train_rows", 0), p.value("test_rows", 0));
+    }
+  }
   md += fmt::format(
-      "{} training rows, {} test rows; git {}. Mean ± sd over seeds{}; training "
-      "seconds exclude evaluation; a target column gives the mean over the seeds "
-      "that reached it (reached/runs).\n\n",
-      header.value("train_rows", 0), header.value("test_rows", 0), header.value("git_commit", "?"),
+      "{}; git {}. Mean ± sd over seeds{}; training seconds exclude evaluation; a target "
+      "column gives the mean over the seeds that reached it (reached/runs).\n\n",
+      sizes, header.value("git_commit", "?"),
       tuned ? " (the lr chosen by the tuning protocol, re-run with the tuning seeds)" : "");
 
   // Header rows
-  std::vector<std::string> md_cols = {"variant", "B", "lr"};
-  std::vector<std::string> csv_cols = {"variant", "dataset", "batching", "batch_size",
-                                       "lr",      "threads", "runs",     "diverged"};
+  const bool show_dataset = datasets.size() > 1;
+  std::vector<std::string> md_cols;
+  if (show_dataset) md_cols.push_back("dataset");
+  if (any_widths) md_cols.push_back("widths");
+  md_cols.insert(md_cols.end(), {"variant", "B", "lr"});
+  std::vector<std::string> csv_cols = {"variant", "dataset", "widths", "batching", "batch_size",
+                                       "lr",      "threads", "runs",   "diverged"};
   if (show_threads) md_cols.push_back("threads");
   md_cols.push_back("runs");
   for (long e = 1; e <= epoch_columns; ++e) {
@@ -215,13 +240,22 @@ Tables make_tables(const std::vector<Json>& records) {
     std::string runs = std::to_string(cell.runs.size());
     if (diverged > 0) runs += fmt::format(" ({} diverged)", diverged);
 
-    md += fmt::format("| {} | {} | {:g} |", cell.variant, b, cell.lr);
+    md += "|";
+    if (show_dataset) md += fmt::format(" {} |", cell.dataset);
+    if (any_widths) md += fmt::format(" {} |", cell.widths);
+    md += fmt::format(" {} | {} | {:g} |", cell.variant, b, cell.lr);
     if (show_threads) md += fmt::format(" {} |", cell.threads);
     md += fmt::format(" {} |", runs);
-    t.csv += fmt::format("{},{},{},{},{:g},{},{},{}", cell.variant, cell.dataset, cell.batching,
-                         cell.batch_size, cell.lr, cell.threads, cell.runs.size(), diverged);
-    tex += fmt::format("{} & {} & {:g}", tex_escape(cell.variant),
-                       cell.batching == "full" ? "full" : std::to_string(cell.batch_size), cell.lr);
+    t.csv += fmt::format("{},{},{},{},{},{:g},{},{},{}", cell.variant, cell.dataset, cell.widths,
+                         cell.batching, cell.batch_size, cell.lr, cell.threads, cell.runs.size(),
+                         diverged);
+    tex += fmt::format(
+        "{}{} & {} & {:g}",
+        show_dataset || any_widths
+            ? tex_escape(cell.dataset + (cell.widths.empty() ? "" : " " + cell.widths)) + " "
+            : "",
+        tex_escape(cell.variant),
+        cell.batching == "full" ? "full" : std::to_string(cell.batch_size), cell.lr);
     for (long e = 1; e <= epoch_columns; ++e) {
       const auto it = cell.accuracy_at_epoch.find(e);
       const Stats s = it == cell.accuracy_at_epoch.end() ? Stats{} : stats(it->second);
@@ -259,7 +293,10 @@ Tables make_tables(const std::vector<Json>& records) {
     }
     for (const auto& label : targets) {
       std::vector<double> seconds, epochs, updates, evals;
+      std::size_t applicable = 0;  // runs of a problem that has this target
       for (const Json& r : cell.runs) {
+        if (!r.contains("targets") || !r["targets"].contains(label)) continue;
+        ++applicable;
         const Json& hit = r["targets"][label];
         if (hit.contains("missed")) continue;
         seconds.push_back(hit["seconds"]);
@@ -268,9 +305,10 @@ Tables make_tables(const std::vector<Json>& records) {
         evals.push_back(hit["grad_evals"]);
       }
       const Stats s = stats(seconds), u = stats(updates);
-      const std::string reached = fmt::format("{}/{}", s.n, cell.runs.size());
-      md += fmt::format(" {} |",
-                        s.n ? fmt::format("{} ({})", fmt_stats(s, ".3g"), reached) : "missed");
+      const std::string reached = fmt::format("{}/{}", s.n, applicable);
+      md += fmt::format(" {} |", applicable == 0 ? "–"
+                                 : s.n ? fmt::format("{} ({})", fmt_stats(s, ".3g"), reached)
+                                       : "missed");
       md += fmt::format(" {} |", u.n ? fmt::format("{:.0f}", u.mean) : "–");
       t.csv += fmt::format(",{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}", reached, s.mean, s.sd,
                            stats(epochs).mean, u.mean, u.sd, stats(evals).mean);

@@ -89,11 +89,9 @@ int main(int argc, char** argv) {
     }
     const auto config = sgdbench::parse_config(config_path);
     if (app.got_subcommand("validate")) {
-      const auto data = sgdbench::check_experiment(config, options.data_dir);
-      fmt::print("{}: valid; {} run cells on {} train / {} test rows\n", config_path,
-                 config.variants.size() * config.batch_sizes.size() * config.learning_rates.size() *
-                     config.seeds.size(),
-                 data.train.rows, data.test.rows);
+      const std::size_t cells = sgdbench::check_experiment(config, options.data_dir);
+      fmt::print("{}: valid; {} problem(s), {} run cells\n", config_path, config.problems.size(),
+                 cells);
       return 0;
     }
     options.progress = !quiet;

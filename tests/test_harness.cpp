@@ -2,6 +2,7 @@
 // the tables rebuilt from runs.jsonl, machine.json and config checks.
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -236,7 +237,7 @@ TEST_CASE("example_least_squares_records_suboptimality_and_lbfgs_skips_minibatch
   const auto records = run(dir, c);
   const auto runs = of_type(records, "run");
   REQUIRE(runs.size() == 3);  // L-BFGS runs the full batch only
-  REQUIRE(records.front()["f_star"].is_number());
+  REQUIRE(of_type(records, "problems").front()["problems"][0]["f_star"].is_number());
   for (const Json& r : runs) {
     INFO(r["variant"] << " " << r["batching"]);
     REQUIRE(r["test_accuracy"].is_null());
@@ -262,8 +263,40 @@ TEST_CASE("unit_every_committed_config_parses_and_the_schema_knows_its_keys", "[
       REQUIRE(schema["properties"].contains(item.key()));
       const Json& sub = schema["properties"][item.key()];
       if (!item.value().is_object() || !sub.contains("properties")) continue;
-      for (const auto& inner : item.value().items()) REQUIRE(sub["properties"].contains(inner.key()));
+      for (const auto& inner : item.value().items())
+        REQUIRE(sub["properties"].contains(inner.key()));
     }
   }
   REQUIRE(configs >= 1);
+}
+
+TEST_CASE("unit_datasets_and_widths_are_problems_each_with_its_targets", "[harness]") {
+  TempDir dir("problems");
+  const Json c = Json::parse(R"({
+    "name": "problems",
+    "datasets": [
+      {"name": "gaussian-mixture", "label": "easy", "train": 120, "test": 60, "d": 4,
+       "classes": 3, "separation": 4.0, "seed": 1, "targets": {"test_accuracy": [0.9]}},
+      {"name": "gaussian-mixture", "label": "hard", "train": 120, "test": 60, "d": 4,
+       "classes": 3, "separation": 0.5, "seed": 1}
+    ],
+    "variants": ["mlp/plain/simd/tbb"],
+    "sweep": {"batch_size": [10], "lr": [0.1], "seed": [0], "widths": [[4, 5, 3], [4, 8, 3]]},
+    "budget": {"epochs": 2},
+    "targets": {"test_accuracy": [0.5]}
+  })");
+  const auto records = run(dir, c);
+  const auto runs = of_type(records, "run");
+  REQUIRE(runs.size() == 4);
+  std::set<std::string> keys;
+  for (const Json& r : runs) {
+    keys.insert(r["dataset"].get<std::string>() + " " + r["widths"].get<std::string>());
+    // per-dataset targets replace the global ones
+    REQUIRE(r["targets"].contains(r["dataset"] == "easy" ? "test_accuracy>=0.9"
+                                                         : "test_accuracy>=0.5"));
+  }
+  REQUIRE(keys == std::set<std::string>{"easy 4-5-3", "easy 4-8-3", "hard 4-5-3", "hard 4-8-3"});
+  const std::string md = read_text(dir.file("out/problems/summary.md"));
+  REQUIRE_THAT(md, Contains("| dataset | widths | variant |") && Contains("| hard | 4-8-3 |"));
+  REQUIRE_THAT(md, Contains("easy 4-5-3: 120 training rows"));
 }
