@@ -12,6 +12,7 @@ from collections import defaultdict
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["svg.hashsalt"] = "sgdbench"  # stable ids: regenerated SVGs diff cleanly
 import matplotlib.pyplot as plt  # noqa: E402
 
 AXES = [("epoch", "epochs"), ("grad_evals", "gradient evaluations"),

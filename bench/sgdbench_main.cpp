@@ -15,6 +15,7 @@
 #include "report.hpp"
 #include "util/error.hpp"
 #include "variants/registry.hpp"
+#include "verify.hpp"
 
 namespace {
 
@@ -68,6 +69,12 @@ int main(int argc, char** argv) {
       app.add_subcommand("report", "rebuild tables and plots from results/<name>/runs.jsonl");
   report->add_option("dir", report_dir, "an experiment's results folder")->required();
 
+  std::string verify_dir;
+  auto* verify = app.add_subcommand(
+      "verify", "re-run results/<name>'s config; deterministic figures must match exactly");
+  verify->add_option("dir", verify_dir, "an experiment's results folder")->required();
+  verify->add_option("--data-dir", options.data_dir, "where bench/setup.sh put the data");
+
   auto* validate = app.add_subcommand("validate", "check a config, its variants and its data");
   validate->add_option("config", config_path, "experiment config (JSON)")->required();
   validate->add_option("--data-dir", options.data_dir, "where bench/setup.sh put the data");
@@ -79,6 +86,12 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("list")) {
       list_variants();
       return 0;
+    }
+    if (app.got_subcommand("verify")) {
+      options.progress = false;
+      const auto r = sgdbench::verify_results(verify_dir, options);
+      fmt::print("{}", r.report);
+      return r.mismatches == 0 ? 0 : 1;
     }
     if (app.got_subcommand("report")) {
       sgdbench::write_report(report_dir, sgdbench::read_records(report_dir));

@@ -11,6 +11,7 @@
 #include "report.hpp"
 #include "test_helpers.hpp"
 #include "util/error.hpp"
+#include "verify.hpp"
 
 using namespace sgdbench;
 using namespace sgdbench::test;
@@ -299,4 +300,35 @@ TEST_CASE("unit_datasets_and_widths_are_problems_each_with_its_targets", "[harne
   const std::string md = read_text(dir.file("out/problems/summary.md"));
   REQUIRE_THAT(md, Contains("| dataset | widths | variant |") && Contains("| hard | 4-8-3 |"));
   REQUIRE_THAT(md, Contains("easy 4-5-3: 120 training rows"));
+}
+
+TEST_CASE("unit_verify_names_the_run_and_figure_that_changed", "[harness][verify]") {
+  TempDir dir("verify");
+  namespace fs = std::filesystem;
+  fs::create_directories(dir.path() / "results");
+  fs::create_directories(dir.path() / "configs");
+  fs::copy(SGDBENCH_SOURCE_DIR "/results/verify-smoke", dir.path() / "results/verify-smoke",
+           fs::copy_options::recursive);
+  fs::copy(SGDBENCH_SOURCE_DIR "/configs/verify-smoke.json",
+           dir.path() / "configs/verify-smoke.json");
+  const std::string results = (dir.path() / "results/verify-smoke").string();
+  RunOptions options;
+  options.progress = false;
+  REQUIRE(verify_results(results, options).mismatches == 0);
+
+  // One train loss altered in the committed records: verify names it.
+  std::string text = read_text(results + "/runs.jsonl");
+  const auto at = text.find("\"train_loss\":", text.find("\"type\":\"run\""));
+  REQUIRE(at != std::string::npos);
+  text.insert(at + std::string("\"train_loss\":").size(), "1");  // prepend a digit
+  write_text(results + "/runs.jsonl", text);
+  const VerifyResult r = verify_results(results, options);
+  REQUIRE(r.mismatches == 1);
+  REQUIRE_THAT(r.report, Contains("variant=\"nielsen/plain/scalar/") && Contains("seed=") &&
+                             Contains("train_loss was 1"));
+
+  // A config edited after the results were made is refused.
+  write_text((dir.path() / "configs/verify-smoke.json").string(), "{\"name\": \"other\"}");
+  REQUIRE_THROWS_WITH(verify_results(results, options),
+                      Contains("differs from the config recorded"));
 }
