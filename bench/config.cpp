@@ -118,20 +118,71 @@ Init parse_init(const Json& v, const std::string& file, const std::string& path)
   fail_at(file, path, fmt::format("unknown init \"{}\" (known: nielsen, xavier, he, zero)", name));
 }
 
-Schedule parse_schedule(const Json& v, const std::string& file) {
-  JsonObject o(v, "/schedule", file);
+/// A list of batch sizes (integers, or "full" = 0), each at most `train_rows` when known.
+std::vector<std::size_t> parse_batch_sizes(const Json& v, const std::string& path,
+                                           const std::string& at, std::size_t train_rows) {
+  const Json& bs = read_nonempty_array(v, path, at);
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < bs.size(); ++i) {
+    const std::string p = fmt::format("{}/{}", at, i);
+    if (bs[i].is_string() && bs[i].get<std::string>() == "full") {
+      out.push_back(0);
+      continue;
+    }
+    if (!bs[i].is_number_integer()) {
+      fail_at(path, p,
+              fmt::format("expected a positive integer or \"full\", got {}", bs[i].dump()));
+    }
+    const std::size_t b = read_uint(bs[i], path, p, 1);
+    if (train_rows != 0 && b > train_rows) {
+      fail_at(path, p, fmt::format("batch size {} exceeds the {} training rows", b, train_rows));
+    }
+    out.push_back(b);
+  }
+  return out;
+}
+
+/// A list of learning rates or {"log_grid": {"min": 0.01, "max": 10, "num": 7}}.
+std::vector<double> parse_learning_rates(const Json& lr, const std::string& path,
+                                         const std::string& at) {
+  std::vector<double> out;
+  if (lr.is_object()) {
+    JsonObject g(lr, at, path);
+    JsonObject grid(g.required("log_grid"), at + "/log_grid", path);
+    const double lo = read_number_in(grid.required("min"), path, at + "/log_grid/min", 1e-30, 1e30);
+    const double hi = read_number_in(grid.required("max"), path, at + "/log_grid/max", lo, 1e30);
+    const auto num = read_uint(grid.required("num"), path, at + "/log_grid/num", 1);
+    if (num > 1000) grid.fail("num", "at most 1000");
+    for (std::uint64_t i = 0; i < num; ++i) {
+      const double t = num == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(num - 1);
+      out.push_back(lo * std::pow(hi / lo, t));
+    }
+    grid.finish();
+    g.finish();
+    return out;
+  }
+  const Json& lrs = read_nonempty_array(lr, path, at);
+  for (std::size_t i = 0; i < lrs.size(); ++i) {
+    // Training runs in float: the rate must survive the conversion.
+    out.push_back(read_number_in(lrs[i], path, fmt::format("{}/{}", at, i), 1e-30, 1e30));
+  }
+  return out;
+}
+
+Schedule parse_schedule(const Json& v, const std::string& file,
+                        const std::string& at = "/schedule") {
+  JsonObject o(v, at, file);
   Schedule s;
-  const std::string type = read_string(o.required("type"), file, "/schedule/type");
+  const std::string type = read_string(o.required("type"), file, at + "/type");
   if (type == "constant") {
     s.kind = Schedule::Kind::kConstant;
   } else if (type == "step") {
     s.kind = Schedule::Kind::kStep;
-    s.every_epochs =
-        read_positive_number(o.required("every_epochs"), file, "/schedule/every_epochs");
-    s.factor = read_number_in(o.required("factor"), file, "/schedule/factor", 0.0, 1.0);
+    s.every_epochs = read_positive_number(o.required("every_epochs"), file, at + "/every_epochs");
+    s.factor = read_number_in(o.required("factor"), file, at + "/factor", 0.0, 1.0);
   } else if (type == "inverse_time") {
     s.kind = Schedule::Kind::kInverseTime;
-    s.lambda = read_positive_number(o.required("lambda"), file, "/schedule/lambda");
+    s.lambda = read_positive_number(o.required("lambda"), file, at + "/lambda");
   } else if (type == "cosine") {
     s.kind = Schedule::Kind::kCosine;
   } else {
@@ -140,10 +191,10 @@ Schedule parse_schedule(const Json& v, const std::string& file) {
                                type));
   }
   if (const Json* w = o.optional("warmup_epochs")) {
-    s.warmup_epochs = read_number_in(*w, file, "/schedule/warmup_epochs", 0.0, 1e6);
+    s.warmup_epochs = read_number_in(*w, file, at + "/warmup_epochs", 0.0, 1e6);
   }
   if (const Json* b = o.optional("linear_scaling_base_batch")) {
-    s.linear_scaling_base_batch = read_uint(*b, file, "/schedule/linear_scaling_base_batch", 1);
+    s.linear_scaling_base_batch = read_uint(*b, file, at + "/linear_scaling_base_batch", 1);
   }
   o.finish();
   return s;
@@ -217,55 +268,35 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
     m.finish();
   }
 
+  // A variant is a name, or an object that gives it a label and its own batch sizes,
+  // learning rates or schedule (a method of a comparison: "SGD 1/t", "GD", "L-BFGS").
   const Json& variants = read_nonempty_array(o.required("variants"), path, "/variants");
   for (std::size_t i = 0; i < variants.size(); ++i) {
-    c.variants.push_back(read_string(variants[i], path, fmt::format("/variants/{}", i)));
+    const std::string at = fmt::format("/variants/{}", i);
+    VariantSweep vs;
+    if (variants[i].is_object()) {
+      JsonObject v(variants[i], at, path);
+      c.variants.push_back(read_string(v.required("variant"), path, at + "/variant"));
+      if (const Json* l = v.optional("label")) vs.label = read_string(*l, path, at + "/label");
+      if (const Json* b = v.optional("batch_size")) {
+        vs.batch_sizes = parse_batch_sizes(*b, path, at + "/batch_size", 0);
+      }
+      if (const Json* l = v.optional("lr"))
+        vs.learning_rates = parse_learning_rates(*l, path, at + "/lr");
+      if (const Json* sch = v.optional("schedule"))
+        vs.schedule = parse_schedule(*sch, path, at + "/schedule");
+      v.finish();
+    } else {
+      c.variants.push_back(read_string(variants[i], path, at));
+    }
+    c.variant_sweeps.push_back(std::move(vs));
   }
 
   {
     JsonObject s(o.required("sweep"), "/sweep", path);
-    const Json& bs = read_nonempty_array(s.required("batch_size"), path, "/sweep/batch_size");
-    for (std::size_t i = 0; i < bs.size(); ++i) {
-      const std::string p = fmt::format("/sweep/batch_size/{}", i);
-      if (bs[i].is_string() && bs[i].get<std::string>() == "full") {
-        c.batch_sizes.push_back(0);
-        continue;
-      }
-      if (!bs[i].is_number_integer()) {
-        fail_at(path, p,
-                fmt::format("expected a positive integer or \"full\", got {}", bs[i].dump()));
-      }
-      const std::size_t b = read_uint(bs[i], path, p, 1);
-      if (c.dataset.train != 0 && b > c.dataset.train) {
-        fail_at(path, p,
-                fmt::format("batch size {} exceeds the {} training rows", b, c.dataset.train));
-      }
-      c.batch_sizes.push_back(b);
-    }
-    const Json& lr = s.required("lr");
-    if (lr.is_object()) {  // {"log_grid": {"min": 0.01, "max": 10, "num": 7}}
-      JsonObject g(lr, "/sweep/lr", path);
-      JsonObject grid(g.required("log_grid"), "/sweep/lr/log_grid", path);
-      const double lo =
-          read_number_in(grid.required("min"), path, "/sweep/lr/log_grid/min", 1e-30, 1e30);
-      const double hi =
-          read_number_in(grid.required("max"), path, "/sweep/lr/log_grid/max", lo, 1e30);
-      const auto num = read_uint(grid.required("num"), path, "/sweep/lr/log_grid/num", 1);
-      if (num > 1000) grid.fail("num", "at most 1000");
-      for (std::uint64_t i = 0; i < num; ++i) {
-        const double t = num == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(num - 1);
-        c.learning_rates.push_back(lo * std::pow(hi / lo, t));
-      }
-      grid.finish();
-      g.finish();
-    } else {
-      const Json& lrs = read_nonempty_array(lr, path, "/sweep/lr");
-      for (std::size_t i = 0; i < lrs.size(); ++i) {
-        const std::string p = fmt::format("/sweep/lr/{}", i);
-        // Training runs in float: the rate must survive the conversion.
-        c.learning_rates.push_back(read_number_in(lrs[i], path, p, 1e-30, 1e30));
-      }
-    }
+    c.batch_sizes =
+        parse_batch_sizes(s.required("batch_size"), path, "/sweep/batch_size", c.dataset.train);
+    c.learning_rates = parse_learning_rates(s.required("lr"), path, "/sweep/lr");
     const Json& seeds = read_nonempty_array(s.required("seed"), path, "/sweep/seed");
     for (std::size_t i = 0; i < seeds.size(); ++i) {
       c.seeds.push_back(read_uint(seeds[i], path, fmt::format("/sweep/seed/{}", i)));
@@ -360,6 +391,13 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
     }
     x.finish();
     c.tuning = tuning;
+  }
+
+  if (const Json* f = o.optional("f_star")) {
+    JsonObject x(*f, "/f_star", path);
+    c.f_star_variant = read_string(x.required("variant"), path, "/f_star/variant");
+    c.f_star_epochs = read_number_in(x.required("epochs"), path, "/f_star/epochs", 1, 1e6);
+    x.finish();
   }
 
   if (const Json* n = o.optional("noise_scale")) {

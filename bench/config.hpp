@@ -72,6 +72,14 @@ struct Problem {
   std::vector<Target> targets;
 };
 
+/// What one entry of /variants may set for itself instead of the sweep's values.
+struct VariantSweep {
+  std::string label;  // names the method in records and tables (empty: the variant's name)
+  std::vector<std::size_t> batch_sizes;  // empty: /sweep/batch_size
+  std::vector<double> learning_rates;    // empty: /sweep/lr
+  std::optional<Schedule> schedule;      // absent: /schedule
+};
+
 struct ExperimentConfig {
   std::string file;  // where it was read from
   std::string name;  // also the results folder: results/<name>/
@@ -82,7 +90,8 @@ struct ExperimentConfig {
   std::vector<Problem> problems;  // /dataset or /datasets × /sweep/widths
   bool widths_swept = false;
   std::vector<std::string> variants;
-  std::vector<std::size_t> batch_sizes;  // 0 stands for the full batch ("full")
+  std::vector<VariantSweep> variant_sweeps;  // one per variant
+  std::vector<std::size_t> batch_sizes;      // 0 stands for the full batch ("full")
   std::vector<double> learning_rates;
   std::vector<std::uint64_t> seeds;
   UpdateParams update;
@@ -99,7 +108,11 @@ struct ExperimentConfig {
   std::vector<Target> targets;
   std::optional<Tuning> tuning;
   std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 4;  // b_big = 0: off
-  std::vector<std::size_t> threads = {0};                             // a sweep axis; 0: all cores
+  // F* for problems without a closed form: the final loss of a long run of this variant
+  // (e.g. L-BFGS for L2-regularised softmax); empty: exact least squares F* only.
+  std::string f_star_variant;
+  double f_star_epochs = 0;
+  std::vector<std::size_t> threads = {0};  // a sweep axis; 0: all cores
   std::size_t chunk_rows = 256;
   double divergence_loss = 1e6;
 };

@@ -78,6 +78,17 @@ Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
     }
     model_widths(c, v, data.train);  // throws when the widths do not fit the data
   }
+  for (std::size_t vi = 0; vi < c.variant_sweeps.size(); ++vi) {
+    const auto& own = c.variant_sweeps[vi].batch_sizes;
+    for (std::size_t i = 0; i < own.size(); ++i) {
+      if (own[i] > data.train.rows) {
+        throw Error(
+            fmt::format("{}: /variants/{}/batch_size/{}: batch size {} exceeds the {} "
+                        "training rows",
+                        c.file, vi, i, own[i], data.train.rows));
+      }
+    }
+  }
   for (std::size_t i = 0; i < c.batch_sizes.size(); ++i) {
     if (c.batch_sizes[i] > data.train.rows) {
       throw Error(
@@ -108,7 +119,8 @@ struct Cell {
   double lr = 0.0;
   std::uint64_t seed = 0;
   std::size_t threads = 0;
-  std::string phase;  // "tune" or "final" under the tuning protocol, else empty
+  std::string phase;                    // "tune" or "final" under the tuning protocol, else empty
+  const VariantSweep* sweep = nullptr;  // the variant entry's own label and schedule
 };
 
 /// Runs cells and writes their records; shared state of one experiment.
@@ -145,7 +157,8 @@ class CellRunner {
                          c_.eval_every_epochs * static_cast<double>(data_.train.rows))));
     spec.chunk_rows = c_.chunk_rows;
     spec.divergence_loss = c_.divergence_loss;
-    spec.schedule = c_.schedule;
+    spec.schedule =
+        cell.sweep != nullptr && cell.sweep->schedule ? *cell.sweep->schedule : c_.schedule;
     spec.update = c_.update;
     spec.l2 = static_cast<float>(c_.model.l2);
     spec.init = c_.model.init;
@@ -164,6 +177,7 @@ class CellRunner {
                 {"seed", cell.seed},
                 {"threads", threads}};
     key.update(extra_key_);
+    if (cell.sweep != nullptr && !cell.sweep->label.empty()) key["method"] = cell.sweep->label;
     if (!cell.phase.empty()) key["phase"] = cell.phase;
     Json reached = Json::object();
     auto observe = [&](const MetricPoint& p) {
@@ -240,7 +254,10 @@ double tuning_score(const Json& run, const ExperimentConfig& c) {
 }
 
 std::string describe(const Cell& c) {
-  return fmt::format("{} B={} lr={:g} seed={}{}{}", c.variant->name,
+  const std::string name = c.sweep != nullptr && !c.sweep->label.empty()
+                               ? c.sweep->label + " (" + c.variant->name + ")"
+                               : c.variant->name;
+  return fmt::format("{} B={} lr={:g} seed={}{}{}", name,
                      c.batch == 0 ? "full" : std::to_string(c.batch), c.lr, c.seed,
                      c.threads ? fmt::format(" threads={}", c.threads) : "",
                      c.phase.empty() ? "" : " (" + c.phase + ")");
@@ -252,6 +269,30 @@ bool batching_compiled(const VariantInfo& v, std::size_t batch) {
 }
 
 }  // namespace
+
+/// F* as the final objective of a long run of /f_star/variant (full batch, lr 1: L-BFGS
+/// chooses its own steps), with the experiment's L2 and chunking.
+double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOptions& options) {
+  const VariantInfo* v = compiled_variants().find(c.f_star_variant);
+  if (v == nullptr) {
+    throw Error(
+        fmt::format("{}: /f_star/variant: \"{}\" is not compiled", c.file, c.f_star_variant));
+  }
+  TrainSpec spec;
+  spec.batch_size = data.train.rows;
+  spec.lr = 1.0f;
+  spec.epochs = c.f_star_epochs;
+  spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;  // final point only
+  spec.l2 = static_cast<float>(c.model.l2);
+  spec.chunk_rows = c.chunk_rows;
+  spec.init = c.model.init;
+  if (options.progress) {
+    std::fprintf(stderr, "F*: %s for %g epochs...\n", v->name.c_str(), c.f_star_epochs);
+  }
+  const RunResult r =
+      v->run(model_widths(c, *v, data.train), data.train, data.test, nullptr, spec, true, {});
+  return r.final_point.train_loss;
+}
 
 std::string widths_label(const std::vector<std::size_t>& widths) {
   std::string s;
@@ -292,15 +333,18 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   // chosen lr with every tuning seed.
   struct Planned {
     std::size_t problem;
-    std::vector<Cell> cells;
+    std::vector<std::vector<Cell>> groups;
   };
   std::vector<Planned> plans;
   std::size_t total = 0;
   for (std::size_t pi = 0; pi < c.problems.size(); ++pi) {
     Planned plan{pi, {}};
-    for (const auto& name : c.variants) {
-      const VariantInfo* v = compiled_variants().find(name);
-      for (std::size_t b : c.batch_sizes) {
+    for (std::size_t vi = 0; vi < c.variants.size(); ++vi) {
+      const VariantInfo* v = compiled_variants().find(c.variants[vi]);
+      const VariantSweep& vs = c.variant_sweeps[vi];
+      const auto& batches = vs.batch_sizes.empty() ? c.batch_sizes : vs.batch_sizes;
+      const auto& lrs = vs.learning_rates.empty() ? c.learning_rates : vs.learning_rates;
+      for (std::size_t b : batches) {
         if (!batching_compiled(*v, b)) {
           if (options.progress && pi == 0) {
             std::fprintf(stderr, "skipping %s at B=%s: it runs on %s batches only\n",
@@ -310,16 +354,19 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
           continue;
         }
         for (std::size_t t : c.threads) {
-          for (double lr : c.learning_rates) {
+          std::vector<Cell> group;  // the lr grid of one (variant, B, threads)
+          for (double lr : lrs) {
             for (std::uint64_t seed : c.seeds) {
-              plan.cells.push_back({v, b, lr, seed, t, c.tuning ? "tune" : ""});
+              group.push_back({v, b, lr, seed, t, c.tuning ? "tune" : "", &vs});
             }
           }
+          plan.groups.push_back(std::move(group));
         }
       }
     }
-    total += plan.cells.size();
-    if (c.tuning) total += plan.cells.size() / c.learning_rates.size() * c.tuning->seeds.size();
+    for (const auto& g : plan.groups) {
+      total += g.size() + (c.tuning ? c.tuning->seeds.size() : 0);
+    }
     plans.push_back(std::move(plan));
   }
   Progress progress(total, options.progress);
@@ -333,6 +380,8 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
     std::optional<double> f_star;
     if (data.train.is_regression() && pc.dataset.name != "csv" && pc.dataset.name != "libsvm") {
       f_star = solve_least_squares(data.train, pc.model.l2).f;
+    } else if (!c.f_star_variant.empty()) {
+      f_star = long_run_f_star(pc, data, options);
     }
     Json info = {{"dataset", problem.label},
                  {"train_rows", data.train.rows},
@@ -345,36 +394,38 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
     Json extra_key = {{"dataset", problem.label}};
     if (c.widths_swept) extra_key["widths"] = widths_label(problem.widths);
     CellRunner runner(pc, data, f_star, extra_key, emit);
-    const auto& cells = plan.cells;
-    for (std::size_t i = 0; i < cells.size(); i += c.tuning ? c.learning_rates.size() : 1) {
+    for (const auto& cells : plan.groups) {
       if (!c.tuning) {
-        progress.start(problem.label + " " + describe(cells[i]));
-        progress.done(runner.run(cells[i]));
+        for (const Cell& cell : cells) {
+          progress.start(problem.label + " " + describe(cell));
+          progress.done(runner.run(cell));
+        }
         continue;
       }
       // Tuning: the lr grid of this group with the tuning seed, then the best lr re-run.
       double best_score = std::numeric_limits<double>::infinity();
-      double best_lr = cells[i].lr;
-      for (std::size_t k = 0; k < c.learning_rates.size(); ++k) {
-        progress.start(problem.label + " " + describe(cells[i + k]));
-        const Json run = runner.run(cells[i + k]);
+      double best_lr = cells.front().lr;
+      for (const Cell& cell : cells) {
+        progress.start(problem.label + " " + describe(cell));
+        const Json run = runner.run(cell);
         progress.done(run);
         const double score = tuning_score(run, pc);
         if (score < best_score) {
           best_score = score;
-          best_lr = cells[i + k].lr;
+          best_lr = cell.lr;
         }
       }
       Json choice = extra_key;
-      choice.update({{"variant", cells[i].variant->name},
-                     {"batch_size", cells[i].batch},
-                     {"threads", cells[i].threads},
+      if (!cells.front().sweep->label.empty()) choice["method"] = cells.front().sweep->label;
+      choice.update({{"variant", cells.front().variant->name},
+                     {"batch_size", cells.front().batch},
+                     {"threads", cells.front().threads},
                      {"lr", best_lr},
                      {"select_by", c.tuning->select_by},
                      {"score", best_score}});
       chosen.push_back(choice);
       for (std::uint64_t seed : c.tuning->seeds) {
-        Cell cell = cells[i];
+        Cell cell = cells.front();
         cell.lr = best_lr;
         cell.seed = seed;
         cell.phase = "final";

@@ -21,6 +21,11 @@ METRICS = [("test_accuracy", "test accuracy", "linear"), ("train_loss", "train l
            ("suboptimality", "F(w) - F*", "log")]
 
 
+def method(r):
+    """The row's name: a /variants entry's label, else the variant."""
+    return r.get("method") or r["variant"]
+
+
 def batch_label(r):
     return "full batch" if r["batching"] == "full" else f"B = {r['batch_size']}"
 
@@ -34,7 +39,7 @@ def load(folder):
             if r.get("phase") == "tune":
                 continue
             if r.get("type") == "point":
-                key = (r["variant"], r["batching"] == "full", r["batch_size"], r["lr"])
+                key = (method(r), r["batching"] == "full", r["batch_size"], r["lr"])
                 points[key][r["seed"]].append(r)
             elif r.get("type") == "run":
                 runs.append(r)
@@ -99,7 +104,7 @@ def steps_to_target(runs, out, title):
     for r in runs:
         for label, hit in (r.get("targets") or {}).items():
             if "updates" in hit:
-                by[(r["variant"], label)][r["batch_size"]].append(hit["updates"])
+                by[(method(r), label)][r["batch_size"]].append(hit["updates"])
     if not by:
         return
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
@@ -120,7 +125,7 @@ def throughput(runs, out, title):
     by = defaultdict(lambda: defaultdict(list))
     for r in runs:
         if r.get("samples_per_second"):
-            by[(r["variant"], r.get("threads"))][r["batch_size"]].append(r["samples_per_second"])
+            by[(method(r), r.get("threads"))][r["batch_size"]].append(r["samples_per_second"])
     if not by:
         return
     fig, ax = plt.subplots(figsize=(6.4, 4.2))

@@ -112,15 +112,20 @@ Tables make_tables(const std::vector<Json>& records) {
   for (const Json& r : records) {
     const std::string type = r.value("type", "");
     if ((type != "point" && type != "run") || r.value("phase", "") == "tune") continue;
+    // A method label (a /variants entry's "label") names the row; the variant follows.
+    const std::string name = r.contains("method")
+                                 ? fmt::format("{} [{}]", r["method"].get<std::string>(),
+                                               r["variant"].get<std::string>())
+                                 : r["variant"].get<std::string>();
     const Key key{r.value("dataset", ""),
                   r.value("widths", ""),
-                  r["variant"],
+                  name,
                   r["batching"] == "full",
                   r["batch_size"],
                   r["lr"],
                   r["threads"]};
     Cell& cell = cells[key];
-    cell.variant = r["variant"];
+    cell.variant = name;
     cell.dataset = r.value("dataset", "");
     cell.widths = r.value("widths", "");
     datasets.insert(cell.dataset);

@@ -20,8 +20,8 @@ namespace {
 /// The fields that identify a record: the run key, and for points the evaluation count.
 std::string key_of(const Json& r) {
   std::string key = r.value("type", "");
-  for (const char* f : {"dataset", "widths", "variant", "batching", "batch_size", "lr", "seed",
-                        "threads", "phase"}) {
+  for (const char* f : {"dataset", "widths", "method", "variant", "batching", "batch_size", "lr",
+                        "seed", "threads", "phase"}) {
     if (r.contains(f)) key += fmt::format(" {}={}", f, r[f].dump());
   }
   if (r.value("type", "") == "point") key += fmt::format(" grad_evals={}", r["grad_evals"].dump());
