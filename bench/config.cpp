@@ -355,6 +355,10 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
     if (const Json* v = x.optional("every_grad_evals")) {
       c.eval_every_grad_evals = read_uint(*v, path, "/eval/every_grad_evals", 1);
     }
+    if (const Json* r = x.optional("record_params")) {
+      if (!r->is_boolean()) x.fail("record_params", "expected true or false");
+      c.record_params = r->get<bool>();
+    }
     if (x.has("every_epochs") && x.has("every_grad_evals")) {
       x.fail("every_grad_evals", "give every_epochs or every_grad_evals, not both");
     }

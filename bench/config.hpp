@@ -105,6 +105,7 @@ struct ExperimentConfig {
   // evaluation cadence: every_grad_evals when set, else every_epochs
   double eval_every_epochs = 1.0;
   std::uint64_t eval_every_grad_evals = 0;
+  bool record_params = false;  // /eval/record_params: models of at most 64 parameters
   std::vector<Target> targets;
   std::optional<Tuning> tuning;
   std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 4;  // b_big = 0: off

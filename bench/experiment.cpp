@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "data/synthetic.hpp"
+#include "data/text_table.hpp"
 #include "datasets.hpp"
 #include "machine.hpp"
 #include "output_files.hpp"
@@ -68,15 +69,39 @@ Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
                     c.file, i, c.variants[i], known));
   }
   Split data = load_dataset(c, data_dir);
+  // With several problems, a variant runs on those of its task (classification or
+  // regression); with one problem, every variant must fit it.
+  std::size_t fitting = 0;
   for (std::size_t i = 0; i < c.variants.size(); ++i) {
     const VariantInfo& v = *registry.find(c.variants[i]);
     if (v.classifier == data.train.is_regression()) {
+      if (c.problems.size() > 1) continue;
       throw Error(fmt::format("{}: /variants/{}: {} is a {} model but {} is a {} problem", c.file,
                               i, v.name, v.classifier ? "classification" : "regression",
                               c.dataset.name,
                               data.train.is_regression() ? "regression" : "classification"));
     }
-    model_widths(c, v, data.train);  // throws when the widths do not fit the data
+    ++fitting;
+    const ModelSpec m = model_widths(c, v, data.train);  // throws when they do not fit the data
+    if (c.record_params) {
+      std::size_t params = m.widths.front();  // least squares: one weight a feature
+      if (v.model != "least_squares") {
+        params = 0;
+        for (std::size_t l = 1; l < m.widths.size(); ++l)
+          params += (m.widths[l - 1] + 1) * m.widths[l];
+      }
+      if (params > 64) {
+        throw Error(
+            fmt::format("{}: /eval/record_params: {} has {} parameters on {}; at most 64 "
+                        "are recorded",
+                        c.file, v.name, params, c.dataset.name));
+      }
+    }
+  }
+  if (fitting == 0) {
+    throw Error(fmt::format("{}: /variants: none fits the {} problem {}", c.file,
+                            data.train.is_regression() ? "regression" : "classification",
+                            c.dataset.name));
   }
   for (std::size_t vi = 0; vi < c.variant_sweeps.size(); ++vi) {
     const auto& own = c.variant_sweeps[vi].batch_sizes;
@@ -164,6 +189,7 @@ class CellRunner {
     spec.init = c_.model.init;
     spec.svrg_inner_epochs = c_.svrg_inner_epochs;
     spec.lbfgs_memory = c_.lbfgs_memory;
+    spec.record_params = c_.record_params;
     spec.noise_b_small = c_.noise_b_small;
     spec.noise_b_big = c_.noise_b_big;
     spec.noise_batches = c_.noise_batches;
@@ -185,6 +211,7 @@ class CellRunner {
       line["type"] = "point";
       add_figures(line, p);
       if (spec.noise_b_big > 0) line["b_simple"] = finite_or_null(p.b_simple);
+      if (!p.params.empty()) line["params"] = p.params;
       if (data_.validation.rows > 0) {
         line["validation_loss"] = p.validation_loss;
         line["validation_accuracy"] = finite_or_null(p.validation_accuracy);
@@ -294,6 +321,14 @@ double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOp
   return r.final_point.train_loss;
 }
 
+/// Whether a dataset is a classification or a regression problem, from its config.
+Task task_of(const DatasetConfig& d) {
+  const bool regression = d.name == "synthetic-lsq" || d.name == "quadratic-bowl-2d" ||
+                          d.name == "noisy-lsq-2d" ||
+                          ((d.name == "csv" || d.name == "libsvm") && d.task == "regression");
+  return regression ? Task::kRegression : Task::kClassification;
+}
+
 std::string widths_label(const std::vector<std::size_t>& widths) {
   std::string s;
   for (std::size_t w : widths) s += (s.empty() ? "" : "-") + std::to_string(w);
@@ -337,11 +372,14 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   };
   std::vector<Planned> plans;
   std::size_t total = 0;
+  std::vector<Task> problem_tasks;  // known from the check above without loading again
+  for (const Problem& p : c.problems) problem_tasks.push_back(task_of(p.dataset));
   for (std::size_t pi = 0; pi < c.problems.size(); ++pi) {
     Planned plan{pi, {}};
     for (std::size_t vi = 0; vi < c.variants.size(); ++vi) {
       const VariantInfo* v = compiled_variants().find(c.variants[vi]);
       const VariantSweep& vs = c.variant_sweeps[vi];
+      if (v->classifier != (problem_tasks[pi] == Task::kClassification)) continue;  // other task
       const auto& batches = vs.batch_sizes.empty() ? c.batch_sizes : vs.batch_sizes;
       const auto& lrs = vs.learning_rates.empty() ? c.learning_rates : vs.learning_rates;
       for (std::size_t b : batches) {
@@ -389,6 +427,11 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
                  {"validation_rows", data.validation.rows}};
     if (!problem.widths.empty()) info["widths"] = widths_label(problem.widths);
     if (f_star) info["f_star"] = *f_star;
+    if (data.train.is_regression() && data.train.cols <= 8) {
+      // F(w) = ½ wᵀAw − bᵀw + c (+ λ/2 ‖w‖²): lets a plot draw the loss's contours.
+      const auto q = least_squares_quadratic(data.train);
+      info["quadratic"] = {{"A", q.a}, {"b", q.b}, {"c", q.c}, {"l2", pc.model.l2}};
+    }
     problems.push_back(info);
 
     Json extra_key = {{"dataset", problem.label}};

@@ -143,6 +143,52 @@ def throughput(runs, out, title):
     save(fig, out, "throughput_vs_batch")
 
 
+def trajectories(folder, points, out):
+    """For a two-parameter least-squares problem with recorded parameters: the contours of
+    F and each run's path, markers every epoch."""
+    quad = None
+    with open(os.path.join(folder, "runs.jsonl")) as f:
+        for line in f:
+            r = json.loads(line)
+            if r.get("type") == "problems":
+                for p in r["problems"]:
+                    if "quadratic" in p and len(p["quadratic"]["b"]) == 2:
+                        quad = p
+    paths = {k: next(iter(v.values())) for k, v in points.items()
+             if all("params" in p for p in next(iter(v.values())))}
+    if quad is None or not paths:
+        return
+    import numpy as np
+    q = quad["quadratic"]
+    A, b, c, l2 = np.array(q["A"]), np.array(q["b"]), q["c"], q["l2"]
+    w_star = np.linalg.solve(A + l2 * np.eye(2), b)
+    all_w = np.array([p["params"] for path in paths.values() for p in path] + [list(w_star)])
+    lo, hi = all_w.min(axis=0), all_w.max(axis=0)
+    pad = 0.15 * (hi - lo) + 1e-3
+    g0, g1 = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], 200),
+                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], 200))
+    W = np.stack([g0, g1], axis=-1)
+    F = 0.5 * np.einsum("...i,ij,...j->...", W, A + l2 * np.eye(2), W) - W @ b + c
+    f_star = quad.get("f_star", float(F.min()))
+    fig, ax = plt.subplots(figsize=(6.4, 5.2))
+    ax.contour(g0, g1, np.log10(np.maximum(F - f_star, 1e-12)), levels=20, cmap="Greys", linewidths=0.6)
+    for key in sorted(paths):
+        path = paths[key]
+        ws = np.array([p["params"] for p in path])
+        label = batch_label(path[0])
+        line, = ax.plot(ws[:, 0], ws[:, 1], linewidth=0.9 if path[0]["batching"] == "full" else 0.6,
+                        label=f"{label} ({path[-1]['updates']} updates)")
+        epochs = [p for p in path if abs(p["epoch"] - round(p["epoch"])) < 1e-9]
+        ew = np.array([p["params"] for p in epochs])
+        ax.plot(ew[:, 0], ew[:, 1], "o", markersize=3.5, color=line.get_color())
+    ax.plot(*w_star, "k*", markersize=10, label="optimum w*")
+    ax.set_xlabel("w1")
+    ax.set_ylabel("w2")
+    ax.set_title("same gradient evaluations; markers every epoch")
+    ax.legend(fontsize=8)
+    save(fig, out, "trajectory")
+
+
 def main(folder):
     points, runs = load(folder)
     out = os.path.join(folder, "plots")
@@ -151,6 +197,7 @@ def main(folder):
     curves(points, out, title)
     steps_to_target(runs, out, title)
     throughput(runs, out, title)
+    trajectories(folder, points, out)
     print(f"plots: {out}/")
 
 

@@ -87,6 +87,23 @@ LeastSquaresOptimum solve_least_squares(const Dataset& train, double l2) {
   return opt;
 }
 
+Quadratic least_squares_quadratic(const Dataset& train) {
+  const std::size_t d = train.cols;
+  const auto n = static_cast<double>(train.rows);
+  Quadratic q{std::vector<std::vector<double>>(d, std::vector<double>(d, 0.0)),
+              std::vector<double>(d, 0.0), 0.0};
+  for (std::size_t i = 0; i < train.rows; ++i) {
+    const float* x = train.row(i);
+    const double y = train.targets[i];
+    for (std::size_t j = 0; j < d; ++j) {
+      q.b[j] += x[j] * y / n;
+      for (std::size_t k = 0; k < d; ++k) q.a[j][k] += static_cast<double>(x[j]) * x[k] / n;
+    }
+    q.c += 0.5 * y * y / n;
+  }
+  return q;
+}
+
 double least_squares_objective(const Dataset& data, const float* w, double l2) {
   double f = 0.0;
   for (std::size_t i = 0; i < data.rows; ++i) {

@@ -22,6 +22,14 @@ struct LeastSquaresOptimum {
 };
 LeastSquaresOptimum solve_least_squares(const Dataset& train, double l2);
 
+/// F(w) = ½‖Xw − y‖²/n = ½ wᵀAw − bᵀw + c with A = XᵀX/n, b = Xᵀy/n, c = ‖y‖²/(2n).
+struct Quadratic {
+  std::vector<std::vector<double>> a;
+  std::vector<double> b;
+  double c = 0.0;
+};
+Quadratic least_squares_quadratic(const Dataset& train);
+
 /// F(w) in double precision for a float parameter vector.
 double least_squares_objective(const Dataset& data, const float* w, double l2);
 

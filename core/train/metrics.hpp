@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "model/rows.hpp"
 #include "train/schedule.hpp"
@@ -25,6 +26,7 @@ struct MetricPoint {
   double grad_norm = 0.0;      // ‖∇F‖ of the objective on the full training set
   double validation_loss = std::numeric_limits<double>::quiet_NaN();  // NaN: no validation set
   double validation_accuracy = std::numeric_limits<double>::quiet_NaN();
+  std::vector<float> params;  // the parameters, when TrainSpec::record_params (small models)
   double b_simple = std::numeric_limits<double>::quiet_NaN();  // noise scale; NaN: not measured
 };
 
@@ -60,6 +62,7 @@ struct TrainSpec {
   std::uint64_t eval_every_grad_evals = 0;
   // Gradient noise scale B_simple at each point (noise_b_big = 0: not measured).
   std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 4;
+  bool record_params = false;     // copy the parameters into every point (trajectory plots)
   std::size_t chunk_rows = 256;   // rows per leaf of the gradient reduction tree
   double divergence_loss = 1e6;   // a mean train loss above this (or NaN/Inf) ends the run
   double svrg_inner_epochs = 1;   // SVRG: mini-batch passes between full-gradient snapshots

@@ -105,6 +105,7 @@ class RunRecorder {
                                        : static_cast<double>(va.correct) / rows;
     }
     if (spec_.noise_b_big > 0) point_.b_simple = estimate_b_simple(w);
+    if (spec_.record_params) point_.params.assign(w.begin(), w.end());
     if (observe_) observe_(point_);
     healthy_ = std::isfinite(point_.train_loss) && point_.train_loss <= spec_.divergence_loss;
     return healthy_;
