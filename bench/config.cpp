@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
-#include <regex>
 
 #include "json_reader.hpp"
 
@@ -213,8 +214,17 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
 
   o.optional("$schema");  // editors: "configs/schema.json"
   c.name = read_string(o.required("name"), path, "/name");
-  if (!std::regex_match(c.name, std::regex("[A-Za-z0-9][A-Za-z0-9_.-]*"))) {
-    o.fail("name", "must be a folder name: letters, digits, '_', '.', '-'");
+  // Checked by hand: std::regex recurses per character and a long name overflowed the
+  // stack (found by fuzz_config; tests/fuzz/findings/config_name_regex_stack_overflow.json).
+  const auto name_char = [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '.' || ch == '-';
+  };
+  if (c.name.empty() || c.name.size() > 200 ||
+      std::isalnum(static_cast<unsigned char>(c.name[0])) == 0 ||
+      !std::all_of(c.name.begin(), c.name.end(), name_char)) {
+    o.fail("name",
+           "must be a folder name: a letter or digit, then letters, digits, '_', '.', '-'; at most "
+           "200 characters");
   }
   if (const Json* d = o.optional("description"))
     c.description = read_string(*d, path, "/description");
@@ -285,6 +295,9 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
         vs.learning_rates = parse_learning_rates(*l, path, at + "/lr");
       if (const Json* sch = v.optional("schedule"))
         vs.schedule = parse_schedule(*sch, path, at + "/schedule");
+      if (const Json* e = v.optional("epochs")) {
+        vs.epochs = read_number_in(*e, path, at + "/epochs", 1e-3, 1e6);
+      }
       v.finish();
     } else {
       c.variants.push_back(read_string(variants[i], path, at));
@@ -341,6 +354,10 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
       c.max_updates = read_uint(*v, path, "/budget/updates", 1);
     if (const Json* v = b.optional("seconds"))
       c.max_seconds = read_number_in(*v, path, "/budget/seconds", 1e-3, 1e6);
+    if (const Json* v = b.optional("until_first_target")) {
+      if (!v->is_boolean()) b.fail("until_first_target", "expected true or false");
+      c.until_first_target = v->get<bool>();
+    }
     if (c.epochs == 0 && c.max_grad_evals == 0 && c.max_updates == 0 && c.max_seconds == 0) {
       fail_at(path, "/budget", "give at least one of epochs, grad_evals, updates, seconds");
     }
@@ -397,6 +414,15 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
     c.tuning = tuning;
   }
 
+  if (const Json* a = o.optional("analyses")) {  // run by bench/plot.py on the records
+    const Json& list = read_nonempty_array(*a, path, "/analyses");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string name = read_string(list[i], path, fmt::format("/analyses/{}", i));
+      if (name != "throughput_fit" && name != "batch_scaling_fit") {
+        fail_at(path, fmt::format("/analyses/{}", i), "one of throughput_fit, batch_scaling_fit");
+      }
+    }
+  }
   if (const Json* f = o.optional("f_star")) {
     JsonObject x(*f, "/f_star", path);
     c.f_star_variant = read_string(x.required("variant"), path, "/f_star/variant");

@@ -78,6 +78,7 @@ struct VariantSweep {
   std::vector<std::size_t> batch_sizes;  // empty: /sweep/batch_size
   std::vector<double> learning_rates;    // empty: /sweep/lr
   std::optional<Schedule> schedule;      // absent: /schedule
+  double epochs = 0;                     // 0: /budget/epochs
 };
 
 struct ExperimentConfig {
@@ -102,6 +103,7 @@ struct ExperimentConfig {
   double epochs = 0;
   std::uint64_t max_grad_evals = 0, max_updates = 0;
   double max_seconds = 0;
+  bool until_first_target = false;  // /budget/until_first_target: stop when targets[0] is met
   // evaluation cadence: every_grad_evals when set, else every_epochs
   double eval_every_epochs = 1.0;
   std::uint64_t eval_every_grad_evals = 0;

@@ -170,7 +170,9 @@ class CellRunner {
     spec.batch_size = cell.batch == 0 ? data_.train.rows : cell.batch;
     spec.lr = static_cast<float>(cell.lr);
     spec.seed = cell.seed;
-    spec.epochs = c_.epochs > 0 ? c_.epochs : std::numeric_limits<double>::infinity();
+    const double epochs =
+        cell.sweep != nullptr && cell.sweep->epochs > 0 ? cell.sweep->epochs : c_.epochs;
+    spec.epochs = epochs > 0 ? epochs : std::numeric_limits<double>::infinity();
     spec.max_grad_evals = c_.max_grad_evals;
     spec.max_updates = c_.max_updates;
     spec.max_seconds = c_.max_seconds;
@@ -190,6 +192,11 @@ class CellRunner {
     spec.svrg_inner_epochs = c_.svrg_inner_epochs;
     spec.lbfgs_memory = c_.lbfgs_memory;
     spec.record_params = c_.record_params;
+    if (c_.until_first_target && !c_.targets.empty() &&
+        c_.targets.front().metric != "suboptimality") {
+      spec.stop_metric = c_.targets.front().metric;
+      spec.stop_value = c_.targets.front().value;
+    }
     spec.noise_b_small = c_.noise_b_small;
     spec.noise_b_big = c_.noise_b_big;
     spec.noise_batches = c_.noise_batches;

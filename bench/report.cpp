@@ -329,13 +329,18 @@ Tables make_tables(const std::vector<Json>& records) {
   for (const Json& r : records) {
     if (r.value("type", "") != "tuning") continue;
     md += fmt::format(
-        "\nLearning rate chosen per cell by {} (tuning seed {}):\n\n| variant | B | "
-        "threads | lr |\n|---|---|---|---|\n",
+        "\nLearning rate chosen per cell by {} (tuning seed {}):\n\n| dataset | "
+        "variant | B | threads | lr |\n|---|---|---|---|---|\n",
         header["config"]["tuning"].value("select_by", "train_loss"),
         header["config"]["sweep"]["seed"][0].dump());
     for (const Json& ch : r["chosen"]) {
-      md += fmt::format("| {} | {} | {} | {:g} |\n", ch["variant"].get<std::string>(),
-                        ch["batch_size"].get<std::size_t>(), ch["threads"].get<std::size_t>(),
+      const std::string name = ch.contains("method")
+                                   ? fmt::format("{} [{}]", ch["method"].get<std::string>(),
+                                                 ch["variant"].get<std::string>())
+                                   : ch["variant"].get<std::string>();
+      const auto b = ch["batch_size"].get<std::size_t>();
+      md += fmt::format("| {} | {} | {} | {} | {:g} |\n", ch.value("dataset", ""), name,
+                        b == 0 ? "full" : std::to_string(b), ch["threads"].get<std::size_t>(),
                         ch["lr"].get<double>());
     }
   }

@@ -34,10 +34,11 @@ Trace run_variant(const std::string& name, const Split& data, const ModelSpec& m
   const VariantInfo* v = compiled_variants().find(name);
   REQUIRE(v != nullptr);
   Trace t;
-  t.result = v->run(model, data.train, data.test, nullptr, spec, full_batch, [&](const MetricPoint& p) {
-    if (t.points++ == 0) t.first_loss = p.train_loss;
-    t.last_loss = p.train_loss;
-  });
+  t.result =
+      v->run(model, data.train, data.test, nullptr, spec, full_batch, [&](const MetricPoint& p) {
+        if (t.points++ == 0) t.first_loss = p.train_loss;
+        t.last_loss = p.train_loss;
+      });
   return t;
 }
 

@@ -149,3 +149,19 @@ TEST_CASE("unit_split_by_seed_is_disjoint_and_reproducible", "[loaders]") {
   REQUIRE(std::equal(a.test.x.data(), a.test.x.data() + 25, b.test.x.data()));
   REQUIRE_THROWS_WITH(split_by_seed(pool, 60, 30, 3, 15), Contains("cannot split 100 rows"));
 }
+
+// Found by the fuzz targets (tests/fuzz/findings/): each now an error, not a crash.
+TEST_CASE("unit_fuzz_finding_long_config_name_is_an_error_not_a_stack_overflow", "[hostile]") {
+  TempDir dir("longname");
+  write_text(dir.file("long.json"), "{\"name\": \"" + std::string(100000, 'a') + "\"}");
+  REQUIRE_THROWS_WITH(parse_config(dir.file("long.json")),
+                      Contains("/name: must be a folder name"));
+}
+
+TEST_CASE("unit_fuzz_finding_libsvm_cannot_ask_for_gigabytes", "[hostile]") {
+  // 2 KB of rows with an index near 2^20: dense it would be 4 GiB.
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "1 1048575:1\n";
+  REQUIRE_THROWS_WITH(parse_libsvm(text, "big.svm", Task::kClassification, 0),
+                      Contains("exceed the dense limit"));
+}

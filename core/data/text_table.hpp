@@ -12,8 +12,10 @@ namespace sgdbench {
 
 enum class Task { kClassification, kRegression };
 
-/// Dense columns × rows stay below this (floats: 4 GiB).
-inline constexpr std::size_t kMaxDenseValues = std::size_t{1} << 30;
+/// Dense rows × columns stay below this (2^26 floats: 256 MiB). A sparse LIBSVM file can
+/// ask for far more than its own size (fuzz_libsvm found 4 GiB from 2 KB), so the dense
+/// form is capped; larger data belongs in IDX or CSV.
+inline constexpr std::size_t kMaxDenseValues = std::size_t{1} << 26;
 /// LIBSVM feature indices (1-based) may not exceed this.
 inline constexpr std::size_t kMaxLibsvmFeatures = std::size_t{1} << 20;
 

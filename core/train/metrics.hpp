@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -62,7 +63,11 @@ struct TrainSpec {
   std::uint64_t eval_every_grad_evals = 0;
   // Gradient noise scale B_simple at each point (noise_b_big = 0: not measured).
   std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 4;
-  bool record_params = false;     // copy the parameters into every point (trajectory plots)
+  bool record_params = false;  // copy the parameters into every point (trajectory plots)
+  // Stop once an evaluation point reaches this (steps-to-target experiments):
+  // "test_accuracy" (at least stop_value) or "train_loss" (at most); empty: never.
+  std::string stop_metric;
+  double stop_value = 0.0;
   std::size_t chunk_rows = 256;   // rows per leaf of the gradient reduction tree
   double divergence_loss = 1e6;   // a mean train loss above this (or NaN/Inf) ends the run
   double svrg_inner_epochs = 1;   // SVRG: mini-batch passes between full-gradient snapshots

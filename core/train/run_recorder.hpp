@@ -58,6 +58,7 @@ class RunRecorder {
   }
   /// While the clock runs: is any budget left?
   bool budget_left() const {
+    if (reached_stop_) return false;
     if (point_.grad_evals >= max_evals_) return false;
     if (spec_.max_updates > 0 && point_.updates >= spec_.max_updates) return false;
     if (spec_.max_seconds > 0.0 && point_.train_seconds + since_start() >= spec_.max_seconds) {
@@ -107,6 +108,9 @@ class RunRecorder {
     if (spec_.noise_b_big > 0) point_.b_simple = estimate_b_simple(w);
     if (spec_.record_params) point_.params.assign(w.begin(), w.end());
     if (observe_) observe_(point_);
+    if (spec_.stop_metric == "test_accuracy")
+      reached_stop_ = point_.test_accuracy >= spec_.stop_value;
+    if (spec_.stop_metric == "train_loss") reached_stop_ = point_.train_loss <= spec_.stop_value;
     healthy_ = std::isfinite(point_.train_loss) && point_.train_loss <= spec_.divergence_loss;
     return healthy_;
   }
@@ -183,6 +187,7 @@ class RunRecorder {
   Clock::time_point t0_;
   std::uint64_t max_evals_ = 0, cadence_ = 0, next_eval_ = 0, last_evaluated_ = 0;
   bool healthy_ = true;
+  bool reached_stop_ = false;
 };
 
 }  // namespace sgdbench
