@@ -391,6 +391,10 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
     for (std::size_t i = 0; i < seeds.size(); ++i) {
       tuning.seeds.push_back(read_uint(seeds[i], path, fmt::format("/tuning/seeds/{}", i)));
     }
+    if (const Json* p = x.optional("points")) {
+      if (!p->is_boolean()) x.fail("points", "expected true or false");
+      tuning.points = p->get<bool>();
+    }
     if (const Json* v = x.optional("select_by")) {
       tuning.select_by = read_string(*v, path, "/tuning/select_by");
       const bool known = tuning.select_by == "train_loss" || tuning.select_by == "test_accuracy" ||

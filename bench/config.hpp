@@ -59,6 +59,7 @@ struct Target {
 /// re-run that lr with each of `seeds`.
 struct Tuning {
   std::vector<std::uint64_t> seeds;
+  bool points = true;  // false: tuning-phase runs keep their run line, not their points
   std::string select_by = "train_loss";  // train_loss, test_accuracy, updates_to_target,
                                          // seconds_to_target (the first target)
 };

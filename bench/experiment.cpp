@@ -232,7 +232,8 @@ class CellRunner {
                               {"updates", p.updates},
                               {"grad_evals", p.grad_evals}};
       }
-      emit_(std::move(line));
+      // Under tuning with points off, a tuning run's curve is not kept (its run line is).
+      if (cell.phase != "tune" || !c_.tuning || c_.tuning->points) emit_(std::move(line));
     };
     const RunResult r = v.run(model_widths(c_, v, data_.train), data_.train, data_.test,
                               data_.validation.rows > 0 ? &data_.validation : nullptr, spec,

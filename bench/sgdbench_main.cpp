@@ -11,6 +11,9 @@
 #include <iostream>
 
 #include "config.hpp"
+#ifdef SGDBENCH_WITH_BLAS
+#include "kernels/blas_kernels.hpp"
+#endif
 #include "experiment.hpp"
 #include "report.hpp"
 #include "util/error.hpp"
@@ -48,6 +51,10 @@ int main(int argc, char** argv) {
   // freed memory then stays in the process: a Fashion-MNIST sweep measured 315 MiB peak
   // RSS instead of 265 MiB. A fixed 1 MiB threshold gives it back (/usr/bin/time -v).
   mallopt(M_TRIM_THRESHOLD, 1 << 20);
+#ifdef SGDBENCH_WITH_BLAS
+  // The execution policies own the threads: OpenBLAS's own pool would oversubscribe them.
+  sgdbench::BlasKernels::set_threads(1);
+#endif
   CLI::App app{"sgdbench: full-batch vs stochastic gradient descent, measured"};
   app.require_subcommand(1);
   sgdbench::RunOptions options;
