@@ -101,48 +101,41 @@ def curves(points, out, title):
             save(fig, out, f"{y_key}_vs_{x_key}")
 
 
-def steps_to_target(runs, out, title):
-    by = defaultdict(lambda: defaultdict(list))  # (variant, target) -> B -> updates
-    for r in runs:
-        for label, hit in (r.get("targets") or {}).items():
-            if "updates" in hit:
-                by[(method(r), label)][r["batch_size"]].append(hit["updates"])
+def against_batch(by, out, title, ylabel, name, label):
+    """One line per key of `by` (key -> B -> values), mean against B, log-log."""
     if not by:
         return
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for (variant, label), per_b in sorted(by.items()):
+    for key, per_b in sorted(by.items()):
         bs = sorted(per_b)
-        ax.plot(bs, [sum(per_b[b]) / len(per_b[b]) for b in bs], marker="o", label=f"{variant} {label}")
+        ax.plot(bs, [sum(per_b[b]) / len(per_b[b]) for b in bs], marker="o", label=label(key))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("batch size B")
-    ax.set_ylabel("steps (updates) to target, mean over seeds that reached it")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=7)
-    save(fig, out, "steps_to_target_vs_batch")
+    save(fig, out, name)
+
+
+def steps_to_target(runs, out, title):
+    by = defaultdict(lambda: defaultdict(list))  # (method, target) -> B -> updates
+    for r in runs:
+        for target, hit in (r.get("targets") or {}).items():
+            if "updates" in hit:
+                by[(method(r), target)][r["batch_size"]].append(hit["updates"])
+    against_batch(by, out, title, "steps (updates) to target, mean over seeds that reached it",
+                  "steps_to_target_vs_batch", lambda k: f"{k[0]} {k[1]}")
 
 
 def throughput(runs, out, title):
-    by = defaultdict(lambda: defaultdict(list))
+    by = defaultdict(lambda: defaultdict(list))  # (method, threads) -> B -> samples/s
     for r in runs:
         if r.get("samples_per_second"):
             by[(method(r), r.get("threads"))][r["batch_size"]].append(r["samples_per_second"])
-    if not by:
-        return
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for (variant, threads), per_b in sorted(by.items()):
-        bs = sorted(per_b)
-        ax.plot(bs, [sum(per_b[b]) / len(per_b[b]) for b in bs], marker="o",
-                label=f"{variant}, {threads} threads")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("batch size B")
-    ax.set_ylabel("training samples/s (mean over runs)")
-    ax.set_title(title)
-    ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7)
-    save(fig, out, "throughput_vs_batch")
+    against_batch(by, out, title, "training samples/s (mean over runs)", "throughput_vs_batch",
+                  lambda k: f"{k[0]}, {k[1]} threads")
 
 
 def trajectories(folder, points, out):
