@@ -105,8 +105,10 @@ VerifyResult verify_results(const std::string& dir, const RunOptions& options) {
     for (const char* f : kExactFields) {
       if (!old.contains(f)) continue;
       ++result.figures_compared;
-      if (old[f] != now[f])
+      // Compared as written: a NaN of a diverged run is null on disk and NaN in memory.
+      if (old[f].dump() != now[f].dump()) {
         mismatch(key, fmt::format("{} was {} and is now {}", f, old[f].dump(), now[f].dump()));
+      }
     }
     if (type == "run" && old.contains("targets")) {
       for (const auto& [label, hit] : old["targets"].items()) {
@@ -116,7 +118,7 @@ VerifyResult verify_results(const std::string& dir, const RunOptions& options) {
           const Json now_value = now["targets"].contains(label) && now["targets"][label].contains(f)
                                      ? now["targets"][label][f]
                                      : Json();
-          if (hit[f] != now_value) {
+          if (hit[f].dump() != now_value.dump()) {
             mismatch(key, fmt::format("{} to {} was {} and is now {}", f, label, hit[f].dump(),
                                       now_value.dump()));
           }

@@ -332,3 +332,25 @@ TEST_CASE("unit_verify_names_the_run_and_figure_that_changed", "[harness][verify
   REQUIRE_THROWS_WITH(verify_results(results, options),
                       Contains("differs from the config recorded"));
 }
+
+TEST_CASE("unit_verify_accepts_a_diverged_run_whose_figures_are_null", "[harness][verify]") {
+  // A run that overflows writes NaN figures as null; verify compared them as unequal
+  // (found verifying results/tradeoff).
+  TempDir dir("verify-nan");
+  const Json c = Json::parse(R"({
+    "name": "diverges",
+    "dataset": {"name": "synthetic-lsq", "train": 100, "test": 50, "d": 4, "seed": 1},
+    "variants": ["lsq/plain/simd/tbb"],
+    "sweep": {"batch_size": [1], "lr": [1000.0], "seed": [0]},
+    "budget": {"epochs": 2}
+  })");
+  const auto records = run(dir, c);
+  const auto runs = of_type(records, "run");
+  REQUIRE(runs.front()["status"] == "diverged");
+  RunOptions options;
+  options.progress = false;
+  const VerifyResult r = verify_results(dir.file("out/diverges"), options);
+  INFO(r.report);
+  REQUIRE(r.mismatches == 0);
+  REQUIRE(r.figures_compared > 0);
+}
