@@ -37,4 +37,18 @@ struct PooledBody {
   Join& join_fn;
 };
 
+/// The reduction both TBB policies run: one chunk goes straight into `result`; more are
+/// split over a blocked range of grain one chunk and reduced with `parallel_reduce_fn`
+/// (tbb::parallel_deterministic_reduce or tbb::parallel_reduce, with its partitioner).
+template <class Acc, class Leaf, class Join, class ParallelReduce>
+void pooled_reduce(std::size_t n_chunks, Acc& result, AccumulatorPool<Acc>& pool, Leaf& leaf,
+                   Join& join, ParallelReduce&& parallel_reduce_fn) {
+  if (n_chunks <= 1) {
+    if (n_chunks == 1) leaf(0, result);
+    return;
+  }
+  PooledBody<Acc, Leaf, Join> body(&result, pool, leaf, join);
+  parallel_reduce_fn(tbb::blocked_range<std::size_t>(0, n_chunks, 1), body);
+}
+
 }  // namespace sgdbench

@@ -24,13 +24,9 @@ struct TbbDeterministic {
   template <class Acc, class Leaf, class Join>
   void reduce(std::size_t n_chunks, Acc& result, AccumulatorPool<Acc>& pool, Leaf&& leaf,
               Join&& join) const {
-    if (n_chunks <= 1) {
-      if (n_chunks == 1) leaf(0, result);
-      return;
-    }
-    PooledBody<Acc, Leaf, Join> body(&result, pool, leaf, join);
-    tbb::parallel_deterministic_reduce(tbb::blocked_range<std::size_t>(0, n_chunks, 1), body,
-                                       tbb::simple_partitioner());
+    pooled_reduce(n_chunks, result, pool, leaf, join, [](const auto& range, auto& body) {
+      tbb::parallel_deterministic_reduce(range, body, tbb::simple_partitioner());
+    });
   }
 };
 

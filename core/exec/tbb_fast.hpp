@@ -23,13 +23,9 @@ struct TbbFast {
   template <class Acc, class Leaf, class Join>
   void reduce(std::size_t n_chunks, Acc& result, AccumulatorPool<Acc>& pool, Leaf&& leaf,
               Join&& join) const {
-    if (n_chunks <= 1) {
-      if (n_chunks == 1) leaf(0, result);
-      return;
-    }
-    PooledBody<Acc, Leaf, Join> body(&result, pool, leaf, join);
-    tbb::parallel_reduce(tbb::blocked_range<std::size_t>(0, n_chunks, 1), body,
-                         tbb::auto_partitioner());
+    pooled_reduce(n_chunks, result, pool, leaf, join, [](const auto& range, auto& body) {
+      tbb::parallel_reduce(range, body, tbb::auto_partitioner());
+    });
   }
 };
 
