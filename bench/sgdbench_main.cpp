@@ -2,6 +2,7 @@
 //   sgdbench run configs/quickstart.json      train every cell, write results/<name>/
 //   sgdbench validate configs/quickstart.json check config, variants and data; run nothing
 //   sgdbench list                             the compiled variants and their axes
+//   sgdbench throughput --variant V --batch B training samples/s, no evaluation (peers)
 #include <fmt/format.h>
 #include <malloc.h>
 
@@ -15,7 +16,9 @@
 #include "kernels/blas_kernels.hpp"
 #endif
 #include "experiment.hpp"
+#include "machine.hpp"
 #include "report.hpp"
+#include "throughput.hpp"
 #include "util/error.hpp"
 #include "variants/registry.hpp"
 #include "verify.hpp"
@@ -87,11 +90,56 @@ int main(int argc, char** argv) {
   validate->add_option("--data-dir", options.data_dir, "where bench/setup.sh put the data");
 
   app.add_subcommand("list", "list the compiled variants");
+
+  sgdbench::ThroughputOptions tp;
+  tp.data_dir = default_data_dir();
+  std::string tp_batch = "full";
+  std::string tp_machine_of;
+  bool tp_stream = false;
+  auto* throughput = app.add_subcommand(
+      "throughput", "training samples/s of one variant, no evaluation; prints one JSON line");
+  throughput->add_option("--variant", tp.variant, "a name from `sgdbench list`");
+  throughput->add_option("--dataset", tp.dataset, "mnist or fashion-mnist (default)");
+  throughput->add_option("--widths", tp.widths, "MLP layer widths, input first")->delimiter(',');
+  throughput->add_option("--batch", tp_batch, "batch size, or full (default)");
+  throughput->add_option("--threads", tp.threads, "TBB threads (default 1)");
+  throughput->add_option("--seconds", tp.seconds, "measured training seconds (default 2)");
+  throughput->add_option("--lr", tp.lr, "learning rate (default 0.1)");
+  throughput->add_option("--data-dir", tp.data_dir, "where bench/setup.sh put the data");
+  throughput->add_flag("--stream", tp_stream, "measure streaming read bandwidth instead");
+  bool tp_peak = false;
+  throughput->add_flag("--peak-flops", tp_peak, "measure the FP32 FMA peak instead");
+  throughput->add_option("--machine", tp_machine_of,
+                         "print the machine description for this config file instead");
   CLI11_PARSE(app, argc, argv);
 
   try {
     if (app.got_subcommand("list")) {
       list_variants();
+      return 0;
+    }
+    if (app.got_subcommand("throughput")) {
+      if (!tp_machine_of.empty()) {
+        sgdbench::ExperimentConfig c;
+        c.file = tp_machine_of;
+        fmt::print("{}\n", sgdbench::machine_description(c).dump());
+      } else if (tp_peak) {
+        fmt::print("{}\n", sgdbench::measure_peak_flops(tp.threads).dump());
+      } else if (tp_stream) {
+        fmt::print("{}\n", sgdbench::measure_stream(tp.threads).dump());
+      } else {
+        if (tp.variant.empty()) throw sgdbench::Error("throughput: --variant is required");
+        if (tp_batch != "full") {
+          const auto b = std::strtoull(tp_batch.c_str(), nullptr, 10);
+          if (b == 0 || tp_batch.find_first_not_of("0123456789") != std::string::npos)
+            throw sgdbench::Error("throughput: --batch must be a positive integer or full, not '" +
+                                  tp_batch + "'");
+          tp.batch = b;
+        } else {
+          tp.batch = 0;
+        }
+        fmt::print("{}\n", sgdbench::measure_throughput(tp).dump());
+      }
       return 0;
     }
     if (app.got_subcommand("verify")) {

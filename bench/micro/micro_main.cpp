@@ -95,6 +95,34 @@ void bm_nielsen_step(benchmark::State& state, std::size_t batch) {
                          benchmark::Counter::kIsRate);
 }
 
+/// One SGD step of `Model` (widths) on a batch of B rows of random data.
+template <class Model, class K, class Exec>
+void bm_model_step(benchmark::State& state, std::vector<std::size_t> widths, std::size_t batch) {
+  Dataset data;
+  data.rows = std::max<std::size_t>(batch, 1000);
+  data.cols = widths.front();
+  data.classes = widths.back();
+  data.x.resize(data.rows * data.cols);
+  fill_uniform(data.x, 3);
+  for (std::size_t i = 0; i < data.rows; ++i)
+    data.y.push_back(static_cast<std::uint8_t>(i % data.classes));
+  TrainSpec spec;
+  spec.batch_size = batch;
+  spec.lr = 0.01f;
+  const Model model(widths);
+  Trainer<Model, Plain, MiniBatches, K, Exec> trainer(model, spec);
+  MiniBatches batches(data, batch, 0);
+  batches.begin_epoch();
+  std::size_t step = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(trainer.step(batches.batch(step)));
+    step = (step + 1) % batches.steps_per_epoch();
+  }
+  state.counters["samples/s"] =
+      benchmark::Counter(static_cast<double>(batch) * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
+}
+
 template <class K>
 void register_kernels(const std::string& kernels) {
   const std::vector<GemmShape> shapes = {
@@ -106,6 +134,15 @@ void register_kernels(const std::string& kernels) {
       {"nielsen_fwd_B256", Trans::kNo, Trans::kYes, 256, 30, 784},
       {"nielsen_dW_B100", Trans::kYes, Trans::kNo, 30, 784, 100},
       {"256x784x1024", Trans::kNo, Trans::kNo, 256, 1024, 784},
+      // Softmax 784-10 on a chunk of 256 rows: forward and weight gradient
+      {"softmax_fwd_R256", Trans::kNo, Trans::kYes, 256, 10, 784},
+      {"softmax_dW_R256", Trans::kYes, Trans::kNo, 10, 784, 256},
+      // MLP 784-1024-1024-10 at B = 256 (one chunk): every product of a training step
+      {"mlp_fwd1_256x1024x784", Trans::kNo, Trans::kYes, 256, 1024, 784},
+      {"mlp_fwd2_256x1024x1024", Trans::kNo, Trans::kYes, 256, 1024, 1024},
+      {"mlp_dW2_1024x1024x256", Trans::kYes, Trans::kNo, 1024, 1024, 256},
+      {"mlp_dX2_256x1024x1024", Trans::kNo, Trans::kNo, 256, 1024, 1024},
+      {"mlp_dW1_1024x784x256", Trans::kYes, Trans::kNo, 1024, 784, 256},
   };
   for (const auto& s : shapes) {
     benchmark::RegisterBenchmark(fmt::format("BM_gemm/{}/{}", kernels, s.label).c_str(), bm_gemm<K>,
@@ -119,7 +156,7 @@ void register_kernels(const std::string& kernels) {
 
 template <class K, class Exec>
 void register_steps(const std::string& variant) {
-  for (std::size_t b : {1, 10, 100}) {
+  for (std::size_t b : {1, 10, 100, 1000}) {
     benchmark::RegisterBenchmark(fmt::format("BM_step/{}/B{}", variant, b).c_str(),
                                  bm_nielsen_step<K, Exec>, b)
         ->UseRealTime();
@@ -139,6 +176,18 @@ int main(int argc, char** argv) {
   register_kernels<BlasKernels>("blas");
   register_steps<ScalarKernels, Sequential>("nielsen/scalar/seq");
   register_steps<SimdKernels<BestArch>, TbbDeterministic>("nielsen/simd/tbb");
+  // The peer workloads (bench/peers/workloads.json) beyond Nielsen's: softmax and the MLP.
+  using Simd = SimdKernels<BestArch>;
+  for (std::size_t b : {100, 1000}) {
+    benchmark::RegisterBenchmark(fmt::format("BM_step/softmax/simd/tbb/B{}", b).c_str(),
+                                 bm_model_step<Softmax, Simd, TbbDeterministic>,
+                                 std::vector<std::size_t>{784, 10}, b)
+        ->UseRealTime();
+  }
+  benchmark::RegisterBenchmark("BM_step/mlp/simd/tbb/B256",
+                               bm_model_step<Mlp<Relu, CrossEntropyCost>, Simd, TbbDeterministic>,
+                               std::vector<std::size_t>{784, 1024, 1024, 10}, 256)
+      ->UseRealTime();
   benchmark::AddCustomContext("simd_arch", std::string(BestArch::name()));
   benchmark::AddCustomContext("threads", "1");
   benchmark::AddCustomContext("git_commit", SGDBENCH_GIT_COMMIT);

@@ -101,8 +101,8 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
 #pragma GCC unroll 16
     for (std::size_t r = 0; r < MR; ++r) {
       const B av(ap[p * MR + r]);
-      acc0[r] = xsimd::fma(av, b0, acc0[r]);
-      acc1[r] = xsimd::fma(av, b1, acc1[r]);
+      acc0[r] = fmadd<Arch>(av, b0, acc0[r]);
+      acc1[r] = fmadd<Arch>(av, b1, acc1[r]);
     }
   }
   const B va(alpha), vb(beta);
@@ -114,8 +114,8 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
         (va * acc0[r]).store_unaligned(cr);
         (va * acc1[r]).store_unaligned(cr + W);
       } else {
-        xsimd::fma(va, acc0[r], vb * B::load_unaligned(cr)).store_unaligned(cr);
-        xsimd::fma(va, acc1[r], vb * B::load_unaligned(cr + W)).store_unaligned(cr + W);
+        fmadd<Arch>(va, acc0[r], vb * B::load_unaligned(cr)).store_unaligned(cr);
+        fmadd<Arch>(va, acc1[r], vb * B::load_unaligned(cr + W)).store_unaligned(cr + W);
       }
     }
     return;
@@ -165,7 +165,7 @@ void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, cons
 #pragma GCC unroll 4
           for (std::size_t r = 0; r < T; ++r) {
 #pragma GCC unroll 4
-            for (std::size_t q = 0; q < T; ++q) acc[r][q] = xsimd::fma(av[r], bv[q], acc[r][q]);
+            for (std::size_t q = 0; q < T; ++q) acc[r][q] = fmadd<Arch>(av[r], bv[q], acc[r][q]);
           }
         }
         for (std::size_t r = 0; r < T; ++r) {

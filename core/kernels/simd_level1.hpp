@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/simd_fma.hpp"
 #include "kernels/simd_kernels.hpp"
 
 namespace sgdbench {
@@ -16,7 +17,7 @@ void SimdKernels<Arch>::axpy(std::size_t n, float alpha, const float* x, float* 
   const B va(alpha);
   std::size_t i = 0;
   for (; i + W <= n; i += W) {
-    xsimd::fma(va, B::load_unaligned(x + i), B::load_unaligned(y + i)).store_unaligned(y + i);
+    fmadd<Arch>(va, B::load_unaligned(x + i), B::load_unaligned(y + i)).store_unaligned(y + i);
   }
   for (; i < n; ++i) y[i] = std::fma(alpha, x[i], y[i]);
 }
@@ -29,13 +30,13 @@ float SimdKernels<Arch>::dot(std::size_t n, const float* x, const float* y) {
   B s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
   std::size_t i = 0;
   for (; i + 4 * W <= n; i += 4 * W) {
-    s0 = xsimd::fma(B::load_unaligned(x + i), B::load_unaligned(y + i), s0);
-    s1 = xsimd::fma(B::load_unaligned(x + i + W), B::load_unaligned(y + i + W), s1);
-    s2 = xsimd::fma(B::load_unaligned(x + i + 2 * W), B::load_unaligned(y + i + 2 * W), s2);
-    s3 = xsimd::fma(B::load_unaligned(x + i + 3 * W), B::load_unaligned(y + i + 3 * W), s3);
+    s0 = fmadd<Arch>(B::load_unaligned(x + i), B::load_unaligned(y + i), s0);
+    s1 = fmadd<Arch>(B::load_unaligned(x + i + W), B::load_unaligned(y + i + W), s1);
+    s2 = fmadd<Arch>(B::load_unaligned(x + i + 2 * W), B::load_unaligned(y + i + 2 * W), s2);
+    s3 = fmadd<Arch>(B::load_unaligned(x + i + 3 * W), B::load_unaligned(y + i + 3 * W), s3);
   }
   for (; i + W <= n; i += W)
-    s0 = xsimd::fma(B::load_unaligned(x + i), B::load_unaligned(y + i), s0);
+    s0 = fmadd<Arch>(B::load_unaligned(x + i), B::load_unaligned(y + i), s0);
   float sum = xsimd::hadd((s0 + s1) + (s2 + s3));
   for (; i < n; ++i) sum = std::fma(x[i], y[i], sum);
   return sum;

@@ -64,6 +64,8 @@ struct TrainSpec {
   // Gradient noise scale B_simple at each point (noise_b_big = 0: not measured).
   std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 4;
   bool record_params = false;  // copy the parameters into every point (trajectory plots)
+  // Throughput runs (sgdbench throughput): no evaluation at all, only counts and seconds.
+  bool timing_only = false;
   // Stop once an evaluation point reaches this (steps-to-target experiments):
   // "test_accuracy" (at least stop_value) or "train_loss" (at most); empty: never.
   std::string stop_metric;

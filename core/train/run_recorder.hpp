@@ -81,6 +81,7 @@ class RunRecorder {
   bool evaluate(std::span<const float> w) {
     while (next_eval_ <= point_.grad_evals) next_eval_ += cadence_;
     last_evaluated_ = point_.grad_evals;
+    if (spec_.timing_only) return true;
     point_.train_loss = engine_.gradient(w, train_.all_rows()) / static_cast<double>(train_.rows) +
                         l2_penalty(w, spec_.l2);
     // ‖∇F‖ from the same pass: (1/n) Σ∇C + λw

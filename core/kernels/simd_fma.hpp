@@ -1,0 +1,29 @@
+#pragma once
+// fmadd<Arch>(a, b, c) = a·b + c in one rounding. xsimd 8.1 has no AVX-512 fma: its
+// generic fallback is a multiply then an add, which the build's -ffp-contract=off keeps
+// as two instructions and two roundings. That halved the AVX-512 GEMM's peak (measured
+// with BM_gemm: 62 GFLOP/s before, see results/micro). The intrinsic fixes it.
+#include <xsimd/xsimd.hpp>
+#if XSIMD_WITH_AVX512F
+#include <immintrin.h>
+#endif
+#include <type_traits>
+
+namespace sgdbench {
+
+template <class Arch>
+inline xsimd::batch<float, Arch> fmadd(const xsimd::batch<float, Arch>& a,
+                                       const xsimd::batch<float, Arch>& b,
+                                       const xsimd::batch<float, Arch>& c) {
+#if XSIMD_WITH_AVX512F
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_fmadd_ps(a, b, c);
+  } else {
+    return xsimd::fma(a, b, c);
+  }
+#else
+  return xsimd::fma(a, b, c);
+#endif
+}
+
+}  // namespace sgdbench
