@@ -89,6 +89,8 @@ def summarise(records, workloads):
             for threads in workloads["threads"]:
                 key = (run["workload"], batch, threads)
                 ours, torch = med.get(key + ("sgdbench",)), med.get(key + ("pytorch",))
+                if ours is None and torch is None:
+                    continue  # not measured in this run (--only)
                 blas = med.get(key + ("blas",))
                 one = med.get((run["workload"], batch, 1, "sgdbench"))
                 target = targets.get(f"{run['workload']}/{batch}") if threads == 1 else None
