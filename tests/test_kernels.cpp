@@ -61,7 +61,10 @@ void check_all_gemm_shapes() {
   // blocks (KC = 256, MC ≥ 96), plus the degenerate m = 1, n = 1, k = 1 paths.
   const std::vector<std::array<std::size_t, 3>> shapes = {
       {1, 1, 1},     {1, 30, 784},  {30, 1, 17},   {7, 13, 1},    {5, 33, 9}, {6, 32, 16},
-      {17, 31, 300}, {97, 65, 257}, {130, 40, 20}, {10, 30, 784}, {8, 16, 3}};
+      {17, 31, 300}, {97, 65, 257}, {130, 40, 20}, {10, 30, 784}, {8, 16, 3},
+      // few outputs (n ≤ 32: dot tiles for A·Bᵀ) or few rows (m ≤ 32: rank-1 blocks for
+      // Aᵀ·B), with row and column remainders
+      {256, 10, 784}, {70, 23, 19},  {10, 784, 40}, {25, 50, 40}, {31, 47, 5}};
   for (auto ta : {Trans::kNo, Trans::kYes}) {
     for (auto tb : {Trans::kNo, Trans::kYes}) {
       for (const auto& [m, n, k] : shapes) {
@@ -133,6 +136,16 @@ TEST_CASE("unit_gemm_with_beta_zero_ignores_nan_in_output", "[kernels]") {
   SimdKernels<BestArch>::gemm(Trans::kNo, Trans::kNo, 6, 40, 5, 1.0f, a.data(), 5, b.data(), 40,
                               0.0f, c.data(), 40);
   for (float v : c) REQUIRE(v == 5.0f);
+  // The same for the small-output (A·Bᵀ) and few-row (Aᵀ·B) paths.
+  const std::vector<float> ones(100 * 100, 1.0f);
+  std::vector<float> c2(100 * 10, std::nanf(""));
+  SimdKernels<BestArch>::gemm(Trans::kNo, Trans::kYes, 100, 10, 40, 1.0f, ones.data(), 40,
+                              ones.data(), 40, 0.0f, c2.data(), 10);
+  for (float v : c2) REQUIRE(v == 40.0f);
+  std::vector<float> c3(10 * 50, std::nanf(""));
+  SimdKernels<BestArch>::gemm(Trans::kYes, Trans::kNo, 10, 50, 40, 1.0f, ones.data(), 10,
+                              ones.data(), 50, 0.0f, c3.data(), 50);
+  for (float v : c3) REQUIRE(v == 40.0f);
 }
 
 #ifdef SGDBENCH_WITH_BLAS

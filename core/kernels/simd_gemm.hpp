@@ -13,9 +13,9 @@
 namespace sgdbench {
 namespace gemm_detail {
 
-/// Up to this many rows of C, A·Bᵀ goes to gemm_nt_dots instead of the packed path
-/// (BM_gemm/simd/nielsen_fwd_B*; see the micro-benchmarks).
-inline constexpr std::size_t kNtDotsMaxRows = 64;
+/// A·Bᵀ goes to gemm_nt_dots instead of the packed path when C has at most this many
+/// rows or columns (BM_gemm/simd/nielsen_fwd_B*, softmax_fwd_R256).
+inline constexpr std::size_t kNtDotsMaxRows = 64, kNtDotsMaxCols = 32;
 
 template <class Arch>
 struct Blocking {
@@ -133,62 +133,161 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   }
 }
 
-/// C = alpha · A · Bᵀ + beta · C with A (m×k) and B (n×k) both row-major along k: every
-/// entry is a dot product of two contiguous rows, computed 4×4 at a time (16 vector
-/// accumulators, 8 loads per 16 FMAs) with no packing. Measured faster than the packed
-/// path when m is small (the forward pass of a small batch: Z = X Wᵀ).
+/// One RT×CT tile of C = alpha · A · Bᵀ + beta · C, A (m×k) and B (n×k) row-major along
+/// k: RT·CT dot products of contiguous rows, RT + CT loads per RT·CT FMAs, no packing.
+template <class Arch, std::size_t RT, std::size_t CT>
+void dot_tile(std::size_t k, float alpha, const float* a, std::size_t lda, const float* b,
+              std::size_t ldb, float beta, float* c, std::size_t ldc) {
+  using B = xsimd::batch<float, Arch>;
+  constexpr std::size_t W = B::size;
+  const std::size_t kv = k - k % W;
+  B acc[RT][CT];
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < RT; ++r) {
+#pragma GCC unroll 8
+    for (std::size_t q = 0; q < CT; ++q) acc[r][q] = B(0.0f);
+  }
+  for (std::size_t p = 0; p < kv; p += W) {
+    B av[RT];
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < RT; ++r) av[r] = B::load_unaligned(a + r * lda + p);
+#pragma GCC unroll 8
+    for (std::size_t q = 0; q < CT; ++q) {
+      const B bv = B::load_unaligned(b + q * ldb + p);
+#pragma GCC unroll 8
+      for (std::size_t r = 0; r < RT; ++r) acc[r][q] = fmadd<Arch>(av[r], bv, acc[r][q]);
+    }
+  }
+  for (std::size_t r = 0; r < RT; ++r) {
+    for (std::size_t q = 0; q < CT; ++q) {
+      float s = xsimd::hadd(acc[r][q]);
+      for (std::size_t p = kv; p < k; ++p) s = std::fma(a[r * lda + p], b[q * ldb + p], s);
+      float& cr = c[r * ldc + q];
+      cr = beta == 0.0f ? alpha * s : std::fma(beta, cr, alpha * s);
+    }
+  }
+}
+
+/// dot_tile<RT, CT> for a run-time CT (1..kDotCols).
+inline constexpr std::size_t kDotRows = 4, kDotCols = 5;
+template <class Arch, std::size_t RT>
+void dot_tile_cols(std::size_t ct, std::size_t k, float alpha, const float* a, std::size_t lda,
+                   const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
+  switch (ct) {
+    case 1: return dot_tile<Arch, RT, 1>(k, alpha, a, lda, b, ldb, beta, c, ldc);
+    case 2: return dot_tile<Arch, RT, 2>(k, alpha, a, lda, b, ldb, beta, c, ldc);
+    case 3: return dot_tile<Arch, RT, 3>(k, alpha, a, lda, b, ldb, beta, c, ldc);
+    case 4: return dot_tile<Arch, RT, 4>(k, alpha, a, lda, b, ldb, beta, c, ldc);
+    default: return dot_tile<Arch, RT, 5>(k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+}
+
+/// C = alpha · A · Bᵀ + beta · C with A (m×k) and B (n×k) both row-major along k, in
+/// 4×5 tiles of dot products (20 accumulators, 9 loads per 20 FMAs) with no packing.
+/// Measured faster than the packed path when m or n is small: the forward pass Z = X Wᵀ
+/// of a small batch, or of a layer with few outputs (softmax's 10, Nielsen's 30).
 template <class Arch>
 void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
                   std::size_t ldc) {
-  using B = xsimd::batch<float, Arch>;
-  constexpr std::size_t W = B::size, T = 4;
-  const std::size_t kv = k - k % W;
-  for (std::size_t i0 = 0; i0 < m; i0 += T) {
-    const std::size_t rows = std::min(T, m - i0);
-    for (std::size_t j0 = 0; j0 < n; j0 += T) {
-      const std::size_t cols = std::min(T, n - j0);
-      float sums[T][T] = {};
-      if (rows == T && cols == T) {
-        B acc[T][T];
-#pragma GCC unroll 4
-        for (std::size_t r = 0; r < T; ++r) {
-#pragma GCC unroll 4
-          for (std::size_t q = 0; q < T; ++q) acc[r][q] = B(0.0f);
-        }
-        for (std::size_t p = 0; p < kv; p += W) {
-          B av[T], bv[T];
-#pragma GCC unroll 4
-          for (std::size_t r = 0; r < T; ++r) av[r] = B::load_unaligned(a + (i0 + r) * lda + p);
-#pragma GCC unroll 4
-          for (std::size_t q = 0; q < T; ++q) bv[q] = B::load_unaligned(b + (j0 + q) * ldb + p);
-#pragma GCC unroll 4
-          for (std::size_t r = 0; r < T; ++r) {
-#pragma GCC unroll 4
-            for (std::size_t q = 0; q < T; ++q) acc[r][q] = fmadd<Arch>(av[r], bv[q], acc[r][q]);
-          }
-        }
-        for (std::size_t r = 0; r < T; ++r) {
-          for (std::size_t q = 0; q < T; ++q) sums[r][q] = xsimd::hadd(acc[r][q]);
-        }
-      } else {
-        for (std::size_t r = 0; r < rows; ++r) {
-          for (std::size_t q = 0; q < cols; ++q) {
-            sums[r][q] = SimdKernels<Arch>::dot(kv, a + (i0 + r) * lda, b + (j0 + q) * ldb);
-          }
-        }
-      }
-      for (std::size_t r = 0; r < rows; ++r) {
-        const float* ar = a + (i0 + r) * lda;
-        float* cr = c + (i0 + r) * ldc + j0;
-        for (std::size_t q = 0; q < cols; ++q) {
-          const float* bq = b + (j0 + q) * ldb;
-          float s = sums[r][q];
-          for (std::size_t p = kv; p < k; ++p) s = std::fma(ar[p], bq[p], s);
-          cr[q] = beta == 0.0f ? alpha * s : std::fma(beta, cr[q], alpha * s);
-        }
+  for (std::size_t i0 = 0; i0 < m; i0 += kDotRows) {
+    const std::size_t rows = std::min(kDotRows, m - i0);
+    for (std::size_t j0 = 0; j0 < n; j0 += kDotCols) {
+      const std::size_t cols = std::min(kDotCols, n - j0);
+      const float* ai = a + i0 * lda;
+      const float* bj = b + j0 * ldb;
+      float* cij = c + i0 * ldc + j0;
+      switch (rows) {
+        case 1: dot_tile_cols<Arch, 1>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc); break;
+        case 2: dot_tile_cols<Arch, 2>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc); break;
+        case 3: dot_tile_cols<Arch, 3>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc); break;
+        default: dot_tile_cols<Arch, 4>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc);
       }
     }
+  }
+}
+
+/// One block of RB rows of C = alpha · Aᵀ · B + beta · C, A (k×m) and B (k×n) row-major:
+/// a sum over p of rank-1 updates C[i, :] += A[p, i] · B[p, :], with RB × NV vectors of C
+/// in registers, A broadcast straight from its rows and B loaded straight from its rows
+/// (no packing). The weight gradient δᵀ X of a layer with few outputs.
+template <class Arch, std::size_t RB, std::size_t NV>
+void rank1_block(std::size_t k, float alpha, const float* a, std::size_t lda, const float* b,
+                 std::size_t ldb, float beta, float* c, std::size_t ldc) {
+  using B = xsimd::batch<float, Arch>;
+  constexpr std::size_t W = B::size;
+  B acc[RB][NV];
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < RB; ++r) {
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) acc[r][v] = B(0.0f);
+  }
+  for (std::size_t p = 0; p < k; ++p) {
+    B bv[NV];
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) bv[v] = B::load_unaligned(b + p * ldb + v * W);
+#pragma GCC unroll 16
+    for (std::size_t r = 0; r < RB; ++r) {
+      const B av(a[p * lda + r]);
+#pragma GCC unroll 4
+      for (std::size_t v = 0; v < NV; ++v) acc[r][v] = fmadd<Arch>(av, bv[v], acc[r][v]);
+    }
+  }
+  const B va(alpha), vb(beta);
+  for (std::size_t r = 0; r < RB; ++r) {
+    for (std::size_t v = 0; v < NV; ++v) {
+      float* cr = c + r * ldc + v * W;
+      const B out = beta == 0.0f ? va * acc[r][v]
+                                 : fmadd<Arch>(va, acc[r][v], vb * B::load_unaligned(cr));
+      out.store_unaligned(cr);
+    }
+  }
+}
+
+/// Up to this many rows of C, Aᵀ·B goes to gemm_tn_rank1 (BM_gemm/simd/softmax_dW_R256,
+/// nielsen_dW_B100).
+inline constexpr std::size_t kRank1MaxRows = 32, kRank1BlockRows = 12;
+
+template <class Arch, std::size_t RB>
+void rank1_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
+                const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
+  constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+  std::size_t j = 0;
+  for (; j + 2 * W <= n; j += 2 * W)
+    rank1_block<Arch, RB, 2>(k, alpha, a, lda, b + j, ldb, beta, c + j, ldc);
+  for (; j + W <= n; j += W)
+    rank1_block<Arch, RB, 1>(k, alpha, a, lda, b + j, ldb, beta, c + j, ldc);
+  for (; j < n; ++j) {  // the last n mod W columns
+    for (std::size_t r = 0; r < RB; ++r) {
+      float s = 0.0f;
+      for (std::size_t p = 0; p < k; ++p) s = std::fma(a[p * lda + r], b[p * ldb + j], s);
+      float& cr = c[r * ldc + j];
+      cr = beta == 0.0f ? alpha * s : std::fma(beta, cr, alpha * s);
+    }
+  }
+}
+
+/// C = alpha · Aᵀ · B + beta · C for m ≤ kRank1MaxRows, in row blocks of equal size.
+template <class Arch>
+void gemm_tn_rank1(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+                   std::size_t ldc) {
+  const std::size_t blocks = (m + kRank1BlockRows - 1) / kRank1BlockRows;
+  for (std::size_t i0 = 0; i0 < m;) {
+    const std::size_t rb = std::min((m + blocks - 1) / blocks, m - i0);
+    const float* ai = a + i0;
+    float* ci = c + i0 * ldc;
+    switch (rb) {
+#define SGDBENCH_RANK1_CASE(R) \
+  case R: rank1_rows<Arch, R>(n, k, alpha, ai, lda, b, ldb, beta, ci, ldc); break;
+      SGDBENCH_RANK1_CASE(1) SGDBENCH_RANK1_CASE(2) SGDBENCH_RANK1_CASE(3)
+      SGDBENCH_RANK1_CASE(4) SGDBENCH_RANK1_CASE(5) SGDBENCH_RANK1_CASE(6)
+      SGDBENCH_RANK1_CASE(7) SGDBENCH_RANK1_CASE(8) SGDBENCH_RANK1_CASE(9)
+      SGDBENCH_RANK1_CASE(10) SGDBENCH_RANK1_CASE(11)
+#undef SGDBENCH_RANK1_CASE
+      default: rank1_rows<Arch, 12>(n, k, alpha, ai, lda, b, ldb, beta, ci, ldc);
+    }
+    i0 += rb;
   }
 }
 
@@ -243,8 +342,12 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
     return;
   }
 
-  if (ta == Trans::kNo && tb == Trans::kYes && m <= kNtDotsMaxRows) {
+  if (ta == Trans::kNo && tb == Trans::kYes && (m <= kNtDotsMaxRows || n <= kNtDotsMaxCols)) {
     gemm_nt_dots<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
+  if (ta == Trans::kYes && tb == Trans::kNo && m <= kRank1MaxRows) {
+    gemm_tn_rank1<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
 
