@@ -4,7 +4,11 @@
 #include <cmath>
 #include <vector>
 
+#include "exec/sequential.hpp"
 #include "kernels/simd_kernels.hpp"
+#include "model/mlp.hpp"
+#include "train/batching.hpp"
+#include "train/trainer.hpp"
 #include "train/schedule.hpp"
 #include "train/update/adagrad.hpp"
 #include "train/update/adam.hpp"
@@ -150,4 +154,34 @@ TEST_CASE("unit_schedules_follow_their_formulas", "[schedule]") {
   s.warmup_epochs = 0;
   s.linear_scaling_base_batch = 32;
   REQUIRE(s.lr(0.1, 256, 0, n, 4) == Approx(0.8));  // η · B / B₀
+}
+
+TEST_CASE("unit_fused_sgd_step_matches_gradient_then_update", "[update]") {
+  // Trainer<Plain> folds w ← w − (η/B) Σ∇C into the backward pass when the batch is one
+  // chunk; it must be the same step as the gradient followed by Plain::apply.
+  using Net = Mlp<Sigmoid, QuadraticCost>;
+  const Net net({7, 5, 3});
+  Rng rng(11);
+  std::vector<float> x(6 * 7);
+  for (float& v : x) v = static_cast<float>(rng.uniform());
+  const std::vector<std::uint8_t> y = {0, 1, 2, 0, 1, 2};
+  for (std::size_t batch : {std::size_t{1}, std::size_t{6}}) {
+    const Rows rows{x.data(), y.data(), batch};
+    TrainSpec spec;
+    spec.lr = 0.7f;
+    Trainer<Net, Plain, MiniBatches, K, Sequential> fused(net, spec);
+    std::vector<float> w(fused.params().begin(), fused.params().end());
+    fused.step(rows);
+
+    GradientEngine<Net, K, Sequential> engine(net, spec.chunk_rows);
+    engine.gradient(w, rows);
+    Plain::State none(w.size());
+    Plain{}.apply<K>(none,
+                     StepInput{spec.lr, 1.0f / static_cast<float>(batch), 0.0f}, engine.grad(),
+                     w);
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      INFO("B = " << batch << ", parameter " << i);
+      REQUIRE(fused.params()[i] == Approx(w[i]).epsilon(1e-5).margin(1e-6));
+    }
+  }
 }

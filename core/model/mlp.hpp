@@ -95,10 +95,12 @@ class Mlp {
     ws.rows = rows;
   }
 
-  /// Adds Σ_rows ∇C to `grad` and returns Σ_rows C.
+  /// Adds alpha · Σ_rows ∇C to `grad` and returns Σ_rows C. `grad` may be the parameters
+  /// themselves (the fused SGD step, alpha = −η/B): each layer's δ is propagated through
+  /// W_l before W_l is updated.
   template <class K>
   double accumulate_gradient(std::span<const float> params, Rows rows, Workspace& ws,
-                             float* grad) const {
+                             float* grad, float alpha = 1.0f) const {
     reserve(ws, rows.count);
     const std::size_t L = layers(), R = rows.count;
     forward_hidden<K>(params, rows, ws);
@@ -107,21 +109,23 @@ class Mlp {
     for (std::size_t l = L; l >= 1; --l) {
       const std::size_t n_out = widths_[l], n_in = widths_[l - 1];
       const float* a_in = l == 1 ? rows.x : activation(ws, l - 1, R);
-      float* d = ws.delta.data();
+      const float* d = ws.delta.data();
+      if (l > 1) {
+        // δ_{l-1} = (δ_l W_l) ⊙ σ'(Z_{l-1})
+        float* dp = ws.delta_prev.data();
+        K::gemm(Trans::kNo, Trans::kNo, R, n_in, n_out, 1.0f, d, n_out,
+                params.data() + weight_offset_[l - 1], n_in, 0.0f, dp, n_in);
+        for (std::size_t i = 0; i < R * n_in; ++i)
+          dp[i] *= Activation::derivative_from_output(a_in[i]);
+      }
       // ∂C/∂W_l += δ_lᵀ A_{l-1}; ∂C/∂b_l += column sums of δ_l
-      K::gemm(Trans::kYes, Trans::kNo, n_out, n_in, R, 1.0f, d, n_out, a_in, n_in, 1.0f,
+      K::gemm(Trans::kYes, Trans::kNo, n_out, n_in, R, alpha, d, n_out, a_in, n_in, 1.0f,
               grad + weight_offset_[l - 1], n_in);
       float* gb = grad + bias_offset_[l - 1];
       for (std::size_t r = 0; r < R; ++r) {
-        for (std::size_t j = 0; j < n_out; ++j) gb[j] += d[r * n_out + j];
+        for (std::size_t j = 0; j < n_out; ++j) gb[j] += alpha * d[r * n_out + j];
       }
       if (l == 1) break;
-      // δ_{l-1} = (δ_l W_l) ⊙ σ'(Z_{l-1})
-      float* dp = ws.delta_prev.data();
-      K::gemm(Trans::kNo, Trans::kNo, R, n_in, n_out, 1.0f, d, n_out,
-              params.data() + weight_offset_[l - 1], n_in, 0.0f, dp, n_in);
-      for (std::size_t i = 0; i < R * n_in; ++i)
-        dp[i] *= Activation::derivative_from_output(a_in[i]);
       std::swap(ws.delta, ws.delta_prev);
     }
     return loss;

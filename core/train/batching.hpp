@@ -54,6 +54,11 @@ class MiniBatches {
     const std::size_t begin = step * batch_size_;
     const std::size_t count = std::min(batch_size_, train_.rows - begin);
     const std::size_t cols = train_.cols;
+    if (count == 1) {  // pure SGD: the row itself, no copy
+      const std::uint32_t src = order_[begin];
+      return {train_.row(src), y_.empty() ? nullptr : &train_.y[src], 1,
+              targets_.empty() ? nullptr : &train_.targets[src]};
+    }
     for (std::size_t r = 0; r < count; ++r) {
       const std::uint32_t src = order_[begin + r];
       std::copy_n(train_.row(src), cols, x_.data() + r * cols);

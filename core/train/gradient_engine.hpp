@@ -46,6 +46,14 @@ class GradientEngine {
   }
   std::span<const float> grad() const { return root_.grad.span(); }
 
+  /// The fused SGD step for a batch of at most chunk_rows() rows (one chunk, so the same
+  /// bits on any thread count): params += alpha · Σ_rows ∇C straight into the parameters,
+  /// with no gradient buffer to clear, fill and read back. Returns Σ_rows C.
+  double step_in_place(std::span<float> params, Rows batch, float alpha) {
+    return model_.template accumulate_gradient<K>(params, batch, root_.ws, params.data(), alpha);
+  }
+  std::size_t chunk_rows() const { return chunk_; }
+
   /// Σ C and correct predictions over a whole data set.
   EvalSums evaluate(std::span<const float> params, const Dataset& data) {
     EvalAcc total;

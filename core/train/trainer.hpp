@@ -4,11 +4,13 @@
 // (batch size, η and its schedule, λ, seed, budget) at run time.
 #include <cstddef>
 #include <span>
+#include <type_traits>
 
 #include "data/dataset.hpp"
 #include "train/gradient_engine.hpp"
 #include "train/metrics.hpp"
 #include "train/run_recorder.hpp"
+#include "train/update/plain.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/rng.hpp"
 
@@ -32,6 +34,16 @@ class Trainer {
 
   /// One update at rate `lr` from the rows of `batch`; returns their summed loss.
   double step(Rows batch, float lr) {
+    if constexpr (std::is_same_v<Update, Plain>) {
+      // w ← w − (η/B) Σ∇C fused into the backward pass: measured 2.1× the samples/s of
+      // gradient-then-update at B = 1 and 1.16× at B = 10 (BM_step/nielsen/simd/tbb),
+      // where clearing, filling and reading back a gradient buffer cost more than the
+      // arithmetic.
+      if (spec_.l2 == 0.0f && batch.count <= engine_.chunk_rows()) {
+        const float scale = 1.0f / static_cast<float>(batch.count);
+        return engine_.step_in_place(params_.span(), batch, -lr * scale);
+      }
+    }
     const double loss = engine_.gradient(params_.span(), batch);
     const StepInput in{lr, 1.0f / static_cast<float>(batch.count), spec_.l2};
     update_.template apply<K>(state_, in, engine_.grad(), params_.span());
