@@ -64,7 +64,9 @@ void check_all_gemm_shapes() {
       {17, 31, 300}, {97, 65, 257}, {130, 40, 20}, {10, 30, 784}, {8, 16, 3},
       // few outputs (n ≤ 32: dot tiles for A·Bᵀ) or few rows (m ≤ 32: rank-1 blocks for
       // Aᵀ·B), with row and column remainders
-      {256, 10, 784}, {70, 23, 19},  {10, 784, 40}, {25, 50, 40}, {31, 47, 5}};
+      {256, 10, 784}, {70, 23, 19},  {10, 784, 40}, {25, 50, 40}, {31, 47, 5},
+      // W < n ≤ 2W with m ≥ 96: the packed-panel broadcast path for A·Bᵀ
+      {101, 30, 77}, {120, 17, 16}};
   for (auto ta : {Trans::kNo, Trans::kYes}) {
     for (auto tb : {Trans::kNo, Trans::kYes}) {
       for (const auto& [m, n, k] : shapes) {

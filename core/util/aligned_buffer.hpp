@@ -6,12 +6,16 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#if __has_include(<sys/mman.h>)
+#include <sys/mman.h>
+#endif
 #include <span>
 #include <utility>
 
 namespace sgdbench {
 
 inline constexpr std::size_t kAlignment = 64;
+inline constexpr std::size_t kHugePage = std::size_t{2} << 20, kHugeFrom = std::size_t{8} << 20;
 
 template <class T>
 class AlignedBuffer {
@@ -37,9 +41,16 @@ class AlignedBuffer {
     size_ = 0;
     if (n == 0) return;
     if (n > (SIZE_MAX - kAlignment) / sizeof(T)) throw std::bad_alloc();
-    const std::size_t bytes = (n * sizeof(T) + kAlignment - 1) / kAlignment * kAlignment;
-    data_ = static_cast<T*>(std::aligned_alloc(kAlignment, bytes));
+    // Large buffers (data sets) sit on 2 MiB transparent huge pages: a mini-batch gathers
+    // rows from all over the set, and with 4 KiB pages nearly every row cost a TLB miss
+    // (measured: softmax B = 100 on Fashion-MNIST, `sgdbench throughput`).
+    const std::size_t align = n * sizeof(T) >= kHugeFrom ? kHugePage : kAlignment;
+    const std::size_t bytes = (n * sizeof(T) + align - 1) / align * align;
+    data_ = static_cast<T*>(std::aligned_alloc(align, bytes));
     if (data_ == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    if (align == kHugePage) madvise(data_, bytes, MADV_HUGEPAGE);  // advice only: may fail
+#endif
     std::memset(static_cast<void*>(data_), 0, bytes);
     size_ = n;
   }
