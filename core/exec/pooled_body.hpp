@@ -3,7 +3,9 @@
 // into the caller's accumulator; every split body takes a zeroed one from the pool and
 // gives it back when joined.
 #include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
+#include <tbb/partitioner.h>
 
 #include <cstddef>
 #include <memory>
@@ -49,6 +51,19 @@ void pooled_reduce(std::size_t n_chunks, Acc& result, AccumulatorPool<Acc>& pool
   }
   PooledBody<Acc, Leaf, Join> body(&result, pool, leaf, join);
   parallel_reduce_fn(tbb::blocked_range<std::size_t>(0, n_chunks, 1), body);
+}
+
+/// Sequential::for_ranges for the TBB policies: ranges of at least `grain`, spread evenly.
+template <class Body>
+void parallel_ranges(std::size_t n, std::size_t grain, const Body& body) {
+  if (n <= grain) {
+    body(std::size_t{0}, n);
+    return;
+  }
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, n, grain),
+      [&](const tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); },
+      tbb::static_partitioner());
 }
 
 }  // namespace sgdbench

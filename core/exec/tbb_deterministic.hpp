@@ -28,6 +28,11 @@ struct TbbDeterministic {
       tbb::parallel_deterministic_reduce(range, body, tbb::simple_partitioner());
     });
   }
+  /// Same contract as Sequential::for_ranges.
+  template <class Body>
+  void for_ranges(std::size_t n, std::size_t grain, const Body& body) const {
+    parallel_ranges(n, grain, body);
+  }
 };
 
 }  // namespace sgdbench

@@ -27,6 +27,11 @@ struct TbbFast {
       tbb::parallel_reduce(range, body, tbb::auto_partitioner());
     });
   }
+  /// Same contract as Sequential::for_ranges.
+  template <class Body>
+  void for_ranges(std::size_t n, std::size_t grain, const Body& body) const {
+    parallel_ranges(n, grain, body);
+  }
 };
 
 }  // namespace sgdbench

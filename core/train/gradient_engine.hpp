@@ -53,6 +53,11 @@ class GradientEngine {
     return model_.template accumulate_gradient<K>(params, batch, root_.ws, params.data(), alpha);
   }
   std::size_t chunk_rows() const { return chunk_; }
+  /// The execution policy's for_ranges (gathering mini-batches on its threads).
+  template <class Body>
+  void for_ranges(std::size_t n, std::size_t grain, const Body& body) const {
+    exec_.for_ranges(n, grain, body);
+  }
 
   /// Σ C and correct predictions over a whole data set.
   EvalSums evaluate(std::span<const float> params, const Dataset& data) {

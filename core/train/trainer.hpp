@@ -66,7 +66,10 @@ class Trainer {
         batching.begin_epoch();
         s = 0;
       }
-      const Rows batch = batching.batch(s++);
+      const Rows batch = batching.batch(
+          s++, [this](std::size_t n, std::size_t grain, const auto& body) {
+            engine_.for_ranges(n, grain, body);
+          });
       const auto lr = static_cast<float>(
           spec_.schedule.lr(spec_.lr, batch.count, examples, train.rows, spec_.epochs));
       step(batch, lr);
