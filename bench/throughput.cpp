@@ -58,7 +58,7 @@ Json measure_throughput(const ThroughputOptions& o) {
   spec.max_seconds = o.seconds;
   const RunResult r = v->run(model, data.train, data.test, nullptr, spec, full, {});
   const MetricPoint& p = r.final_point;
-  const std::size_t data_floats = (data.train.x.size() + data.test.x.size());
+  const std::size_t data_bytes = data.train.feature_bytes() + data.test.feature_bytes();
   return {{"variant", v->name},
           {"dataset", o.dataset},
           {"batch_size", spec.batch_size},
@@ -69,7 +69,8 @@ Json measure_throughput(const ThroughputOptions& o) {
           {"steps", p.updates},
           {"seconds", p.train_seconds},
           {"peak_rss_mib", peak_rss_mib()},
-          {"data_mib", mib(data_floats)}};
+          {"data_mib", static_cast<double>(data_bytes) / 1048576.0},
+          {"storage", data.train.compact() ? "bytes" : "floats"}};
 }
 
 Json measure_stream(std::size_t threads) {

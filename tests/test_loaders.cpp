@@ -3,6 +3,11 @@
 #include <string>
 
 #include "data/idx.hpp"
+#include "exec/tbb_deterministic.hpp"
+#include "kernels/simd_kernels.hpp"
+#include "model/mlp.hpp"
+#include "train/batching.hpp"
+#include "train/trainer.hpp"
 #include "data/mnist_json.hpp"
 #include "test_helpers.hpp"
 #include "util/error.hpp"
@@ -109,4 +114,46 @@ TEST_CASE("unit_mnist_json_reads_ten_digit_files", "[loaders]") {
   REQUIRE_THROWS_WITH(load_mnist_json(dir.path().string()), Contains("not a multiple of 784"));
   std::filesystem::remove(dir.file("3.json"));
   REQUIRE_THROWS_WITH(load_mnist_json(dir.path().string()), Contains("3.json: missing"));
+}
+
+TEST_CASE("unit_compact_pixels_train_bit_for_bit_like_floats", "[loaders][determinism]") {
+  // Pixels kept as bytes (widened chunk by chunk) must give the very same run as the
+  // float storage: same features, same gradients, same weights, any batching.
+  TempDir dir("compact");
+  write_bytes(dir.file("img.idx"), idx_images(700, 28, 28));
+  write_bytes(dir.file("lab.idx"), idx_labels(700));
+  const Dataset floats = load_idx_pair(dir.file("img.idx"), dir.file("lab.idx"));
+  const Dataset bytes = load_idx_pair(dir.file("img.idx"), dir.file("lab.idx"), 10, true);
+  REQUIRE(bytes.compact());
+  REQUIRE(bytes.x.size() == 0);
+  REQUIRE(bytes.feature_bytes() * 4 == floats.feature_bytes());
+  std::vector<float> row(floats.cols);
+  bytes.copy_row(321, row.data());
+  for (std::size_t j = 0; j < floats.cols; ++j) REQUIRE(row[j] == floats.row(321)[j]);
+  Dataset expanded = bytes;
+  expand(expanded);
+  REQUIRE(!expanded.compact());
+  for (std::size_t i = 0; i < floats.x.size(); ++i) REQUIRE(expanded.x[i] == floats.x[i]);
+
+  using Net = Mlp<Sigmoid, QuadraticCost>;
+  using Simd = SimdKernels<BestArch>;
+  const Net net({784, 12, 10});
+  for (std::size_t batch : {std::size_t{1}, std::size_t{50}, std::size_t{600}}) {
+    TrainSpec spec;
+    spec.batch_size = batch;
+    spec.epochs = batch == 1 ? 0.2 : 2.0;
+    spec.chunk_rows = 128;  // several chunks per batch
+    Trainer<Net, Plain, MiniBatches, Simd, TbbDeterministic> a(net, spec), b(net, spec);
+    const RunResult ra = a.run(floats, floats, {});
+    const RunResult rb = b.run(bytes, bytes, {});
+    INFO("B = " << batch);
+    REQUIRE(ra.final_point.train_loss == rb.final_point.train_loss);
+    for (std::size_t i = 0; i < a.params().size(); ++i) REQUIRE(a.params()[i] == b.params()[i]);
+  }
+  TrainSpec spec;
+  spec.epochs = 3;
+  Trainer<Net, Plain, FullBatch, Simd, TbbDeterministic> a(net, spec), b(net, spec);
+  a.run(floats, floats, {});
+  b.run(bytes, bytes, {});
+  for (std::size_t i = 0; i < a.params().size(); ++i) REQUIRE(a.params()[i] == b.params()[i]);
 }

@@ -5,11 +5,48 @@
 #include <algorithm>
 #include <cmath>
 #include <vector>
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "util/error.hpp"
 #include "util/rng.hpp"
 
 namespace sgdbench {
+
+void widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* out) {
+  std::size_t i = 0;
+#if defined(__AVX512F__)
+  const __m512 s = _mm512_set1_ps(scale);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i));
+    _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(b)), s));
+  }
+#elif defined(__AVX2__)
+  const __m256 s = _mm256_set1_ps(scale);
+  for (; i + 8 <= n; i += 8) {
+    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(bytes + i));
+    _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(b)), s));
+  }
+#endif
+  for (; i < n; ++i) out[i] = static_cast<float>(bytes[i]) * scale;
+}
+
+void Dataset::copy_row(std::size_t i, float* out) const {
+  if (compact()) {
+    widen_bytes(x8.data() + i * cols, cols, x8_scale, out);
+  } else {
+    std::copy_n(row(i), cols, out);
+  }
+}
+
+void expand(Dataset& d) {
+  if (!d.compact()) return;
+  d.x.resize(d.rows * d.cols);
+  widen_bytes(d.x8.data(), d.x8.size(), d.x8_scale, d.x.data());
+  d.x8 = {};
+  d.x8_scale = 0.0f;
+}
 
 Dataset select_rows(const Dataset& from, std::span<const std::uint32_t> indices, std::string name) {
   Dataset out;
@@ -17,9 +54,19 @@ Dataset select_rows(const Dataset& from, std::span<const std::uint32_t> indices,
   out.rows = indices.size();
   out.cols = from.cols;
   out.classes = from.classes;
-  out.x.resize(out.rows * out.cols);
+  if (from.compact()) {
+    out.x8.resize(out.rows * out.cols);
+    out.x8_scale = from.x8_scale;
+  } else {
+    out.x.resize(out.rows * out.cols);
+  }
   for (std::size_t r = 0; r < out.rows; ++r) {
-    std::copy_n(from.row(indices[r]), from.cols, out.x.data() + r * out.cols);
+    if (from.compact()) {
+      std::copy_n(from.x8.data() + indices[r] * from.cols, from.cols,
+                  out.x8.data() + r * out.cols);
+    } else {
+      std::copy_n(from.row(indices[r]), from.cols, out.x.data() + r * out.cols);
+    }
     if (!from.y.empty()) out.y.push_back(from.y[indices[r]]);
     if (!from.targets.empty()) out.targets.push_back(from.targets[indices[r]]);
   }
@@ -46,6 +93,9 @@ Split split_by_seed(const Dataset& pool, std::size_t n_train, std::size_t n_test
 
 void preprocess(Split& split, Preprocess how) {
   if (how == Preprocess::kNone) return;
+  expand(split.train);  // preprocessed features are floats
+  expand(split.test);
+  expand(split.validation);
   const Dataset& train = split.train;
   const std::size_t d = train.cols;
   // shift and scale per feature: x ← (x − shift) · scale

@@ -17,17 +17,35 @@ struct Dataset {
   std::size_t rows = 0;
   std::size_t cols = 0;
   std::size_t classes = 0;
-  AlignedBuffer<float> x;       // rows × cols
+  AlignedBuffer<float> x;       // rows × cols (empty when compact)
   std::vector<std::uint8_t> y;  // class labels (classification; classes > 0)
   std::vector<float> targets;   // real targets (regression; classes == 0)
+  // Compact storage (image pixels): feature = x8 · x8_scale, a quarter of the memory and
+  // of the traffic of a mini-batch gather or a full-batch pass (issue 7).
+  std::vector<std::uint8_t> x8;  // rows × cols when compact
+  float x8_scale = 0.0f;         // 0: not compact
 
-  const float* row(std::size_t i) const { return x.data() + i * cols; }
+  bool compact() const { return x8_scale != 0.0f; }
+  const float* row(std::size_t i) const { return x.data() + i * cols; }  // float storage
+  /// Row i as floats into out (cols values), whatever the storage.
+  void copy_row(std::size_t i, float* out) const;
+  /// Bytes of feature storage.
+  std::size_t feature_bytes() const { return x.size() * sizeof(float) + x8.size(); }
   bool is_regression() const { return classes == 0; }
   Rows all_rows() const {
-    return {x.data(), y.empty() ? nullptr : y.data(), rows,
-            targets.empty() ? nullptr : targets.data()};
+    Rows r{x.data(), y.empty() ? nullptr : y.data(), rows,
+           targets.empty() ? nullptr : targets.data()};
+    if (compact()) {
+      r.x = nullptr;
+      r.x8 = x8.data();
+      r.x8_scale = x8_scale;
+    }
+    return r;
   }
 };
+
+/// Widens a compact data set to float storage (nothing to do otherwise).
+void expand(Dataset& d);
 
 /// The rows `indices` of `from`, in that order.
 Dataset select_rows(const Dataset& from, std::span<const std::uint32_t> indices, std::string name);

@@ -163,7 +163,7 @@ IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
 }
 
 Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path,
-                      std::size_t classes) {
+                      std::size_t classes, bool compact) {
   const IdxArray images = read_idx(images_path, 3);
   const IdxArray labels = read_idx(labels_path, 1);
   if (images.dims[0] != labels.dims[0]) {
@@ -182,9 +182,14 @@ Dataset load_idx_pair(const std::string& images_path, const std::string& labels_
     }
   }
   ds.y.assign(labels.data(), labels.data() + labels.size());
-  ds.x.resize(ds.rows * ds.cols);
   const std::uint8_t* pixels = images.data();
-  for (std::size_t i = 0; i < images.size(); ++i) ds.x[i] = pixels[i] / 255.0f;
+  if (compact) {
+    ds.x8.assign(pixels, pixels + images.size());
+    ds.x8_scale = kPixelScale;
+  } else {
+    ds.x.resize(ds.rows * ds.cols);
+    widen_bytes(pixels, images.size(), kPixelScale, ds.x.data());
+  }
   return ds;
 }
 

@@ -35,8 +35,12 @@ IdxArray read_idx(const std::string& path, std::size_t expected_dims);
 IdxArray parse_idx(std::span<const std::uint8_t> bytes, const std::string& source,
                    std::size_t expected_dims);
 
-/// Images (n × rows × cols, scaled to [0, 1]) and labels (n, each < classes) as a data set.
+/// Images (n × rows × cols, scaled to [0, 1] as pixel · (1/255)) and labels (n, each <
+/// classes) as a data set; `compact` keeps the pixels as bytes (Dataset::x8).
 Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path,
-                      std::size_t classes = 10);
+                      std::size_t classes = 10, bool compact = false);
+
+/// The pixel scale of IDX images: feature = pixel · kPixelScale.
+inline constexpr float kPixelScale = 1.0f / 255.0f;
 
 }  // namespace sgdbench

@@ -137,7 +137,8 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
 /// k: RT·CT dot products of contiguous rows, RT + CT loads per RT·CT FMAs, no packing.
 template <class Arch, std::size_t RT, std::size_t CT>
 void dot_tile(std::size_t k, float alpha, const float* a, std::size_t lda, const float* b,
-              std::size_t ldb, float beta, float* c, std::size_t ldc) {
+              std::size_t ldb, float beta, float* c, std::size_t ldc,
+              const float* prefetch_a = nullptr) {
   using B = xsimd::batch<float, Arch>;
   constexpr std::size_t W = B::size;
   const std::size_t kv = k - k % W;
@@ -148,6 +149,10 @@ void dot_tile(std::size_t k, float alpha, const float* a, std::size_t lda, const
     for (std::size_t q = 0; q < CT; ++q) acc[r][q] = B(0.0f);
   }
   for (std::size_t p = 0; p < kv; p += W) {
+    if (prefetch_a != nullptr) {  // the next tile's rows, a cache line each per step
+#pragma GCC unroll 8
+      for (std::size_t r = 0; r < RT; ++r) __builtin_prefetch(prefetch_a + r * lda + p, 0, 3);
+    }
     B av[RT];
 #pragma GCC unroll 8
     for (std::size_t r = 0; r < RT; ++r) av[r] = B::load_unaligned(a + r * lda + p);
@@ -172,13 +177,14 @@ void dot_tile(std::size_t k, float alpha, const float* a, std::size_t lda, const
 inline constexpr std::size_t kDotRows = 4, kDotCols = 5;
 template <class Arch, std::size_t RT>
 void dot_tile_cols(std::size_t ct, std::size_t k, float alpha, const float* a, std::size_t lda,
-                   const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
+                   const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc,
+                   const float* prefetch_a) {
   switch (ct) {
-    case 1: return dot_tile<Arch, RT, 1>(k, alpha, a, lda, b, ldb, beta, c, ldc);
-    case 2: return dot_tile<Arch, RT, 2>(k, alpha, a, lda, b, ldb, beta, c, ldc);
-    case 3: return dot_tile<Arch, RT, 3>(k, alpha, a, lda, b, ldb, beta, c, ldc);
-    case 4: return dot_tile<Arch, RT, 4>(k, alpha, a, lda, b, ldb, beta, c, ldc);
-    default: return dot_tile<Arch, RT, 5>(k, alpha, a, lda, b, ldb, beta, c, ldc);
+    case 1: return dot_tile<Arch, RT, 1>(k, alpha, a, lda, b, ldb, beta, c, ldc, prefetch_a);
+    case 2: return dot_tile<Arch, RT, 2>(k, alpha, a, lda, b, ldb, beta, c, ldc, prefetch_a);
+    case 3: return dot_tile<Arch, RT, 3>(k, alpha, a, lda, b, ldb, beta, c, ldc, prefetch_a);
+    case 4: return dot_tile<Arch, RT, 4>(k, alpha, a, lda, b, ldb, beta, c, ldc, prefetch_a);
+    default: return dot_tile<Arch, RT, 5>(k, alpha, a, lda, b, ldb, beta, c, ldc, prefetch_a);
   }
 }
 
@@ -197,11 +203,15 @@ void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, cons
       const float* ai = a + i0 * lda;
       const float* bj = b + j0 * ldb;
       float* cij = c + i0 * ldc + j0;
+      // While the first column tile runs, the next row block streams in: a full-batch
+      // pass reads A from memory once, in 3 KiB rows the hardware prefetcher only
+      // catches late (softmax full batch: 1.79M -> see results/peers).
+      const float* pf = j0 == 0 && i0 + 3 * kDotRows <= m ? ai + 2 * kDotRows * lda : nullptr;
       switch (rows) {
-        case 1: dot_tile_cols<Arch, 1>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc); break;
-        case 2: dot_tile_cols<Arch, 2>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc); break;
-        case 3: dot_tile_cols<Arch, 3>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc); break;
-        default: dot_tile_cols<Arch, 4>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc);
+        case 1: dot_tile_cols<Arch, 1>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc, pf); break;
+        case 2: dot_tile_cols<Arch, 2>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc, pf); break;
+        case 3: dot_tile_cols<Arch, 3>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc, pf); break;
+        default: dot_tile_cols<Arch, 4>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc, pf);
       }
     }
   }

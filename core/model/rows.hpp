@@ -6,13 +6,21 @@
 namespace sgdbench {
 
 /// `count` contiguous feature rows, with class labels (classification) or real targets
-/// (regression; nullptr otherwise).
+/// (regression; nullptr otherwise). Features are floats (x), or bytes (x8, x = x8 · scale)
+/// when the data set is stored compact; models see floats only: the gradient engine
+/// widens byte rows chunk by chunk.
 struct Rows {
   const float* x = nullptr;
   const std::uint8_t* y = nullptr;
   std::size_t count = 0;
   const float* target = nullptr;
+  const std::uint8_t* x8 = nullptr;
+  float x8_scale = 0.0f;
 };
+
+/// out[0:n] = float(bytes[i]) · scale, one rounding each: the same bits as a float data
+/// set built with that formula.
+void widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* out);
 
 /// Loss and correct predictions summed over rows (correct stays 0 for regression).
 struct EvalSums {

@@ -34,8 +34,8 @@ class GradientEngine {
     root_.reset();
     auto leaf = [&](std::size_t i, GradAcc& acc) {
       const std::size_t begin = i * chunk_;
-      acc.loss += model_.template accumulate_gradient<K>(params, slice(batch, begin), acc.ws,
-                                                         acc.grad.data());
+      acc.loss += model_.template accumulate_gradient<K>(
+          params, as_floats(slice(batch, begin), acc.wide), acc.ws, acc.grad.data());
     };
     auto join = [](GradAcc& into, const GradAcc& from) {
       K::axpy(into.grad.size(), 1.0f, from.grad.data(), into.grad.data());
@@ -50,7 +50,8 @@ class GradientEngine {
   /// bits on any thread count): params += alpha · Σ_rows ∇C straight into the parameters,
   /// with no gradient buffer to clear, fill and read back. Returns Σ_rows C.
   double step_in_place(std::span<float> params, Rows batch, float alpha) {
-    return model_.template accumulate_gradient<K>(params, batch, root_.ws, params.data(), alpha);
+    return model_.template accumulate_gradient<K>(params, as_floats(batch, root_.wide), root_.ws,
+                                                  params.data(), alpha);
   }
   std::size_t chunk_rows() const { return chunk_; }
   /// The execution policy's for_ranges (gathering mini-batches on its threads).
@@ -64,7 +65,8 @@ class GradientEngine {
     EvalAcc total;
     const Rows all = data.all_rows();
     auto leaf = [&](std::size_t i, EvalAcc& acc) {
-      const EvalSums s = model_.template evaluate<K>(params, slice(all, i * chunk_), acc.ws);
+      const EvalSums s =
+          model_.template evaluate<K>(params, as_floats(slice(all, i * chunk_), acc.wide), acc.ws);
       acc.sums.loss += s.loss;
       acc.sums.correct += s.correct;
     };
@@ -82,6 +84,7 @@ class GradientEngine {
     AlignedBuffer<float> grad;
     double loss = 0.0;
     Workspace ws;
+    AlignedBuffer<float> wide;  // a compact chunk widened to floats
     void reset() {
       grad.fill_zero();
       loss = 0.0;
@@ -90,6 +93,7 @@ class GradientEngine {
   struct EvalAcc {
     EvalSums sums;
     Workspace ws;
+    AlignedBuffer<float> wide;
     void reset() { sums = {}; }
   };
 
@@ -100,8 +104,21 @@ class GradientEngine {
   }
   std::size_t chunks(std::size_t rows) const { return rows / chunk_ + (rows % chunk_ != 0); }
   Rows slice(Rows r, std::size_t begin) const {
-    return {r.x + begin * model_.input_dim(), r.y == nullptr ? nullptr : r.y + begin,
-            std::min(chunk_, r.count - begin), r.target == nullptr ? nullptr : r.target + begin};
+    const std::size_t d = model_.input_dim();
+    return {r.x == nullptr ? nullptr : r.x + begin * d, r.y == nullptr ? nullptr : r.y + begin,
+            std::min(chunk_, r.count - begin), r.target == nullptr ? nullptr : r.target + begin,
+            r.x8 == nullptr ? nullptr : r.x8 + begin * d, r.x8_scale};
+  }
+  /// The rows as floats: compact (byte) rows widened into `buf`, once per chunk, where
+  /// the chunk then stays in cache for the forward and the backward pass.
+  Rows as_floats(Rows r, AlignedBuffer<float>& buf) const {
+    if (r.x8 == nullptr) return r;
+    const std::size_t n = r.count * model_.input_dim();
+    if (buf.size() < n) buf.resize(std::max(n, chunk_ * model_.input_dim()));
+    widen_bytes(r.x8, n, r.x8_scale, buf.data());
+    r.x = buf.data();
+    r.x8 = nullptr;
+    return r;
   }
 
   Model model_;

@@ -157,7 +157,7 @@ class RunRecorder {
     noise_t_.resize(train_.targets.empty() ? 0 : b);
     for (std::size_t r = 0; r < b; ++r) {
       const auto src = static_cast<std::size_t>(noise_rng_.below(train_.rows));
-      std::copy_n(train_.row(src), cols, noise_x_.data() + r * cols);
+      train_.copy_row(src, noise_x_.data() + r * cols);
       if (!noise_y_.empty()) noise_y_[r] = train_.y[src];
       if (!noise_t_.empty()) noise_t_[r] = train_.targets[src];
     }
