@@ -2,6 +2,9 @@
 // Tolerance: |c − c_ref| ≤ 1e-5 · Σ_p |a_ip b_pj| + 1e-6, i.e. a few float roundings of
 // the largest partial sum (summation orders differ between kernels; float eps ≈ 6e-8).
 #include <catch2/catch.hpp>
+#include <tbb/global_control.h>
+
+#include <tuple>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -156,3 +159,23 @@ TEST_CASE("unit_blas_gemm_matches_scalar", "[kernels]") {
   check_all_gemm_shapes<BlasKernels>();
 }
 #endif
+
+TEST_CASE("unit_parallel_gemm_gives_the_same_bits_on_any_thread_count", "[kernels][determinism]") {
+  // Large products are split into slices across threads; each entry must still be summed
+  // in one fixed order, so 1, 2 and 3 threads agree bit for bit.
+  for (auto [ta, tb, m, n, k] : {std::tuple{Trans::kNo, Trans::kYes, 300, 200, 100},
+                                  std::tuple{Trans::kYes, Trans::kNo, 210, 130, 170}}) {
+    const auto a = random_vector(static_cast<std::size_t>(m) * k, 1);
+    const auto b = random_vector(static_cast<std::size_t>(k) * n, 2);
+    std::vector<std::vector<float>> out;
+    for (int threads : {1, 2, 3}) {
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+      std::vector<float> c(static_cast<std::size_t>(m) * n, 0.5f);
+      SimdKernels<BestArch>::gemm(ta, tb, m, n, k, 1.0f, a.data(), ta == Trans::kNo ? k : m,
+                                  b.data(), tb == Trans::kNo ? n : k, 1.0f, c.data(), n);
+      out.push_back(std::move(c));
+    }
+    REQUIRE(out[0] == out[1]);
+    REQUIRE(out[0] == out[2]);
+  }
+}

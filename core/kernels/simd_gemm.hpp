@@ -7,6 +7,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
+
 #include "kernels/simd_level1.hpp"
 #include "util/aligned_buffer.hpp"
 
@@ -396,6 +400,44 @@ void gemm_tn_rank1(std::size_t m, std::size_t n, std::size_t k, float alpha, con
   }
 }
 
+/// The packed (BLIS) path for any shape: B panels in L3/L2, A blocks in L2, MR×NR tiles.
+template <class Arch>
+void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
+                 const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+                 float* c, std::size_t ldc) {
+  using Blk = Blocking<Arch>;
+  thread_local AlignedBuffer<float> a_pack, b_pack;
+  const std::size_t nc_max = std::min(Blk::NC, (n + Blk::NR - 1) / Blk::NR * Blk::NR);
+  const std::size_t kc_max = std::min(Blk::KC, k);
+  const std::size_t mc_max = std::min(Blk::MC, (m + Blk::MR - 1) / Blk::MR * Blk::MR);
+  if (a_pack.size() < mc_max * kc_max) a_pack.resize(mc_max * kc_max);
+  if (b_pack.size() < nc_max * kc_max) b_pack.resize(nc_max * kc_max);
+
+  for (std::size_t jc = 0; jc < n; jc += Blk::NC) {
+    const std::size_t nc = std::min(Blk::NC, n - jc);
+    for (std::size_t pc = 0; pc < k; pc += Blk::KC) {
+      const std::size_t kc = std::min(Blk::KC, k - pc);
+      const float beta_block = pc == 0 ? beta : 1.0f;
+      pack_b<Blk::NR>(tb, b, ldb, pc, jc, kc, nc, b_pack.data());
+      for (std::size_t ic = 0; ic < m; ic += Blk::MC) {
+        const std::size_t mc = std::min(Blk::MC, m - ic);
+        pack_a<Blk::MR>(ta, a, lda, ic, pc, mc, kc, a_pack.data());
+        for (std::size_t jr = 0; jr < nc; jr += Blk::NR) {
+          for (std::size_t ir = 0; ir < mc; ir += Blk::MR) {
+            micro_kernel<Arch>(kc, a_pack.data() + ir * kc, b_pack.data() + jr * kc, alpha,
+                               beta_block, c + (ic + ir) * ldc + jc + jr, ldc,
+                               std::min(Blk::MR, mc - ir), std::min(Blk::NR, nc - jr));
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Products of at least this many multiply-adds are split across threads (about 40 µs
+/// of work on one core: far above a parallel_for's few µs).
+inline constexpr double kParallelMinMacs = 4.0e6;
+
 }  // namespace gemm_detail
 
 template <class Arch>
@@ -461,32 +503,31 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
     return;
   }
 
-  thread_local AlignedBuffer<float> a_pack, b_pack;
-  const std::size_t nc_max = std::min(Blk::NC, (n + Blk::NR - 1) / Blk::NR * Blk::NR);
-  const std::size_t kc_max = std::min(Blk::KC, k);
-  const std::size_t mc_max = std::min(Blk::MC, (m + Blk::MR - 1) / Blk::MR * Blk::MR);
-  if (a_pack.size() < mc_max * kc_max) a_pack.resize(mc_max * kc_max);
-  if (b_pack.size() < nc_max * kc_max) b_pack.resize(nc_max * kc_max);
-
-  for (std::size_t jc = 0; jc < n; jc += Blk::NC) {
-    const std::size_t nc = std::min(Blk::NC, n - jc);
-    for (std::size_t pc = 0; pc < k; pc += Blk::KC) {
-      const std::size_t kc = std::min(Blk::KC, k - pc);
-      const float beta_block = pc == 0 ? beta : 1.0f;
-      pack_b<Blk::NR>(tb, b, ldb, pc, jc, kc, nc, b_pack.data());
-      for (std::size_t ic = 0; ic < m; ic += Blk::MC) {
-        const std::size_t mc = std::min(Blk::MC, m - ic);
-        pack_a<Blk::MR>(ta, a, lda, ic, pc, mc, kc, a_pack.data());
-        for (std::size_t jr = 0; jr < nc; jr += Blk::NR) {
-          for (std::size_t ir = 0; ir < mc; ir += Blk::MR) {
-            micro_kernel<Arch>(kc, a_pack.data() + ir * kc, b_pack.data() + jr * kc, alpha,
-                               beta_block, c + (ic + ir) * ldc + jc + jr, ldc,
-                               std::min(Blk::MR, mc - ir), std::min(Blk::NR, nc - jr));
-          }
-        }
+  // Large products are split into column (or row) slices across TBB's threads: each
+  // slice is the same serial packed GEMM, so every entry of C is summed in the same order
+  // whatever the thread count (the deterministic policy's promise holds).
+  const bool large = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) >=
+                     kParallelMinMacs;
+  const auto threads = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  if (large && threads > 1) {
+    const bool by_cols = n >= m;
+    const std::size_t unit = by_cols ? Blk::NR : Blk::MR;
+    const std::size_t units = ((by_cols ? n : m) + unit - 1) / unit;
+    const std::size_t parts = std::min(units, threads);
+    tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t t) {
+      const std::size_t u0 = units * t / parts, u1 = units * (t + 1) / parts;
+      const std::size_t lo = u0 * unit, hi = std::min(u1 * unit, by_cols ? n : m);
+      if (by_cols) {
+        const float* bs = tb == Trans::kNo ? b + lo : b + lo * ldb;
+        gemm_packed<Arch>(ta, tb, m, hi - lo, k, alpha, a, lda, bs, ldb, beta, c + lo, ldc);
+      } else {
+        const float* as = ta == Trans::kNo ? a + lo * lda : a + lo;
+        gemm_packed<Arch>(ta, tb, hi - lo, n, k, alpha, as, lda, b, ldb, beta, c + lo * ldc, ldc);
       }
-    }
+    }, tbb::static_partitioner());
+    return;
   }
+  gemm_packed<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 }  // namespace sgdbench
