@@ -95,8 +95,9 @@ void bm_nielsen_step(benchmark::State& state, std::size_t batch) {
                          benchmark::Counter::kIsRate);
 }
 
-/// One SGD step of `Model` (widths) on a batch of B rows of random data.
-template <class Model, class K, class Exec>
+/// One SGD step of `Model` (widths) on a batch of B rows of random data (Batching =
+/// FullBatch: B rows, the whole set, as full-batch gradient descent sees it).
+template <class Model, class K, class Exec, class Batching = MiniBatches>
 void bm_model_step(benchmark::State& state, std::vector<std::size_t> widths, std::size_t batch) {
   Dataset data;
   data.rows = std::max<std::size_t>(batch, 1000);
@@ -110,8 +111,8 @@ void bm_model_step(benchmark::State& state, std::vector<std::size_t> widths, std
   spec.batch_size = batch;
   spec.lr = 0.01f;
   const Model model(widths);
-  Trainer<Model, Plain, MiniBatches, K, Exec> trainer(model, spec);
-  MiniBatches batches(data, batch, 0);
+  Trainer<Model, Plain, Batching, K, Exec> trainer(model, spec);
+  Batching batches(data, batch, 0);
   batches.begin_epoch();
   std::size_t step = 0;
   for (auto _ : state) {
@@ -184,6 +185,16 @@ int main(int argc, char** argv) {
                                  std::vector<std::size_t>{784, 10}, b)
         ->UseRealTime();
   }
+  // Full batch: the 60,000 rows of Fashion-MNIST's training set (random values here).
+  benchmark::RegisterBenchmark("BM_step/nielsen/simd/tbb/full60000",
+                               bm_model_step<Mlp<Sigmoid, QuadraticCost>, Simd, TbbDeterministic,
+                                             FullBatch>,
+                               std::vector<std::size_t>{784, 30, 10}, 60000)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("BM_step/softmax/simd/tbb/full60000",
+                               bm_model_step<Softmax, Simd, TbbDeterministic, FullBatch>,
+                               std::vector<std::size_t>{784, 10}, 60000)
+      ->UseRealTime();
   benchmark::RegisterBenchmark("BM_step/mlp/simd/tbb/B256",
                                bm_model_step<Mlp<Relu, CrossEntropyCost>, Simd, TbbDeterministic>,
                                std::vector<std::size_t>{784, 1024, 1024, 10}, 256)
