@@ -105,6 +105,8 @@ int main(int argc, char** argv) {
   throughput->add_option("--threads", tp.threads, "TBB threads (default 1)");
   throughput->add_option("--seconds", tp.seconds, "measured training seconds (default 2)");
   throughput->add_option("--lr", tp.lr, "learning rate (default 0.1)");
+  throughput->add_option("--chunk-rows", tp.chunk_rows,
+                         "rows per leaf of the gradient reduction (default 256)");
   throughput->add_option("--data-dir", tp.data_dir, "where bench/setup.sh put the data");
   throughput->add_flag("--stream", tp_stream, "measure streaming read bandwidth instead");
   bool tp_peak = false;

@@ -36,6 +36,8 @@ double mib(std::size_t floats) { return static_cast<double>(floats) * sizeof(flo
 Json measure_throughput(const ThroughputOptions& o) {
   const VariantInfo* v = compiled_variants().find(o.variant);
   if (v == nullptr) throw Error(fmt::format("throughput: no compiled variant named '{}'", o.variant));
+  if (o.chunk_rows == 0 || o.chunk_rows > kMaxChunkRows)
+    throw Error(fmt::format("throughput: --chunk-rows must be in 1..{}", kMaxChunkRows));
   ExperimentConfig c;
   c.file = "<sgdbench throughput>";
   c.dataset.name = o.dataset;
@@ -64,6 +66,7 @@ Json measure_throughput(const ThroughputOptions& o) {
           {"batch_size", spec.batch_size},
           {"batching", full ? "full" : "mini"},
           {"threads", o.threads},
+          {"chunk_rows", o.chunk_rows},
           {"samples_per_s", r.samples_per_second},
           {"samples", p.grad_evals},
           {"steps", p.updates},
