@@ -39,12 +39,18 @@ def main(path):
         s, v, o = k.get("scalar", 0), k.get("simd", 0), k.get("blas", 0)
         print(f"| {kind} | {label} | {s:.1f} | {v:.1f} | {o:.1f} | "
               f"{v / o if o else 0:.2f} | {v / s if s else 0:.1f} |")
-    print("\n## One training step of 784-30-10 (samples/s)\n")
-    batches = sorted({b for v in steps.values() for b in v}, key=lambda x: int(x[1:]))
+    print("\n## One training step (samples/s; nielsen 784-30-10, softmax 784-10, "
+          "mlp 784-1024-1024-10; random data)\n")
+
+    def batch_order(label):  # B1, B10, ..., then full60000
+        return (1, int(label[4:])) if label.startswith("full") else (0, int(label[1:]))
+
+    batches = sorted({b for v in steps.values() for b in v}, key=batch_order)
     print("| variant | " + " | ".join(batches) + " |")
     print("|---|" + "---|" * len(batches))
     for variant, row in steps.items():
-        print(f"| {variant} | " + " | ".join(f"{row.get(b, 0):,.0f}" for b in batches) + " |")
+        print(f"| {variant} | " + " | ".join(f"{row[b]:,.0f}" if b in row else "–"
+                                             for b in batches) + " |")
 
 
 if __name__ == "__main__":
