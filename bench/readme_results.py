@@ -95,6 +95,8 @@ in `results/peers/summary.md`):
 
 {peers_table()}
 
+![sgdbench / PyTorch per workload](results/peers/plots/ratios.png)
+
 **GD against SGD on Nielsen's network** (η = 3.0, 3 seeds, the same gradient evaluations
 for every B; full table and 784-100-10 in `results/nielsen/summary.md`):
 

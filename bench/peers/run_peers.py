@@ -3,9 +3,10 @@
 workloads.json, alternately (the order rotates every repetition, so drift in the
 machine's speed hits every implementation alike), and writes results/peers/:
 runs.jsonl (every measurement), summary.md and summary.csv (medians, ratios, targets),
-machine.json.
+machine.json (with the machine's measured limits), plots/ratios.png.
 
     /usr/bin/python3 bench/peers/run_peers.py [--reps 3] [--seconds 2] [--out DIR]
+    /usr/bin/python3 bench/peers/run_peers.py --report-only   # tables and plot again
 """
 import argparse
 import csv
@@ -225,14 +226,88 @@ def write_tables(out, rows, extras, machine, torch_version, reps, seconds):
     (out / "summary.md").write_text("\n".join(lines) + "\n")
 
 
+def plot_ratios(out, rows):
+    """plots/ratios.png: sgdbench / PyTorch per workload, 1 and 2 threads, log scale, with
+    the 1-thread targets."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = []
+    for r in rows:
+        label = f"{r['workload']}\nB={r['batch']}"
+        if label not in labels:
+            labels.append(label)
+    fig, ax = plt.subplots(figsize=(9, 4))
+    width = 0.38
+    for k, threads in enumerate((1, 2)):
+        xs, ys = [], []
+        for r in rows:
+            if r["threads"] == threads and r["ratio_vs_pytorch"]:
+                xs.append(labels.index(f"{r['workload']}\nB={r['batch']}") + (k - 0.5) * width)
+                ys.append(r["ratio_vs_pytorch"])
+        ax.bar(xs, ys, width, label=f"{threads} thread{'s' if threads > 1 else ''}")
+    for r in rows:
+        if r["threads"] == 1 and r["target_ratio"]:
+            x = labels.index(f"{r['workload']}\nB={r['batch']}") - 0.5 * width
+            ax.plot([x - width / 2, x + width / 2], [r["target_ratio"]] * 2, color="black", lw=2)
+    ax.axhline(1.0, color="grey", lw=0.8, ls="--")
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(labels)), labels, fontsize=8)
+    ax.set_ylabel("training samples/s, sgdbench / PyTorch")
+    ax.set_title("sgdbench against PyTorch on Fashion-MNIST (black: 1-thread target)")
+    ax.legend()
+    fig.tight_layout()
+    (out / "plots").mkdir(exist_ok=True)
+    fig.savefig(out / "plots" / "ratios.png", dpi=110)
+    plt.close(fig)
+
+
+def publish(out, records, extras, machine, torch_version, workloads, reps, seconds):
+    """Writes everything into a temporary folder, then swaps it for `out`: an interrupted
+    run leaves the committed results/peers/ as it was."""
+    rows = summarise(records, workloads)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".peers.", dir=out.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private
+    with open(tmp / "runs.jsonl", "w") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+    (tmp / "machine.json").write_text(json.dumps(
+        {**machine, "limits": extras, "pytorch": torch_version,
+         "run": {"reps": reps, "seconds": seconds}}, indent=2) + "\n")
+    write_tables(tmp, rows, extras, machine, torch_version, reps, seconds)
+    plot_ratios(tmp, rows)
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    print((out / "summary.md").read_text())
+
+
+def report_only(out, workloads):
+    """Tables and plot again from out/runs.jsonl and out/machine.json; nothing measured."""
+    records = [json.loads(line) for line in open(out / "runs.jsonl")]
+    meta = json.loads((out / "machine.json").read_text())
+    extras = meta.pop("limits")
+    torch_version = meta.pop("pytorch", "?")
+    run = meta.pop("run", None) or {
+        "reps": 1 + max(r["rep"] for r in records),
+        "seconds": round(statistics.median(r["seconds"] for r in records), 1)}
+    publish(out, records, extras, meta, torch_version, workloads, run["reps"], run["seconds"])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--out", default=str(ROOT / "results" / "peers"))
     ap.add_argument("--only", help="run only this workload (e.g. nielsen)")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rebuild the tables and plot from OUT/runs.jsonl; measure nothing")
     a = ap.parse_args()
     workloads = json.loads((HERE / "workloads.json").read_text())
+    if a.report_only:
+        return report_only(Path(a.out), workloads)
     cells = [(run["workload"], b, t) for run in workloads["runs"] for b in run["batch"]
              for t in workloads["threads"] if not a.only or run["workload"] == a.only]
     impls = ["sgdbench", "blas", "pytorch"]
@@ -262,23 +337,7 @@ def main():
     machine = run_json([str(SGDBENCH), "throughput", "--machine",
                         str(HERE / "workloads.json")], 1)
     torch_version = next((r["torch"] for r in records if r["impl"] in TORCH_IMPLS), "?")
-    rows = summarise(records, workloads)
-    # Everything is written to a temporary folder first: an interrupted run leaves the
-    # committed results/peers/ as it was.
-    out = Path(a.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".peers.", dir=out.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private
-    with open(tmp / "runs.jsonl", "w") as f:
-        for r in records:
-            f.write(json.dumps(r) + "\n")
-    (tmp / "machine.json").write_text(json.dumps(
-        {**machine, "limits": extras, "pytorch": torch_version}, indent=2) + "\n")
-    write_tables(tmp, rows, extras, machine, torch_version, a.reps, a.seconds)
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
-    print((out / "summary.md").read_text())
+    publish(Path(a.out), records, extras, machine, torch_version, workloads, a.reps, a.seconds)
 
 
 if __name__ == "__main__":
