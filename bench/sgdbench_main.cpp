@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
   throughput->add_option("--dataset", tp.dataset, "mnist or fashion-mnist (default)");
   throughput->add_option("--widths", tp.widths, "MLP layer widths, input first")->delimiter(',');
   throughput->add_option("--batch", tp_batch, "batch size, or full (default)");
-  throughput->add_option("--threads", tp.threads, "TBB threads (default 1)");
+  throughput->add_option("--threads", tp.threads, "TBB threads (default 1)")
+      ->check(CLI::Range(1, 4096));
   throughput->add_option("--seconds", tp.seconds, "measured training seconds (default 2)");
   throughput->add_option("--lr", tp.lr, "learning rate (default 0.1)");
   throughput->add_option("--chunk-rows", tp.chunk_rows,

@@ -15,6 +15,7 @@
 #include "config.hpp"
 #include "datasets.hpp"
 #include "experiment.hpp"
+#include "kernels/simd_fma.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/error.hpp"
@@ -82,7 +83,7 @@ Json measure_stream(std::size_t threads) {
   AlignedBuffer<float> a(n);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   const std::size_t parts = threads * 8;
-  tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t p) {  // first touch by the readers
+  tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t p) {  // every page written once
     std::fill(a.data() + p * n / parts, a.data() + (p + 1) * n / parts, 1.0f);
   });
   std::vector<double> rates;
@@ -118,7 +119,7 @@ Json measure_peak_flops(std::size_t threads) {
       const V a(0.9999f), b(1e-5f);
       for (long it = 0; it < kIters; ++it) {
 #pragma GCC unroll 24
-        for (int i = 0; i < kChains; ++i) acc[i] = xsimd::fma(acc[i], a, b);
+        for (int i = 0; i < kChains; ++i) acc[i] = fmadd<BestArch>(acc[i], a, b);
       }
       V s = acc[0];
       for (int i = 1; i < kChains; ++i) s += acc[i];

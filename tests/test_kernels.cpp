@@ -2,7 +2,7 @@
 // Tolerance: |c − c_ref| ≤ 1e-5 · Σ_p |a_ip b_pj| + 1e-6, i.e. a few float roundings of
 // the largest partial sum (summation orders differ between kernels; float eps ≈ 6e-8).
 #include <catch2/catch.hpp>
-#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
 
 #include <tuple>
 #include <cmath>
@@ -169,10 +169,15 @@ TEST_CASE("unit_parallel_gemm_gives_the_same_bits_on_any_thread_count", "[kernel
     const auto b = random_vector(static_cast<std::size_t>(k) * n, 2);
     std::vector<std::vector<float>> out;
     for (int threads : {1, 2, 3}) {
-      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+      // An arena of that many slots: the split follows its size (global_control would cap
+      // the threads, not the arena, at 2 on a 2-core machine).
+      tbb::task_arena arena(threads);
       std::vector<float> c(static_cast<std::size_t>(m) * n, 0.5f);
-      SimdKernels<BestArch>::gemm(ta, tb, m, n, k, 1.0f, a.data(), ta == Trans::kNo ? k : m,
-                                  b.data(), tb == Trans::kNo ? n : k, 1.0f, c.data(), n);
+      arena.execute([&] {
+        REQUIRE(tbb::this_task_arena::max_concurrency() == threads);
+        SimdKernels<BestArch>::gemm(ta, tb, m, n, k, 1.0f, a.data(), ta == Trans::kNo ? k : m,
+                                    b.data(), tb == Trans::kNo ? n : k, 1.0f, c.data(), n);
+      });
       out.push_back(std::move(c));
     }
     REQUIRE(out[0] == out[1]);

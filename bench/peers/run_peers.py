@@ -82,8 +82,8 @@ def gemm_vs_openblas(threads_env=1):
             continue
         _, kernels, shape = b["run_name"].split("/", 2)
         rows.setdefault(shape, {})[kernels] = b["GFLOP/s"]
-    return [{"shape": s, "simd_gflops": k.get("simd"), "openblas_gflops": k.get("blas")}
-            for s, k in rows.items()]
+    return [{"shape": s, "simd_gflops": k["simd"], "openblas_gflops": k["blas"]}
+            for s, k in rows.items() if "simd" in k and "blas" in k]
 
 
 def fmt_rate(x):
@@ -300,12 +300,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=2.0)
-    ap.add_argument("--out", default=str(ROOT / "results" / "peers"))
+    ap.add_argument("--out", help="results folder (default results/peers; with --only, "
+                    "/tmp/sgdbench-peers-<workload>, so a partial run never replaces the table)")
     ap.add_argument("--only", help="run only this workload (e.g. nielsen)")
     ap.add_argument("--report-only", action="store_true",
                     help="rebuild the tables and plot from OUT/runs.jsonl; measure nothing")
     a = ap.parse_args()
     workloads = json.loads((HERE / "workloads.json").read_text())
+    if a.out is None:
+        a.out = f"/tmp/sgdbench-peers-{a.only}" if a.only else str(ROOT / "results" / "peers")
     if a.report_only:
         return report_only(Path(a.out), workloads)
     cells = [(run["workload"], b, t) for run in workloads["runs"] for b in run["batch"]

@@ -44,7 +44,7 @@ void expand(Dataset& d) {
   if (!d.compact()) return;
   d.x.resize(d.rows * d.cols);
   widen_bytes(d.x8.data(), d.x8.size(), d.x8_scale, d.x.data());
-  d.x8 = {};
+  d.x8 = AlignedBuffer<std::uint8_t>{};
   d.x8_scale = 0.0f;
 }
 

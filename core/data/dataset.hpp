@@ -22,7 +22,7 @@ struct Dataset {
   std::vector<float> targets;   // real targets (regression; classes == 0)
   // Compact storage (image pixels): feature = x8 · x8_scale, a quarter of the memory and
   // of the traffic of a mini-batch gather or a full-batch pass (issue 7).
-  std::vector<std::uint8_t> x8;  // rows × cols when compact
+  AlignedBuffer<std::uint8_t> x8;  // rows × cols when compact (on huge pages, as x)
   float x8_scale = 0.0f;         // 0: not compact
 
   bool compact() const { return x8_scale != 0.0f; }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 
@@ -184,7 +185,8 @@ Dataset load_idx_pair(const std::string& images_path, const std::string& labels_
   ds.y.assign(labels.data(), labels.data() + labels.size());
   const std::uint8_t* pixels = images.data();
   if (compact) {
-    ds.x8.assign(pixels, pixels + images.size());
+    ds.x8.resize(images.size());
+    std::copy_n(pixels, images.size(), ds.x8.data());
     ds.x8_scale = kPixelScale;
   } else {
     ds.x.resize(ds.rows * ds.cols);

@@ -20,7 +20,7 @@ struct Sequential {
     for (std::size_t i = 0; i < n_chunks; ++i) leaf(i, result);
   }
   /// body(begin, end) over [0, n) — here in one piece; parallel policies split it into
-  /// ranges of at least `grain` (for work whose result does not depend on the split,
+  /// ranges of about `grain` (for work whose result does not depend on the split,
   /// such as gathering a mini-batch).
   template <class Body>
   void for_ranges(std::size_t n, std::size_t /*grain*/, const Body& body) const {

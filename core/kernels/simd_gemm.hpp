@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
@@ -514,13 +515,18 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
   // whatever the thread count (the deterministic policy's promise holds).
   const bool large = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) >=
                      kParallelMinMacs;
-  const auto threads = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+  // The arena's size ignores tbb::global_control, which is how a run limits its threads.
+  const auto threads = std::min(
+      static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
   if (large && threads > 1) {
     const bool by_cols = n >= m;
     const std::size_t unit = by_cols ? Blk::NR : Blk::MR;
     const std::size_t units = ((by_cols ? n : m) + unit - 1) / unit;
     const std::size_t parts = std::min(units, threads);
-    tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t t) {
+    // Isolated: a thread waiting here runs only these slices, never another reduction
+    // leaf of an enclosing parallel reduce (no unbounded stacking of leaves).
+    tbb::this_task_arena::isolate([&] { tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t t) {
       const std::size_t u0 = units * t / parts, u1 = units * (t + 1) / parts;
       const std::size_t lo = u0 * unit, hi = std::min(u1 * unit, by_cols ? n : m);
       if (by_cols) {
@@ -530,7 +536,7 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
         const float* as = ta == Trans::kNo ? a + lo * lda : a + lo;
         gemm_packed<Arch>(ta, tb, hi - lo, n, k, alpha, as, lda, b, ldb, beta, c + lo * ldc, ldc);
       }
-    }, tbb::static_partitioner());
+    }, tbb::static_partitioner()); });
     return;
   }
   gemm_packed<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

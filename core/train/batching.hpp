@@ -38,7 +38,7 @@ class FullBatch {
 class MiniBatches {
  public:
   static constexpr std::size_t kPrefetchRows = 4;
-  static constexpr std::size_t kGatherGrain = 256;  // rows per gathering task, at least
+  static constexpr std::size_t kGatherGrain = 256;  // rows per gathering task, about
   static constexpr std::string_view name = "mini";
   MiniBatches(const Dataset& train, std::size_t batch_size, std::uint64_t seed)
       : train_(train),

@@ -40,7 +40,7 @@ class AlignedBuffer {
     std::free(std::exchange(data_, nullptr));
     size_ = 0;
     if (n == 0) return;
-    if (n > (SIZE_MAX - kAlignment) / sizeof(T)) throw std::bad_alloc();
+    if (n > (SIZE_MAX - kHugePage) / sizeof(T)) throw std::bad_alloc();  // room to round up
     // Large buffers (data sets) sit on 2 MiB transparent huge pages: a mini-batch gathers
     // rows from all over the set, and with 4 KiB pages nearly every row cost a TLB miss
     // (measured: softmax B = 100 on Fashion-MNIST, `sgdbench throughput`).
