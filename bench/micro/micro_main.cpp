@@ -69,36 +69,11 @@ void bm_gemv(benchmark::State& state, Trans ta, std::size_t m, std::size_t n) {
       benchmark::Counter::kIsRate);
 }
 
-/// One SGD step of 784-30-10 (forward, backward, update) on a batch of B rows.
-template <class K, class Exec>
-void bm_nielsen_step(benchmark::State& state, std::size_t batch) {
-  Dataset data;
-  data.rows = 1000;
-  data.cols = 784;
-  data.classes = 10;
-  data.x.resize(data.rows * data.cols);
-  fill_uniform(data.x, 3);
-  for (std::size_t i = 0; i < data.rows; ++i) data.y.push_back(static_cast<std::uint8_t>(i % 10));
-  TrainSpec spec;
-  spec.batch_size = batch;
-  const Mlp<Sigmoid, QuadraticCost> model({784, 30, 10});
-  Trainer<Mlp<Sigmoid, QuadraticCost>, Plain, MiniBatches, K, Exec> trainer(model, spec);
-  MiniBatches batches(data, batch, 0);
-  batches.begin_epoch();
-  std::size_t step = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(trainer.step(batches.batch(step)));
-    step = (step + 1) % batches.steps_per_epoch();
-  }
-  state.counters["samples/s"] =
-      benchmark::Counter(static_cast<double>(batch) * static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate);
-}
-
 /// One SGD step of `Model` (widths) on a batch of B rows of random data (Batching =
 /// FullBatch: B rows, the whole set, as full-batch gradient descent sees it).
 template <class Model, class K, class Exec, class Batching = MiniBatches>
-void bm_model_step(benchmark::State& state, std::vector<std::size_t> widths, std::size_t batch) {
+void bm_model_step(benchmark::State& state, std::vector<std::size_t> widths, std::size_t batch,
+                   float lr) {
   Dataset data;
   data.rows = std::max<std::size_t>(batch, 1000);
   data.cols = widths.front();
@@ -109,7 +84,7 @@ void bm_model_step(benchmark::State& state, std::vector<std::size_t> widths, std
     data.y.push_back(static_cast<std::uint8_t>(i % data.classes));
   TrainSpec spec;
   spec.batch_size = batch;
-  spec.lr = 0.01f;
+  spec.lr = lr;
   const Model model(widths);
   Trainer<Model, Plain, Batching, K, Exec> trainer(model, spec);
   Batching batches(data, batch, 0);
@@ -159,7 +134,8 @@ template <class K, class Exec>
 void register_steps(const std::string& variant) {
   for (std::size_t b : {1, 10, 100, 1000}) {
     benchmark::RegisterBenchmark(fmt::format("BM_step/{}/B{}", variant, b).c_str(),
-                                 bm_nielsen_step<K, Exec>, b)
+                                 bm_model_step<Mlp<Sigmoid, QuadraticCost>, K, Exec>,
+                                 std::vector<std::size_t>{784, 30, 10}, b, 3.0f)
         ->UseRealTime();
   }
 }
@@ -182,22 +158,22 @@ int main(int argc, char** argv) {
   for (std::size_t b : {100, 1000}) {
     benchmark::RegisterBenchmark(fmt::format("BM_step/softmax/simd/tbb/B{}", b).c_str(),
                                  bm_model_step<Softmax, Simd, TbbDeterministic>,
-                                 std::vector<std::size_t>{784, 10}, b)
+                                 std::vector<std::size_t>{784, 10}, b, 0.01f)
         ->UseRealTime();
   }
   // Full batch: the 60,000 rows of Fashion-MNIST's training set (random values here).
   benchmark::RegisterBenchmark("BM_step/nielsen/simd/tbb/full60000",
                                bm_model_step<Mlp<Sigmoid, QuadraticCost>, Simd, TbbDeterministic,
                                              FullBatch>,
-                               std::vector<std::size_t>{784, 30, 10}, 60000)
+                               std::vector<std::size_t>{784, 30, 10}, 60000, 3.0f)
       ->UseRealTime();
   benchmark::RegisterBenchmark("BM_step/softmax/simd/tbb/full60000",
                                bm_model_step<Softmax, Simd, TbbDeterministic, FullBatch>,
-                               std::vector<std::size_t>{784, 10}, 60000)
+                               std::vector<std::size_t>{784, 10}, 60000, 0.01f)
       ->UseRealTime();
   benchmark::RegisterBenchmark("BM_step/mlp/simd/tbb/B256",
                                bm_model_step<Mlp<Relu, CrossEntropyCost>, Simd, TbbDeterministic>,
-                               std::vector<std::size_t>{784, 1024, 1024, 10}, 256)
+                               std::vector<std::size_t>{784, 1024, 1024, 10}, 256, 0.01f)
       ->UseRealTime();
   benchmark::AddCustomContext("simd_arch", std::string(BestArch::name()));
   benchmark::AddCustomContext("threads", "1");

@@ -6,6 +6,7 @@
 // is what makes B = 1 training fast.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -144,6 +145,20 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   }
 }
 
+/// f(std::integral_constant<std::size_t, R>{}) for the run-time count r: R = r for
+/// r in 1..Max−1, R = Max otherwise. Turns a tile's leftover rows or columns into the
+/// compile-time size its register block needs.
+template <std::size_t Max, std::size_t R = 1, class F>
+void with_count(std::size_t r, F&& f) {
+  if constexpr (R == Max) {
+    f(std::integral_constant<std::size_t, R>{});
+  } else if (r == R) {
+    f(std::integral_constant<std::size_t, R>{});
+  } else {
+    with_count<Max, R + 1>(r, f);
+  }
+}
+
 /// One RT×CT tile of C = alpha · A · Bᵀ + beta · C, A (m×k) and B (n×k) row-major along
 /// k: RT·CT dot products of contiguous rows, RT + CT loads per RT·CT FMAs, no packing.
 template <class Arch, std::size_t RT, std::size_t CT>
@@ -184,20 +199,7 @@ void dot_tile(std::size_t k, float alpha, const float* a, std::size_t lda, const
   }
 }
 
-/// dot_tile<RT, CT> for a run-time CT (1..kDotCols).
 inline constexpr std::size_t kDotRows = 4, kDotCols = 5;
-template <class Arch, std::size_t RT>
-void dot_tile_cols(std::size_t ct, std::size_t k, float alpha, const float* a, std::size_t lda,
-                   const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc,
-                   const float* prefetch_a) {
-  switch (ct) {
-    case 1: return dot_tile<Arch, RT, 1>(k, alpha, a, lda, b, ldb, beta, c, ldc, prefetch_a);
-    case 2: return dot_tile<Arch, RT, 2>(k, alpha, a, lda, b, ldb, beta, c, ldc, prefetch_a);
-    case 3: return dot_tile<Arch, RT, 3>(k, alpha, a, lda, b, ldb, beta, c, ldc, prefetch_a);
-    case 4: return dot_tile<Arch, RT, 4>(k, alpha, a, lda, b, ldb, beta, c, ldc, prefetch_a);
-    default: return dot_tile<Arch, RT, 5>(k, alpha, a, lda, b, ldb, beta, c, ldc, prefetch_a);
-  }
-}
 
 /// C = alpha · A · Bᵀ + beta · C with A (m×k) and B (n×k) both row-major along k, in
 /// 4×5 tiles of dot products (20 accumulators, 9 loads per 20 FMAs) with no packing.
@@ -218,22 +220,25 @@ void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, cons
       // pass reads A from memory once, in 3 KiB rows the hardware prefetcher only
       // catches late (softmax full batch: 1.79M -> see results/peers).
       const float* pf = j0 == 0 && i0 + 3 * kDotRows <= m ? ai + 2 * kDotRows * lda : nullptr;
-      switch (rows) {
-        case 1: dot_tile_cols<Arch, 1>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc, pf); break;
-        case 2: dot_tile_cols<Arch, 2>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc, pf); break;
-        case 3: dot_tile_cols<Arch, 3>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc, pf); break;
-        default: dot_tile_cols<Arch, 4>(cols, k, alpha, ai, lda, bj, ldb, beta, cij, ldc, pf);
-      }
+      with_count<kDotRows>(rows, [&](auto rt) {
+        with_count<kDotCols>(cols, [&](auto ct) {
+          dot_tile<Arch, decltype(rt)::value, decltype(ct)::value>(k, alpha, ai, lda, bj, ldb,
+                                                                  beta, cij, ldc, pf);
+        });
+      });
     }
   }
 }
 
-/// RB rows of A·Bᵀ against a packed panel P = Bᵀ (k × NV·W, zero-padded columns): the
-/// rank-1 form Σ_p A[:, p] P[p, :], A broadcast straight from its rows (row r, element
-/// p at a[r·lda + p]), RB × NV vectors in registers. tile (RB × NV·W) = alpha · result.
+/// One block of RB rows of C = alpha · Σ_p a_p ⊗ B[p, :] + beta · C: rank-1 updates
+/// C[r, :] += a[p·a_k + r·a_row] · B[p, :] with RB × NV vectors of C in registers, A
+/// broadcast straight from memory and B loaded straight from its rows. Aᵀ·B (the weight
+/// gradient δᵀ X of a narrow layer: a_k = lda, a_row = 1) and A·Bᵀ against a packed Bᵀ
+/// panel (a_k = 1, a_row = lda) share it.
 template <class Arch, std::size_t RB, std::size_t NV>
-[[gnu::noinline]] void nt_bcast_block(std::size_t k, float alpha, const float* a,
-                                      std::size_t lda, const float* panel, float* tile) {
+[[gnu::noinline]] void rank1_block(std::size_t k, float alpha, const float* a, std::size_t a_k,
+                                   std::size_t a_row, const float* b, std::size_t ldb,
+                                   float beta, float* c, std::size_t ldc) {
   using B = xsimd::batch<float, Arch>;
   constexpr std::size_t W = B::size;
   B acc[RB][NV];
@@ -245,17 +250,22 @@ template <class Arch, std::size_t RB, std::size_t NV>
   for (std::size_t p = 0; p < k; ++p) {
     B bv[NV];
 #pragma GCC unroll 4
-    for (std::size_t v = 0; v < NV; ++v) bv[v] = B::load_aligned(panel + p * NV * W + v * W);
+    for (std::size_t v = 0; v < NV; ++v) bv[v] = B::load_unaligned(b + p * ldb + v * W);
 #pragma GCC unroll 16
     for (std::size_t r = 0; r < RB; ++r) {
-      const B av(a[r * lda + p]);
+      const B av(a[p * a_k + r * a_row]);
 #pragma GCC unroll 4
       for (std::size_t v = 0; v < NV; ++v) acc[r][v] = fmadd<Arch>(av, bv[v], acc[r][v]);
     }
   }
-  const B va(alpha);
+  const B va(alpha), vb(beta);
   for (std::size_t r = 0; r < RB; ++r) {
-    for (std::size_t v = 0; v < NV; ++v) (va * acc[r][v]).store_aligned(tile + (r * NV + v) * W);
+    for (std::size_t v = 0; v < NV; ++v) {
+      float* cr = c + r * ldc + v * W;
+      const B out = beta == 0.0f ? va * acc[r][v]
+                                 : fmadd<Arch>(va, acc[r][v], vb * B::load_unaligned(cr));
+      out.store_unaligned(cr);
+    }
   }
 }
 
@@ -272,8 +282,10 @@ template <class Arch, std::size_t RB>
 void nt_bcast_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
                    const float* panel, float beta, float* c, std::size_t ldc) {
   constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+  // Rank-1 form against the panel: A (row r, element p at a[r·lda + p]) broadcast from
+  // its rows, the result into a tile, then the n real columns into C.
   alignas(64) float tile[RB * 2 * W];
-  nt_bcast_block<Arch, RB, 2>(k, alpha, a, lda, panel, tile);
+  rank1_block<Arch, RB, 2>(k, alpha, a, 1, lda, panel, 2 * W, 0.0f, tile, 2 * W);
   for (std::size_t r = 0; r < RB; ++r) {
     float* cr = c + r * ldc;
     const float* tr = tile + r * 2 * W;
@@ -297,54 +309,11 @@ void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, con
     const std::size_t rb = std::min(kBcastRows, m - i0);
     const float* ai = a + i0 * lda;
     float* ci = c + i0 * ldc;
-    switch (rb) {
-#define SGDBENCH_BCAST_CASE(R) \
-  case R: nt_bcast_rows<Arch, R>(n, k, alpha, ai, lda, panel.data(), beta, ci, ldc); break;
-      SGDBENCH_BCAST_CASE(1) SGDBENCH_BCAST_CASE(2) SGDBENCH_BCAST_CASE(3)
-      SGDBENCH_BCAST_CASE(4) SGDBENCH_BCAST_CASE(5) SGDBENCH_BCAST_CASE(6)
-      SGDBENCH_BCAST_CASE(7) SGDBENCH_BCAST_CASE(8) SGDBENCH_BCAST_CASE(9)
-      SGDBENCH_BCAST_CASE(10) SGDBENCH_BCAST_CASE(11)
-#undef SGDBENCH_BCAST_CASE
-      default: nt_bcast_rows<Arch, kBcastRows>(n, k, alpha, ai, lda, panel.data(), beta, ci, ldc);
-    }
+    with_count<kBcastRows>(rb, [&](auto rows) {
+      nt_bcast_rows<Arch, decltype(rows)::value>(n, k, alpha, ai, lda, panel.data(), beta, ci,
+                                                 ldc);
+    });
     i0 += rb;
-  }
-}
-
-/// One block of RB rows of C = alpha · Aᵀ · B + beta · C, A (k×m) and B (k×n) row-major:
-/// a sum over p of rank-1 updates C[i, :] += A[p, i] · B[p, :], with RB × NV vectors of C
-/// in registers, A broadcast straight from its rows and B loaded straight from its rows
-/// (no packing). The weight gradient δᵀ X of a layer with few outputs.
-template <class Arch, std::size_t RB, std::size_t NV>
-[[gnu::noinline]] void rank1_block(std::size_t k, float alpha, const float* a, std::size_t lda, const float* b,
-                 std::size_t ldb, float beta, float* c, std::size_t ldc) {
-  using B = xsimd::batch<float, Arch>;
-  constexpr std::size_t W = B::size;
-  B acc[RB][NV];
-#pragma GCC unroll 16
-  for (std::size_t r = 0; r < RB; ++r) {
-#pragma GCC unroll 4
-    for (std::size_t v = 0; v < NV; ++v) acc[r][v] = B(0.0f);
-  }
-  for (std::size_t p = 0; p < k; ++p) {
-    B bv[NV];
-#pragma GCC unroll 4
-    for (std::size_t v = 0; v < NV; ++v) bv[v] = B::load_unaligned(b + p * ldb + v * W);
-#pragma GCC unroll 16
-    for (std::size_t r = 0; r < RB; ++r) {
-      const B av(a[p * lda + r]);
-#pragma GCC unroll 4
-      for (std::size_t v = 0; v < NV; ++v) acc[r][v] = fmadd<Arch>(av, bv[v], acc[r][v]);
-    }
-  }
-  const B va(alpha), vb(beta);
-  for (std::size_t r = 0; r < RB; ++r) {
-    for (std::size_t v = 0; v < NV; ++v) {
-      float* cr = c + r * ldc + v * W;
-      const B out = beta == 0.0f ? va * acc[r][v]
-                                 : fmadd<Arch>(va, acc[r][v], vb * B::load_unaligned(cr));
-      out.store_unaligned(cr);
-    }
   }
 }
 
@@ -358,9 +327,9 @@ void rank1_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::
   constexpr std::size_t W = xsimd::batch<float, Arch>::size;
   std::size_t j = 0;
   for (; j + 2 * W <= n; j += 2 * W)
-    rank1_block<Arch, RB, 2>(k, alpha, a, lda, b + j, ldb, beta, c + j, ldc);
+    rank1_block<Arch, RB, 2>(k, alpha, a, lda, 1, b + j, ldb, beta, c + j, ldc);
   for (; j + W <= n; j += W)
-    rank1_block<Arch, RB, 1>(k, alpha, a, lda, b + j, ldb, beta, c + j, ldc);
+    rank1_block<Arch, RB, 1>(k, alpha, a, lda, 1, b + j, ldb, beta, c + j, ldc);
   if (j == n) return;
   // The last n mod W columns: B's tail copied into a zero-padded k×W panel, one vector
   // block into a tile, then the tail of C updated from the tile (scalar FMAs measured
@@ -374,7 +343,7 @@ void rank1_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::
     std::fill(dst + rem, dst + W, 0.0f);
   }
   alignas(64) float tile[RB * W];
-  rank1_block<Arch, RB, 1>(k, alpha, a, lda, panel.data(), W, 0.0f, tile, W);
+  rank1_block<Arch, RB, 1>(k, alpha, a, lda, 1, panel.data(), W, 0.0f, tile, W);
   for (std::size_t r = 0; r < RB; ++r) {
     for (std::size_t q = 0; q < rem; ++q) {
       float& cr = c[r * ldc + j + q];
@@ -393,16 +362,9 @@ void gemm_tn_rank1(std::size_t m, std::size_t n, std::size_t k, float alpha, con
     const std::size_t rb = std::min((m + blocks - 1) / blocks, m - i0);
     const float* ai = a + i0;
     float* ci = c + i0 * ldc;
-    switch (rb) {
-#define SGDBENCH_RANK1_CASE(R) \
-  case R: rank1_rows<Arch, R>(n, k, alpha, ai, lda, b, ldb, beta, ci, ldc); break;
-      SGDBENCH_RANK1_CASE(1) SGDBENCH_RANK1_CASE(2) SGDBENCH_RANK1_CASE(3)
-      SGDBENCH_RANK1_CASE(4) SGDBENCH_RANK1_CASE(5) SGDBENCH_RANK1_CASE(6)
-      SGDBENCH_RANK1_CASE(7) SGDBENCH_RANK1_CASE(8) SGDBENCH_RANK1_CASE(9)
-      SGDBENCH_RANK1_CASE(10) SGDBENCH_RANK1_CASE(11)
-#undef SGDBENCH_RANK1_CASE
-      default: rank1_rows<Arch, 12>(n, k, alpha, ai, lda, b, ldb, beta, ci, ldc);
-    }
+    with_count<kRank1BlockRows>(rb, [&](auto rows) {
+      rank1_rows<Arch, decltype(rows)::value>(n, k, alpha, ai, lda, b, ldb, beta, ci, ldc);
+    });
     i0 += rb;
   }
 }
