@@ -63,10 +63,50 @@ DatasetConfig parse_dataset(const Json& v, const std::string& file, const std::s
     d.condition = d.name == "quadratic-bowl-2d" ? 20.0 : 5.0;
   }
   const bool synthetic = d.name == "synthetic-lsq" || d.name == "gaussian-mixture" || two_d;
-  if (d.name != "mnist" && d.name != "fashion-mnist" && d.name != "idx" && !synthetic) {
-    o.fail("name", fmt::format("unknown dataset \"{}\" (known: mnist, fashion-mnist, idx, "
-                               "synthetic-lsq, gaussian-mixture)",
+  const bool text_file = d.name == "csv" || d.name == "libsvm";
+  if (d.name != "mnist" && d.name != "fashion-mnist" && d.name != "idx" && !text_file &&
+      !synthetic) {
+    o.fail("name", fmt::format("unknown dataset \"{}\" (known: mnist, fashion-mnist, idx, csv, "
+                               "libsvm, synthetic-lsq, gaussian-mixture, quadratic-bowl-2d, "
+                               "noisy-lsq-2d)",
                                d.name));
+  }
+  if (const Json* v = o.optional("validation"))
+    d.validation = read_uint(*v, file, o.path_of("validation"), 1);
+  if (const Json* p = o.optional("preprocess")) {
+    const std::string how = read_string(*p, file, o.path_of("preprocess"));
+    if (how == "none") {
+      d.preprocess = Preprocess::kNone;
+    } else if (how == "scale01") {
+      d.preprocess = Preprocess::kScale01;
+    } else if (how == "standardize") {
+      d.preprocess = Preprocess::kStandardize;
+    } else {
+      o.fail("preprocess",
+             fmt::format("unknown preprocessing \"{}\" (known: none, scale01, standardize)", how));
+    }
+  }
+  if (text_file) {
+    const auto base = std::filesystem::path(file).parent_path();
+    const std::filesystem::path p = read_string(o.required("path"), file, o.path_of("path"));
+    d.path = (p.is_absolute() ? p : base / p).string();
+    if (const Json* t = o.optional("task")) {
+      d.task = read_string(*t, file, o.path_of("task"));
+      if (d.task != "classification" && d.task != "regression") {
+        o.fail("task", fmt::format("unknown task \"{}\" (known: classification, regression)",
+                                   d.task));
+      }
+    }
+    if (d.name == "csv") {
+      if (const Json* h = o.optional("header")) {
+        if (!h->is_boolean()) o.fail("header", fmt::format("expected true or false, got {}", h->dump()));
+        d.header = h->get<bool>();
+      }
+    } else if (const Json* f = o.optional("features")) {
+      d.features = read_uint(*f, file, o.path_of("features"), 1);
+      if (d.features > kMaxLayerWidth)
+        o.fail("features", fmt::format("at most {}", kMaxLayerWidth));
+    }
   }
   if (const Json* t = o.optional("train")) d.train = read_uint(*t, file, o.path_of("train"), 1);
   if (const Json* t = o.optional("test")) d.test = read_uint(*t, file, o.path_of("test"), 1);
@@ -337,8 +377,8 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
       c.threads.clear();
       for (std::size_t i = 0; i < ts.size(); ++i) {
         c.threads.push_back(read_uint(ts[i], path, fmt::format("/sweep/threads/{}", i)));
-        if (c.threads.back() > 4096)
-          fail_at(path, fmt::format("/sweep/threads/{}", i), "at most 4096");
+        if (c.threads.back() > kMaxThreads)
+          fail_at(path, fmt::format("/sweep/threads/{}", i), fmt::format("at most {}", kMaxThreads));
       }
     }
     s.finish();
@@ -475,6 +515,9 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
         x.fail("threads", "also given as /sweep/threads: keep one");
       }
       c.threads = {read_uint(*t, path, "/execution/threads")};
+      if (c.threads.front() > kMaxThreads) {  // as /sweep/threads: TBB would try to honour it
+        x.fail("threads", fmt::format("at most {}", kMaxThreads));
+      }
     }
     if (const Json* d = x.optional("divergence_loss")) {
       c.divergence_loss = read_number_in(*d, path, "/execution/divergence_loss", 1e-30, 1e300);

@@ -44,6 +44,8 @@ struct ModelConfig {
 /// Upper bounds that keep every size computation far from overflow.
 inline constexpr std::uint64_t kMaxLayerWidth = 1 << 20;
 inline constexpr std::uint64_t kMaxChunkRows = 1 << 20;
+/// /sweep/threads and /execution/threads: TBB allocates per requested thread.
+inline constexpr std::uint64_t kMaxThreads = 4096;
 
 /// A target for *-to-target figures: the first evaluation point at which `metric`
 /// (test_accuracy: at least; train_loss, suboptimality: at most) reaches `value`.

@@ -17,10 +17,13 @@
 #include "data/synthetic.hpp"
 #include "data/text_table.hpp"
 #include "datasets.hpp"
+#include "interrupt.hpp"
 #include "machine.hpp"
 #include "output_files.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "results_folder.hpp"
+#include "resume.hpp"
 #include "util/error.hpp"
 #include "util/rng.hpp"
 
@@ -159,12 +162,27 @@ class CellRunner {
         extra_key_(std::move(extra_key)),
         emit_(std::move(emit)) {}
 
-  /// Trains one cell; emits its points and its run line, and returns the run line.
+  /// The fields that name a cell in its records.
+  Json key(const Cell& cell) const {
+    Json key = {{"experiment", c_.name},
+                {"variant", cell.variant->name},
+                {"dataset", c_.dataset.name},
+                {"batching", cell.batch == 0 ? "full" : "mini"},
+                {"batch_size", cell.batch == 0 ? data_.train.rows : cell.batch},
+                {"lr", cell.lr},
+                {"seed", cell.seed},
+                {"threads", threads_of(cell)}};
+    key.update(extra_key_);
+    if (cell.sweep != nullptr && !cell.sweep->label.empty()) key["method"] = cell.sweep->label;
+    if (!cell.phase.empty()) key["phase"] = cell.phase;
+    return key;
+  }
+
+  /// Trains one cell; emits its points and its run line, and returns the run line. After
+  /// Ctrl-C it throws Interrupted at the next evaluation point.
   Json run(const Cell& cell) {
     const VariantInfo& v = *cell.variant;
-    const std::size_t threads = cell.threads == 0
-                                    ? static_cast<std::size_t>(tbb::info::default_concurrency())
-                                    : cell.threads;
+    const std::size_t threads = threads_of(cell);
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
     TrainSpec spec;
     spec.batch_size = cell.batch == 0 ? data_.train.rows : cell.batch;
@@ -201,17 +219,7 @@ class CellRunner {
     spec.noise_b_big = c_.noise_b_big;
     spec.noise_batches = c_.noise_batches;
 
-    Json key = {{"experiment", c_.name},
-                {"variant", v.name},
-                {"dataset", c_.dataset.name},
-                {"batching", cell.batch == 0 ? "full" : "mini"},
-                {"batch_size", spec.batch_size},
-                {"lr", cell.lr},
-                {"seed", cell.seed},
-                {"threads", threads}};
-    key.update(extra_key_);
-    if (cell.sweep != nullptr && !cell.sweep->label.empty()) key["method"] = cell.sweep->label;
-    if (!cell.phase.empty()) key["phase"] = cell.phase;
+    const Json key = this->key(cell);
     Json reached = Json::object();
     auto observe = [&](const MetricPoint& p) {
       Json line = key;
@@ -234,6 +242,7 @@ class CellRunner {
       }
       // Under tuning with points off, a tuning run's curve is not kept (its run line is).
       if (cell.phase != "tune" || !c_.tuning || c_.tuning->points) emit_(std::move(line));
+      stop_if_interrupted();
     };
     const RunResult r = v.run(model_widths(c_, v, data_.train), data_.train, data_.test,
                               data_.validation.rows > 0 ? &data_.validation : nullptr, spec,
@@ -256,6 +265,11 @@ class CellRunner {
   }
 
  private:
+  static std::size_t threads_of(const Cell& cell) {
+    return cell.threads == 0 ? static_cast<std::size_t>(tbb::info::default_concurrency())
+                             : cell.threads;
+  }
+
   void add_figures(Json& line, const MetricPoint& p) const {
     line["epoch"] = p.epoch;
     line["grad_evals"] = p.grad_evals;
@@ -346,10 +360,36 @@ std::string widths_label(const std::vector<std::size_t>& widths) {
 std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& options) {
   check_experiment(c, options.data_dir);  // nothing runs until every problem is valid
   const std::string dir = options.out_root + "/" + c.name;
-  std::filesystem::create_directories(dir);
+  // The folder is checked and locked before anything is trained or written.
+  const ResultsFolder folder(dir, fmt::format("sgdbench run {}", c.file));
+  const Json config_json = read_json_file(c.file);
+
+  // --resume: keep the complete cells of an interrupted run (runs.jsonl.partial).
+  PartialRun resumed;
+  const std::string partial = dir + "/runs.jsonl.partial";
+  if (options.resume) {
+    if (std::filesystem::exists(partial)) {
+      resumed = read_partial_run(partial, config_json, SGDBENCH_GIT_COMMIT);
+      {  // said even with --quiet: what was kept and dropped
+        std::fprintf(stderr, "resuming %s: %zu finished cell(s) kept%s%s\n", partial.c_str(),
+                     resumed.cells.size(), resumed.dropped.empty() ? "" : "; dropped ",
+                     resumed.dropped.c_str());
+      }
+    } else if (std::filesystem::exists(dir + "/runs.jsonl")) {
+      if (options.progress) {
+        std::fprintf(stderr, "nothing to resume: %s/runs.jsonl is complete\n", dir.c_str());
+      }
+      return read_records(dir);
+    } else if (options.progress) {
+      std::fprintf(stderr, "nothing to resume in %s: starting from the first cell\n",
+                   dir.c_str());
+    }
+  }
+  const bool resuming = !resumed.header.is_null();
   write_file_atomically(dir + "/machine.json", machine_description(c).dump(2) + "\n");
 
-  JsonLinesWriter out(dir + "/runs.jsonl");
+  JsonLinesWriter out(dir + "/runs.jsonl",
+                      resuming ? std::optional<std::uintmax_t>(resumed.keep_bytes) : std::nullopt);
   std::vector<Json> records;
   auto emit = [&](Json line) {
     out.write(line);
@@ -358,7 +398,7 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   Json header = {{"type", "experiment"},
                  {"experiment", c.name},
                  {"config_file", c.file},
-                 {"config", read_json_file(c.file)},
+                 {"config", config_json},
                  {"git_commit", SGDBENCH_GIT_COMMIT}};
   Json targets = Json::array();
   for (const Problem& p : c.problems) {
@@ -369,7 +409,11 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   }
   header["targets"] = targets;
   header["problems"] = Json::array();
-  emit(std::move(header));
+  if (resuming) {
+    records.push_back(resumed.header);  // already on disk
+  } else {
+    emit(std::move(header));
+  }
 
   // The cells of each problem: variant × batch size × threads × lr × seed, or under
   // tuning, per (variant, batch size, threads) the lr grid with the one seed, then the
@@ -416,8 +460,13 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
     plans.push_back(std::move(plan));
   }
   Progress progress(total, options.progress);
+  progress.resume(std::min(resumed.cells.size(), total));
   Json chosen = Json::array();
   Json problems = Json::array();
+  std::size_t next_replay = 0;      // the first resumed cell not yet replayed
+  std::size_t complete_records = records.size();  // header and finished cells
+  std::size_t finished_cells = 0;
+  try {
   for (const Planned& plan : plans) {
     const Problem& problem = c.problems[plan.problem];
     const ExperimentConfig pc = for_problem(c, problem);
@@ -445,21 +494,41 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
     Json extra_key = {{"dataset", problem.label}};
     if (c.widths_swept) extra_key["widths"] = widths_label(problem.widths);
     CellRunner runner(pc, data, f_star, extra_key, emit);
+    // A finished cell of the interrupted run is replayed from its records; the others run.
+    auto run_cell = [&](const Cell& cell) -> Json {
+      Json run;
+      if (next_replay < resumed.cells.size()) {
+        const std::vector<Json>& kept = resumed.cells[next_replay];
+        if (!same_cell(kept.back(), runner.key(cell))) {
+          throw Error(fmt::format(
+              "{}: finished cell {} is {}, but this config's cell {} is {}: cannot resume, "
+              "run without --resume",
+              partial, next_replay + 1, kept.back().dump(), next_replay + 1,
+              runner.key(cell).dump()));
+        }
+        ++next_replay;
+        records.insert(records.end(), kept.begin(), kept.end());
+        run = kept.back();
+      } else {
+        stop_if_interrupted();
+        progress.start(problem.label + " " + describe(cell));
+        run = runner.run(cell);
+        progress.done(run);
+      }
+      complete_records = records.size();
+      ++finished_cells;
+      return run;
+    };
     for (const auto& cells : plan.groups) {
       if (!c.tuning) {
-        for (const Cell& cell : cells) {
-          progress.start(problem.label + " " + describe(cell));
-          progress.done(runner.run(cell));
-        }
+        for (const Cell& cell : cells) run_cell(cell);
         continue;
       }
       // Tuning: the lr grid of this group with the tuning seed, then the best lr re-run.
       double best_score = std::numeric_limits<double>::infinity();
       double best_lr = cells.front().lr;
       for (const Cell& cell : cells) {
-        progress.start(problem.label + " " + describe(cell));
-        const Json run = runner.run(cell);
-        progress.done(run);
+        const Json run = run_cell(cell);
         const double score = tuning_score(run, pc);
         if (score < best_score) {
           best_score = score;
@@ -480,10 +549,27 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
         cell.lr = best_lr;
         cell.seed = seed;
         cell.phase = "final";
-        progress.start(problem.label + " " + describe(cell));
-        progress.done(runner.run(cell));
+        run_cell(cell);
       }
     }
+  }
+  } catch (const Interrupted&) {
+    // Tables of what is complete; the half-done cell's points stay out of them (and are
+    // dropped by --resume).
+    records.resize(complete_records);
+    write_report(dir, records,
+                 fmt::format("**Interrupted after {} of {} run cells**: these tables show the "
+                             "finished ones; `sgdbench run {} --resume` completes the run.",
+                             finished_cells, total, c.file));
+    throw Interrupted(fmt::format(
+        "interrupted after {} of {} run cells; they are kept in {} and tabled in "
+        "{}/summary.md",
+        finished_cells, total, partial, dir));
+  }
+  if (next_replay < resumed.cells.size()) {
+    throw Error(fmt::format("{}: holds {} finished cells, more than this config's {}: cannot "
+                            "resume, run without --resume",
+                            partial, resumed.cells.size(), next_replay));
   }
   if (c.tuning) emit({{"type", "tuning"}, {"experiment", c.name}, {"chosen", chosen}});
   // The problems' sizes and F* are known only once each is loaded: a closing record.

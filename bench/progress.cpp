@@ -36,13 +36,19 @@ void Progress::done(const Json& run) {
   }
 }
 
+void Progress::resume(std::size_t cells) {
+  finished_ += cells;
+  resumed_ += cells;
+}
+
 void Progress::draw() const {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
   const std::string eta =
-      finished_ == 0 ? "?"
-                     : fmt::format("{:.0f} s", elapsed / static_cast<double>(finished_) *
-                                                   static_cast<double>(total_ - finished_));
+      finished_ == resumed_
+          ? "?"
+          : fmt::format("{:.0f} s", elapsed / static_cast<double>(finished_ - resumed_) *
+                                        static_cast<double>(total_ - finished_));
   constexpr std::size_t kWidth = 30;
   const std::size_t filled = total_ == 0 ? kWidth : kWidth * finished_ / total_;
   fmt::print(stderr, "\r\033[K[{}{}] {}/{} cells, ETA {}, running {}", std::string(filled, '#'),

@@ -14,11 +14,13 @@ class Progress {
   Progress(std::size_t total, bool enabled);
   void start(const std::string& cell);
   void done(const Json& run);
+  /// Counts `cells` finished by an earlier, interrupted run (left out of the ETA).
+  void resume(std::size_t cells);
 
  private:
   void draw() const;
 
-  std::size_t total_, finished_ = 0;
+  std::size_t total_, finished_ = 0, resumed_ = 0;
   bool enabled_, tty_;
   std::string current_;
   std::chrono::steady_clock::time_point t0_;

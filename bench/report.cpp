@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -64,20 +66,75 @@ std::string fmt_stats(const Stats& s, const char* spec, double scale = 1.0) {
                      s.sd * scale);
 }
 
-std::string tex_escape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '_' || ch == '%' || ch == '&' || ch == '#') out += '\\';
-    out += ch;
-  }
-  return out;
+/// Renders one table row (or the header) in Markdown and LaTeX from the same cells.
+void add_row(std::string& md, std::string& tex, const std::vector<std::string>& cells) {
+  md += "|";
+  for (const auto& cell : cells) md += " " + cell + " |";
+  md += "\n";
+  for (std::size_t i = 0; i < cells.size(); ++i) tex += (i ? " & " : "") + latex_cell(cells[i]);
+  tex += " \\\\\n";
+}
+
+/// A booktabs tabular head: `text_columns` left-aligned columns, the rest right-aligned.
+std::string tabular_head(std::size_t columns, std::size_t text_columns) {
+  return "\\begin{tabular}{" + std::string(text_columns, 'l') +
+         std::string(columns - text_columns, 'r') + "}\n\\toprule\n";
 }
 
 }  // namespace
 
+std::string latex_cell(const std::string& text) {
+  static const std::pair<const char*, const char*> kSpelled[] = {
+      {"<=", "$\\le$"},      {">=", "$\\ge$"},     {"±", "$\\pm$"},    {"−", "$-$"},
+      {"–", "--"},           {"—", "---"},         {"×", "$\\times$"}, {"·", "$\\cdot$"},
+      {"≤", "$\\le$"},       {"≥", "$\\ge$"},      {"η", "$\\eta$"},   {"λ", "$\\lambda$"},
+      {"²", "\\textsuperscript{2}"}, {"→", "$\\to$"}, {"…", "\\dots{}"}, {"κ", "$\\kappa$"}};
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    bool spelled = false;
+    for (const auto& [from, to] : kSpelled) {
+      const std::size_t n = std::char_traits<char>::length(from);
+      if (text.compare(i, n, from) == 0) {
+        out += to;
+        i += n;
+        spelled = true;
+        break;
+      }
+    }
+    if (spelled) continue;
+    const char ch = text[i++];
+    switch (ch) {
+      case '_': case '%': case '&': case '#': case '$': case '{': case '}':
+        out += '\\';
+        out += ch;
+        break;
+      case '\\': out += "\\textbackslash{}"; break;
+      case '^': out += "\\textasciicircum{}"; break;
+      case '~': out += "\\textasciitilde{}"; break;
+      case '<': out += "\\textless{}"; break;
+      case '>': out += "\\textgreater{}"; break;
+      case '|': out += "\\textbar{}"; break;
+      default:
+        // Any other non-ASCII byte would stop pdflatex ("Unicode character not set up").
+        // One "?" per UTF-8 character: its lead byte.
+        if (static_cast<unsigned char>(ch) < 0x80) {
+          out += ch;
+        } else if (static_cast<unsigned char>(ch) >= 0xC0) {
+          out += '?';
+        }
+    }
+  }
+  return out;
+}
+
 std::vector<Json> read_records(const std::string& dir) {
   const std::string path = dir + "/runs.jsonl";
   std::ifstream in(path);
+  if (!in && std::filesystem::exists(path + ".partial")) {
+    throw Error(fmt::format("{}: missing, but {}.partial holds an interrupted run: finish it "
+                            "with `sgdbench run <its config> --resume`",
+                            path, path));
+  }
   if (!in) throw Error(fmt::format("{}: cannot open for reading", path));
   std::vector<Json> records;
   std::size_t line_no = 0;
@@ -95,7 +152,7 @@ std::vector<Json> read_records(const std::string& dir) {
   return records;
 }
 
-Tables make_tables(const std::vector<Json>& records) {
+Tables make_tables(const std::vector<Json>& records, const std::string& note) {
   // dataset, widths, variant, full batch last, batch size, lr, threads
   using Key =
       std::tuple<std::string, std::string, std::string, bool, std::size_t, double, std::size_t>;
@@ -158,6 +215,7 @@ Tables make_tables(const std::vector<Json>& records) {
   Tables t;
   std::string& md = t.markdown;
   md = fmt::format("# {}\n\n", header.value("experiment", ""));
+  if (!note.empty()) md += note + "\n\n";
   const std::string description = header["config"].value("description", "");
   if (!description.empty()) md += description + "\n\n";
   std::string sizes;
@@ -172,7 +230,8 @@ Tables make_tables(const std::vector<Json>& records) {
   }
   md += fmt::format(
       "{}; git {}. Mean ± sd over seeds{}; training seconds exclude evaluation; a target "
-      "column gives the mean over the seeds that reached it (reached/runs).\n\n",
+      "column gives the mean over the seeds that reached it (reached/runs); \"missed\": no "
+      "seed reached it; \"–\": it does not apply.\n\n",
       sizes, header.value("git_commit", "?"),
       tuned ? " (the lr chosen by the tuning protocol, re-run with the tuning seeds)" : "");
 
@@ -215,21 +274,18 @@ Tables make_tables(const std::vector<Json>& records) {
   md_cols.insert(md_cols.end(), {"train s", "samples/s"});
   csv_cols.insert(csv_cols.end(), {"train_seconds_mean", "samples_per_second_mean"});
 
-  md += "|";
-  for (const auto& col : md_cols) md += " " + col + " |";
-  md += "\n|";
-  for (std::size_t i = 0; i < md_cols.size(); ++i) md += "---|";
-  md += "\n";
   for (std::size_t i = 0; i < csv_cols.size(); ++i) t.csv += (i ? "," : "") + csv_cols[i];
   t.csv += "\n";
-
   std::string& tex = t.latex;
-  tex = "\\begin{tabular}{lrr" + std::string(classification ? "r" : "") + "r" +
-        std::string(subopt ? "r" : "") + std::string(targets.size(), 'r') + "r}\n\\toprule\n";
-  tex += "variant & $B$ & $\\eta$" + std::string(classification ? " & test acc.\\ (\\%)" : "") +
-         " & train loss" + std::string(subopt ? " & $F - F^*$" : "");
-  for (const auto& label : targets) tex += " & s to " + tex_escape(label);
-  tex += " & samples/s \\\\\n\\midrule\n";
+  // dataset, widths, variant, B and lr are text; the figures are numbers.
+  const std::size_t text_columns =
+      static_cast<std::size_t>(std::find(md_cols.begin(), md_cols.end(), "lr") - md_cols.begin()) + 1;
+  tex = tabular_head(md_cols.size(), text_columns);
+  add_row(md, tex, md_cols);
+  md += "|";
+  for (std::size_t i = 0; i < md_cols.size(); ++i) md += "---|";
+  md += "\n";
+  tex += "\\midrule\n";
 
   for (const auto& [key, cell] : cells) {
     if (cell.runs.empty()) continue;
@@ -245,43 +301,33 @@ Tables make_tables(const std::vector<Json>& records) {
     std::string runs = std::to_string(cell.runs.size());
     if (diverged > 0) runs += fmt::format(" ({} diverged)", diverged);
 
-    md += "|";
-    if (show_dataset) md += fmt::format(" {} |", cell.dataset);
-    if (any_widths) md += fmt::format(" {} |", cell.widths);
-    md += fmt::format(" {} | {} | {:g} |", cell.variant, b, cell.lr);
-    if (show_threads) md += fmt::format(" {} |", cell.threads);
-    md += fmt::format(" {} |", runs);
+    std::vector<std::string> row;
+    if (show_dataset) row.push_back(cell.dataset);
+    if (any_widths) row.push_back(cell.widths);
+    row.insert(row.end(), {cell.variant, b, fmt::format("{:g}", cell.lr)});
+    if (show_threads) row.push_back(std::to_string(cell.threads));
+    row.push_back(runs);
     t.csv += fmt::format("{},{},{},{},{},{:g},{},{},{}", cell.variant, cell.dataset, cell.widths,
                          cell.batching, cell.batch_size, cell.lr, cell.threads, cell.runs.size(),
                          diverged);
-    tex += fmt::format(
-        "{}{} & {} & {:g}",
-        show_dataset || any_widths
-            ? tex_escape(cell.dataset + (cell.widths.empty() ? "" : " " + cell.widths)) + " "
-            : "",
-        tex_escape(cell.variant),
-        cell.batching == "full" ? "full" : std::to_string(cell.batch_size), cell.lr);
     for (long e = 1; e <= epoch_columns; ++e) {
       const auto it = cell.accuracy_at_epoch.find(e);
       const Stats s = it == cell.accuracy_at_epoch.end() ? Stats{} : stats(it->second);
-      md += fmt::format(" {} |", fmt_stats(s, ".2f"));
+      row.push_back(fmt_stats(s, ".2f"));
       t.csv += fmt::format(",{}", s.n ? fmt::format("{:.6g}", s.mean / 100.0) : "");
     }
     if (classification) {
       const Stats a = col("test_accuracy");
-      md += fmt::format(" {} |", fmt_stats(a, ".2f", 100.0));
+      row.push_back(fmt_stats(a, ".2f", 100.0));
       t.csv += fmt::format(",{:.6g},{:.6g}", a.mean, a.sd);
-      tex += fmt::format(" & {:.2f}", 100.0 * a.mean);
     }
     const Stats loss = col("train_loss");
-    md += fmt::format(" {} |", fmt_stats(loss, ".4g"));
+    row.push_back(fmt_stats(loss, ".4g"));
     t.csv += fmt::format(",{:.8g},{:.6g}", loss.mean, loss.sd);
-    tex += fmt::format(" & {:.4g}", loss.mean);
     if (subopt) {
       const Stats s = col("suboptimality");
-      md += fmt::format(" {} |", fmt_stats(s, ".3g"));
+      row.push_back(fmt_stats(s, ".3g"));
       t.csv += fmt::format(",{:.6g},{:.6g}", s.mean, s.sd);
-      tex += fmt::format(" & {:.3g}", s.mean);
     }
     if (noise) {
       std::vector<double> v;
@@ -293,7 +339,7 @@ Tables make_tables(const std::vector<Json>& records) {
         }
       }
       const Stats s = stats(v);
-      md += fmt::format(" {} |", s.n ? fmt::format("{:.3g}", s.mean) : "–");
+      row.push_back(s.n ? fmt::format("{:.3g}", s.mean) : "–");
       t.csv += fmt::format(",{:.6g}", s.mean);
     }
     for (const auto& label : targets) {
@@ -311,44 +357,51 @@ Tables make_tables(const std::vector<Json>& records) {
       }
       const Stats s = stats(seconds), u = stats(updates);
       const std::string reached = fmt::format("{}/{}", s.n, applicable);
-      md += fmt::format(" {} |", applicable == 0 ? "–"
-                                 : s.n ? fmt::format("{} ({})", fmt_stats(s, ".3g"), reached)
-                                       : "missed");
-      md += fmt::format(" {} |", u.n ? fmt::format("{:.0f}", u.mean) : "–");
+      row.push_back(applicable == 0 ? "–"
+                    : s.n           ? fmt::format("{} ({})", fmt_stats(s, ".3g"), reached)
+                                    : "missed");
+      row.push_back(u.n ? fmt::format("{:.0f}", u.mean) : applicable == 0 ? "–" : "missed");
       t.csv += fmt::format(",{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}", reached, s.mean, s.sd,
                            stats(epochs).mean, u.mean, u.sd, stats(evals).mean);
-      tex += s.n ? fmt::format(" & {:.3g}", s.mean) : " & --";
     }
     const Stats secs = col("train_seconds"), rate = col("samples_per_second");
-    md += fmt::format(" {:.3g} | {:.0f} |\n", secs.mean, rate.mean);
+    row.push_back(fmt::format("{:.3g}", secs.mean));
+    row.push_back(fmt::format("{:.0f}", rate.mean));
+    add_row(md, tex, row);
     t.csv += fmt::format(",{:.6g},{:.6g}\n", secs.mean, rate.mean);
-    tex += fmt::format(" & {:.0f} \\\\\n", rate.mean);
   }
   tex += "\\bottomrule\n\\end{tabular}\n";
 
   for (const Json& r : records) {
     if (r.value("type", "") != "tuning") continue;
-    md += fmt::format(
-        "\nLearning rate chosen per cell by {} (tuning seed {}):\n\n| dataset | "
-        "variant | B | threads | lr |\n|---|---|---|---|---|\n",
-        header["config"]["tuning"].value("select_by", "train_loss"),
-        header["config"]["sweep"]["seed"][0].dump());
+    const std::string title =
+        fmt::format("Learning rate chosen per cell by {} (tuning seed {}):",
+                    header["config"]["tuning"].value("select_by", "train_loss"),
+                    header["config"]["sweep"]["seed"][0].dump());
+    md += "\n" + title + "\n\n";
+    tex += "\n% " + latex_cell(title) + "\n" + tabular_head(5, 3);
+    add_row(md, tex, {"dataset", "variant", "B", "threads", "lr"});
+    md += "|---|---|---|---|---|\n";
+    tex += "\\midrule\n";
     for (const Json& ch : r["chosen"]) {
       const std::string name = ch.contains("method")
                                    ? fmt::format("{} [{}]", ch["method"].get<std::string>(),
                                                  ch["variant"].get<std::string>())
                                    : ch["variant"].get<std::string>();
       const auto b = ch["batch_size"].get<std::size_t>();
-      md += fmt::format("| {} | {} | {} | {} | {:g} |\n", ch.value("dataset", ""), name,
-                        b == 0 ? "full" : std::to_string(b), ch["threads"].get<std::size_t>(),
-                        ch["lr"].get<double>());
+      add_row(md, tex,
+              {ch.value("dataset", ""), name, b == 0 ? "full" : std::to_string(b),
+               std::to_string(ch["threads"].get<std::size_t>()),
+               fmt::format("{:g}", ch["lr"].get<double>())});
     }
+    tex += "\\bottomrule\n\\end{tabular}\n";
   }
   return t;
 }
 
-void write_report(const std::string& dir, const std::vector<Json>& records) {
-  const Tables t = make_tables(records);
+void write_report(const std::string& dir, const std::vector<Json>& records,
+                  const std::string& note) {
+  const Tables t = make_tables(records, note);
   write_file_atomically(dir + "/summary.md", t.markdown);
   write_file_atomically(dir + "/summary.csv", t.csv);
   write_file_atomically(dir + "/summary.tex", t.latex);

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "config.hpp"
@@ -16,8 +17,10 @@
 #include "kernels/blas_kernels.hpp"
 #endif
 #include "experiment.hpp"
+#include "interrupt.hpp"
 #include "machine.hpp"
 #include "report.hpp"
+#include "results_folder.hpp"
 #include "throughput.hpp"
 #include "util/error.hpp"
 #include "variants/registry.hpp"
@@ -73,6 +76,9 @@ int main(int argc, char** argv) {
 
   bool no_plots = false;
   run->add_flag("--no-plots", no_plots, "write the tables only");
+  run->add_flag("--resume", options.resume,
+                "keep the finished cells of an interrupted run (runs.jsonl.partial) and run "
+                "the rest");
 
   std::string report_dir;
   auto* report =
@@ -152,6 +158,7 @@ int main(int argc, char** argv) {
       return r.mismatches == 0 ? 0 : 1;
     }
     if (app.got_subcommand("report")) {
+      const sgdbench::ResultsFolder folder(report_dir, "sgdbench report");
       sgdbench::write_report(report_dir, sgdbench::read_records(report_dir));
       const bool plotted = sgdbench::draw_plots(report_dir);
       fmt::print("tables: {0}/summary.md, {0}/summary.csv, {0}/summary.tex{1}\n", report_dir,
@@ -166,7 +173,16 @@ int main(int argc, char** argv) {
       return 0;
     }
     options.progress = !quiet;
-    sgdbench::run_experiment(config, options);
+    sgdbench::install_interrupt_handlers();
+    try {
+      sgdbench::run_experiment(config, options);
+    } catch (const sgdbench::Interrupted& e) {
+      std::string again = "sgdbench run " + config_path;
+      if (options.out_root != "results") again += " --out " + options.out_root;
+      if (options.data_dir != default_data_dir()) again += " --data-dir " + options.data_dir;
+      fmt::print(stderr, "sgdbench: {}\nresume with: {} --resume\n", e.what(), again);
+      return 128 + sgdbench::interrupt_signal();
+    }
     const std::string dir = options.out_root + "/" + config.name;
     const bool plotted = !no_plots && sgdbench::draw_plots(dir);
     std::FILE* summary = std::fopen((dir + "/summary.md").c_str(), "rb");
@@ -184,6 +200,10 @@ int main(int argc, char** argv) {
     return 0;
   } catch (const sgdbench::Error& e) {
     fmt::print(stderr, "sgdbench: error: {}\n", e.what());
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // Most are found before training (ResultsFolder); this names the path of any other.
+    fmt::print(stderr, "sgdbench: error: {}: {}\n", e.path1().string(), e.code().message());
     return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr, "sgdbench: unexpected error: {}\n", e.what());

@@ -166,6 +166,15 @@ IdxArray read_idx(const std::string& path, std::size_t expected_dims) {
 Dataset load_idx_pair(const std::string& images_path, const std::string& labels_path,
                       std::size_t classes, bool compact) {
   const IdxArray images = read_idx(images_path, 3);
+  // A zero dimension passes the size check (0 bytes promised, 0 present) but leaves a
+  // model with no inputs or a data set with no rows: named here, with its header offset.
+  for (std::size_t d = 0; d < 3; ++d) {
+    if (images.dims[d] == 0) {
+      throw Error(fmt::format("{}: dimension {} at byte offset {} is 0: {}", images_path, d,
+                              4 + 4 * d,
+                              d == 0 ? "the file holds no images" : "images have no pixels"));
+    }
+  }
   const IdxArray labels = read_idx(labels_path, 1);
   if (images.dims[0] != labels.dims[0]) {
     throw Error(fmt::format("{}: {} labels for the {} images of {}", labels_path, labels.dims[0],
