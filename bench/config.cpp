@@ -275,9 +275,12 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
   std::vector<std::pair<DatasetConfig, std::string>> datasets;
   std::vector<std::vector<Target>> dataset_targets;
   if (const Json* d = o.optional("dataset")) {
-    datasets.emplace_back(parse_dataset(*d, path, "/dataset"), "");
-    datasets.back().second = datasets.back().first.name;
-    dataset_targets.emplace_back();
+    // One problem may be labelled and carry its targets as a /datasets entry does.
+    std::string label;
+    std::vector<Target> targets;
+    DatasetConfig one = parse_dataset(*d, path, "/dataset", &label, &targets);
+    datasets.emplace_back(std::move(one), label);
+    dataset_targets.push_back(std::move(targets));
   } else {
     const Json& list = read_nonempty_array(o.required("datasets"), path, "/datasets");
     for (std::size_t i = 0; i < list.size(); ++i) {

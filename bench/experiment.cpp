@@ -376,9 +376,7 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
                      resumed.dropped.c_str());
       }
     } else if (std::filesystem::exists(dir + "/runs.jsonl")) {
-      if (options.progress) {
-        std::fprintf(stderr, "nothing to resume: %s/runs.jsonl is complete\n", dir.c_str());
-      }
+      std::fprintf(stderr, "nothing to resume: %s/runs.jsonl is complete\n", dir.c_str());
       return read_records(dir);
     } else if (options.progress) {
       std::fprintf(stderr, "nothing to resume in %s: starting from the first cell\n",

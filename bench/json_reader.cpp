@@ -105,6 +105,40 @@ void fail_at(const std::string& file, const std::string& path, const std::string
   throw Error(fmt::format("{}: {}: {}", file, path.empty() ? "/" : path, message));
 }
 
+namespace {
+
+std::set<std::string>* g_key_log = nullptr;
+
+/// "/datasets/3" -> "/datasets/*".
+std::string pattern_of(const std::string& path) {
+  std::string out, part;
+  for (std::size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      if (i > 0) {
+        const bool index = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+        out += "/" + (index ? std::string("*") : part);
+      }
+      part.clear();
+    } else {
+      part += path[i];
+    }
+  }
+  return out;
+}
+
+void log_key(const std::string& path, const std::string& key) {
+  if (g_key_log != nullptr) g_key_log->insert(pattern_of(path) + "/" + key);
+}
+
+}  // namespace
+
+void log_config_keys(std::set<std::string>* log) { g_key_log = log; }
+
+bool JsonObject::has(const std::string& key) const {
+  log_key(path_, key);
+  return value_.contains(key);
+}
+
 JsonObject::JsonObject(const Json& value, std::string path, const std::string& file)
     : value_(value), path_(std::move(path)), file_(file) {
   if (!value_.is_object()) {
@@ -113,12 +147,14 @@ JsonObject::JsonObject(const Json& value, std::string path, const std::string& f
 }
 
 const Json& JsonObject::required(const std::string& key) {
+  log_key(path_, key);
   if (!value_.contains(key)) fail(key, "missing required field");
   taken_.insert(key);
   return value_.at(key);
 }
 
 const Json* JsonObject::optional(const std::string& key) {
+  log_key(path_, key);
   if (!value_.contains(key)) return nullptr;
   taken_.insert(key);
   return &value_.at(key);

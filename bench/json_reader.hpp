@@ -22,7 +22,7 @@ class JsonObject {
  public:
   JsonObject(const Json& value, std::string path, const std::string& file);
 
-  bool has(const std::string& key) const { return value_.contains(key); }
+  bool has(const std::string& key) const;
   /// The value at `key`; an error when it is missing.
   const Json& required(const std::string& key);
   /// The value at `key`, or nullptr when it is absent.
@@ -39,6 +39,11 @@ class JsonObject {
   const std::string& file_;
   std::set<std::string> taken_;
 };
+
+/// Test hook: while `log` is set, every key a JsonObject is asked about is added to it as
+/// a JSON pointer with array indices written "*" ("/datasets/*/name"): the parser's
+/// vocabulary, which a test holds against configs/schema.json.
+void log_config_keys(std::set<std::string>* log);
 
 /// Typed reads that name `path` (and `file`) in their errors.
 [[noreturn]] void fail_at(const std::string& file, const std::string& path,
