@@ -382,6 +382,19 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
       std::fprintf(stderr, "nothing to resume in %s: starting from the first cell\n",
                    dir.c_str());
     }
+  } else if (std::filesystem::exists(partial)) {
+    // Hours of finished cells are not thrown away by forgetting a flag.
+    std::ifstream in(partial);
+    std::size_t finished = 0;
+    for (std::string line; std::getline(in, line);) {
+      finished += line.find(R"("type":"run")") != std::string::npos;
+    }
+    if (finished > 0) {
+      throw Error(fmt::format(
+          "{}: holds {} finished cell(s) of an interrupted run: add --resume to keep them, "
+          "or delete the file to start over",
+          partial, finished));
+    }
   }
   const bool resuming = !resumed.header.is_null();
   write_file_atomically(dir + "/machine.json", machine_description(c).dump(2) + "\n");

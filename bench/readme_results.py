@@ -2,10 +2,12 @@
 the headline table (test accuracy and time to a target, plain SGD at each B against
 full-batch GD, from results/nielsen) and the trade-off table (seconds to each
 suboptimality, from results/tradeoff), with the trade-off and trajectory plots.
-Usage: /usr/bin/python3 bench/readme_results.py   (from the repository root)"""
+Usage: /usr/bin/python3 bench/readme_results.py [ROOT]   (ROOT: the repository root, by
+default the current folder; it reads ROOT/results/*/summary.csv and rewrites ROOT/README.md)"""
 import csv
 import os
 import re
+import sys
 
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 
@@ -23,27 +25,49 @@ def num(x):
         return None
 
 
-def nielsen_table():
-    data = rows("results/nielsen/summary.csv")
-    out = ["| data (784-30-10) | B | test accuracy after 10 epochs (%) | seconds to first target "
+def target_order(label):
+    """Easiest first: "m>=v" by increasing v, "m<=v" by decreasing v."""
+    m = re.fullmatch(r"(\w+)(>=|<=)(.+)", label)
+    v = num(m.group(3)) if m else None
+    if v is None:
+        return (label, 0.0)
+    return (m.group(1), v if m.group(2) == ">=" else -v)
+
+
+def row_targets(r):
+    """The targets of a row's problem, easiest first. The csv has a column for every
+    target of every problem; a problem's own have runs ("k/n" reached, n > 0)."""
+    return sorted((k.split(":")[0] for k in r if k.endswith(":reached") and r[k]
+                   and not r[k].endswith("/0")), key=target_order)
+
+
+def nielsen_table(path="results/nielsen/summary.csv", widths="784-30-10"):
+    data = rows(path)
+    out = [f"| data ({widths}) | B | test accuracy after 10 epochs (%) | seconds to first target "
            "| samples/s |", "|---|---|---|---|---|"]
     for r in data:
-        if r["widths"] != "784-30-10":
+        if r["widths"] != widths:
             continue
-        labels = [k.split(":")[0] for k in r if k.endswith(":reached") and not r[k].endswith("/0")]
+        labels = row_targets(r)  # this problem's, not another problem's first target
         label = labels[0] if labels else None
         secs = num(r[f"{label}:seconds_mean"]) if label else None
         reached = r[f"{label}:reached"] if label else ""
         b = "full" if r["batching"] == "full" else r["batch_size"]
+        when = (f"{secs:.3g} s to {label} ({reached})" if secs else
+                f"missed {label}" if label else "—")
         out.append(f"| {r['dataset']} | {b} | {100 * float(r['test_accuracy_mean']):.1f} ± "
-                   f"{100 * float(r['test_accuracy_sd']):.1f} | "
-                   f"{f'{secs:.3g} s to {label} ({reached})' if secs else f'missed {label}'} | "
+                   f"{100 * float(r['test_accuracy_sd']):.1f} | {when} | "
                    f"{float(r['samples_per_second_mean']):,.0f} |")
     return "\n".join(out)
 
 
-def tradeoff_table():
-    data = rows("results/tradeoff/summary.csv")
+def problem(r):
+    """A row's problem: the dataset, and the widths when the row has them."""
+    return f"{r['dataset']} ({r['widths']})" if r.get("widths") else r["dataset"]
+
+
+def tradeoff_table(path="results/tradeoff/summary.csv"):
+    data = rows(path)
     targets = [k.split(":")[0] for k in data[0] if k.endswith(":seconds_mean")]
     head = "| problem | method | B | " + " | ".join(t.replace("suboptimality<=", "F − F* ≤ ")
                                                   for t in targets) + " |"
@@ -52,10 +76,13 @@ def tradeoff_table():
         cells = []
         for t in targets:
             s = num(r[f"{t}:seconds_mean"])
-            cells.append(f"{s:.3g} s" if s is not None else "—")
+            if (r.get(f"{t}:reached") or "").endswith("/0"):
+                cells.append("")  # another problem's target
+            else:
+                cells.append(f"{s:.3g} s" if s is not None else "—")
         b = "full" if r["batching"] == "full" else r["batch_size"]
         method = re.sub(r" \[.*\]", "", r["variant"])
-        out.append(f"| {r['dataset']} | {method} | {b} | " + " | ".join(cells) + " |")
+        out.append(f"| {problem(r)} | {method} | {b} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 
@@ -66,11 +93,11 @@ def rate(x):
     return f"{v / 1e6:.2f} M" if v >= 1e6 else f"{v / 1e3:.1f} k"
 
 
-def peers_table():
+def peers_table(path="results/peers/summary.csv"):
     """sgdbench against PyTorch (results/peers, from ./bench/peers/run.sh)."""
-    if not os.path.exists("results/peers/summary.csv"):
+    if not os.path.exists(path):
         return "(no results/peers yet: run ./bench/peers/run.sh)"
-    data = rows("results/peers/summary.csv")
+    data = rows(path)
     out = ["| workload | B | threads | sgdbench | PyTorch | ratio | target (1 thread) |",
            "|---|---|---|---|---|---|---|"]
     for r in data:
@@ -83,8 +110,11 @@ def peers_table():
     return "\n".join(out)
 
 
-def main():
-    section = f"""{BEGIN}
+def section(root="."):
+    """The README's results section from ROOT/results/*/summary.csv."""
+    def summary(name):
+        return os.path.join(root, "results", name, "summary.csv")
+    return f"""{BEGIN}
 Generated by `bench/readme_results.py` from `results/nielsen/summary.csv`,
 `results/tradeoff/summary.csv` and `results/peers/summary.csv` (see each folder's
 `summary.md` and `machine.json`).
@@ -93,32 +123,39 @@ Generated by `bench/readme_results.py` from `results/nielsen/summary.csv`,
 workloads alternating in one session, medians; machine limits and the OpenBLAS reference
 in `results/peers/summary.md`):
 
-{peers_table()}
+{peers_table(summary("peers"))}
 
 ![sgdbench / PyTorch per workload](results/peers/plots/ratios.png)
 
 **GD against SGD on Nielsen's network** (η = 3.0, 3 seeds, the same gradient evaluations
 for every B; full table and 784-100-10 in `results/nielsen/summary.md`):
 
-{nielsen_table()}
+{nielsen_table(summary("nielsen"))}
 
 **Bottou's trade-off** (training seconds to reach each suboptimality F − F*, mean over 3
 seeds, learning rates tuned per method; "—": not reached within the budget):
 
-{tradeoff_table()}
+{tradeoff_table(summary("tradeoff"))}
 
 ![suboptimality against seconds](results/tradeoff/plots/suboptimality_vs_train_seconds.png)
 ![GD and SGD walkers on a 2-D least-squares problem](results/trajectory-2d/plots/trajectory.png)
 {END}"""
-    readme = open("README.md").read()
+
+
+def main(root="."):
+    text = section(root)
+    path = os.path.join(root, "README.md")
+    with open(path) as f:
+        readme = f.read()
     if BEGIN in readme:
-        readme = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: section, readme, flags=re.S)
+        readme = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: text, readme,
+                        flags=re.S)
     else:
-        readme = readme.rstrip() + "\n\n" + section + "\n"
-    with open("README.md.partial", "w") as f:
+        readme = readme.rstrip() + "\n\n" + text + "\n"
+    with open(path + ".partial", "w") as f:
         f.write(readme)
-    os.replace("README.md.partial", "README.md")
+    os.replace(path + ".partial", path)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1] if len(sys.argv) > 1 else ".")

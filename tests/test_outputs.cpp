@@ -98,6 +98,11 @@ TEST_CASE("regression_resume_flag_was_not_accepted_and_a_restart_redid_every_cel
   write_text(out + ".partial", text.substr(0, half) + text.substr(half, 40));
   std::filesystem::remove(out);
 
+  // Without --resume the finished cells are not thrown away.
+  const CommandResult plain = run_config(dir, config);
+  REQUIRE(plain.exit_code == 1);
+  REQUIRE_THAT(plain.output, Contains("holds 3 finished cell(s) of an interrupted run: add --resume"));
+
   const CommandResult r = run_config(dir, config, "--resume");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);

@@ -1,0 +1,174 @@
+"""Tests of bench/readme_results.py on small summary.csv files with two problems each.
+Run: /usr/bin/python3 tests/python/test_readme_results.py   (exits non-zero on a failure)"""
+import csv
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import readme_results  # noqa: E402
+
+NAN = "nan"
+
+
+def target_cells(label, reached, seconds):
+    return {f"{label}:reached": reached, f"{label}:seconds_mean": seconds,
+            f"{label}:seconds_sd": 0, f"{label}:updates_mean": NAN}
+
+
+def write_csv(path, rows):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fields = []
+    for r in rows:
+        fields += [k for k in r if k not in fields]
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def nielsen_row(dataset, widths, batching, b, acc, targets):
+    r = {"variant": "nielsen/plain/simd/tbb", "dataset": dataset, "widths": widths,
+         "batching": batching, "batch_size": b, "lr": 3, "threads": 2, "runs": 3,
+         "test_accuracy_mean": acc, "test_accuracy_sd": 0.01,
+         "samples_per_second_mean": 1000 * b}
+    for t in targets:
+        r.update(target_cells(*t))
+    return r
+
+
+# Problem A's targets are 0.8 and 0.9, problem B's 0.7 and 0.8: the csv has the columns
+# 0.8, 0.9, 0.7 (in order of appearance) and "0/0" where a target is the other problem's.
+NIELSEN = [
+    nielsen_row("A", "784-30-10", "mini", 10, 0.91,
+                [("test_accuracy>=0.8", "3/3", 0.5), ("test_accuracy>=0.9", "1/3", 2.0),
+                 ("test_accuracy>=0.7", "0/0", NAN)]),
+    nielsen_row("A", "784-30-10", "full", 100, 0.2,
+                [("test_accuracy>=0.8", "0/3", NAN), ("test_accuracy>=0.9", "0/3", NAN),
+                 ("test_accuracy>=0.7", "0/0", NAN)]),
+    nielsen_row("A", "784-100-10", "mini", 10, 0.555,
+                [("test_accuracy>=0.8", "3/3", 0.25), ("test_accuracy>=0.9", "0/3", NAN),
+                 ("test_accuracy>=0.7", "0/0", NAN)]),
+    nielsen_row("B", "784-30-10", "mini", 10, 0.85,
+                [("test_accuracy>=0.8", "2/3", 1.5), ("test_accuracy>=0.9", "0/0", NAN),
+                 ("test_accuracy>=0.7", "3/3", 0.125)]),
+    nielsen_row("B", "784-30-10", "full", 1000, 0.3,
+                [("test_accuracy>=0.8", "0/3", NAN), ("test_accuracy>=0.9", "0/0", NAN),
+                 ("test_accuracy>=0.7", "0/3", NAN)]),
+]
+
+
+def tradeoff_row(method, variant, dataset, widths, batching, b, targets):
+    r = {"variant": f"{method} [{variant}]", "dataset": dataset, "widths": widths,
+         "batching": batching, "batch_size": b, "lr": 0.1, "threads": 2, "runs": 3}
+    for t in targets:
+        r.update(target_cells(*t))
+    return r
+
+
+# Both problems have F - F* <= 0.1; only "lsq" has F - F* <= 0.001.
+TRADEOFF = [
+    tradeoff_row("GD", "lsq/plain", "lsq", "", "full", 200, [
+        ("suboptimality<=0.1", "3/3", 0.002), ("suboptimality<=0.001", "0/3", NAN)]),
+    tradeoff_row("SGD", "lsq/plain", "lsq", "", "mini", 10, [
+        ("suboptimality<=0.1", "3/3", 0.0005), ("suboptimality<=0.001", "3/3", 0.004)]),
+    tradeoff_row("GD", "softmax/plain", "fash", "784-10", "full", 600, [
+        ("suboptimality<=0.1", "0/3", NAN), ("suboptimality<=0.001", "0/0", NAN)]),
+    tradeoff_row("SGD", "softmax/plain", "fash", "784-10", "mini", 10, [
+        ("suboptimality<=0.1", "3/3", 0.75), ("suboptimality<=0.001", "0/0", NAN)]),
+]
+
+
+def cells(line):
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+class Tables(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="readme-test-")
+        write_csv(os.path.join(cls.tmp, "results", "nielsen", "summary.csv"), NIELSEN)
+        write_csv(os.path.join(cls.tmp, "results", "tradeoff", "summary.csv"), TRADEOFF)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def test_nielsen_table(self):
+        table = readme_results.nielsen_table(
+            os.path.join(self.tmp, "results", "nielsen", "summary.csv")).splitlines()
+        self.assertEqual(cells(table[0]), ["data (784-30-10)", "B",
+                                           "test accuracy after 10 epochs (%)",
+                                           "seconds to first target", "samples/s"])
+        rows = [cells(line) for line in table[2:]]
+        # The 784-100-10 row is left out; one row per (problem, B), in the csv's order.
+        self.assertEqual([r[:2] for r in rows], [["A", "10"], ["A", "full"], ["B", "10"],
+                                                 ["B", "full"]])
+        self.assertEqual(rows[0][2], "91.0 ± 1.0")
+        self.assertEqual(rows[0][3], "0.5 s to test_accuracy>=0.8 (3/3)")
+        self.assertEqual(rows[1][3], "missed test_accuracy>=0.8")
+        # B's first target is its own easiest, 0.7, not the first column (A's 0.8).
+        self.assertEqual(rows[2][3], "0.125 s to test_accuracy>=0.7 (3/3)")
+        self.assertEqual(rows[3][3], "missed test_accuracy>=0.7")
+        self.assertEqual(rows[2][4], "10,000")
+        self.assertNotIn("55.5", "\n".join(table))
+
+    def test_nielsen_table_other_widths(self):
+        table = readme_results.nielsen_table(
+            os.path.join(self.tmp, "results", "nielsen", "summary.csv"), "784-100-10")
+        rows = [cells(line) for line in table.splitlines()[2:]]
+        self.assertEqual(rows, [["A", "10", "55.5 ± 1.0", "0.25 s to test_accuracy>=0.8 (3/3)",
+                                 "10,000"]])
+
+    def test_tradeoff_table(self):
+        table = readme_results.tradeoff_table(
+            os.path.join(self.tmp, "results", "tradeoff", "summary.csv")).splitlines()
+        self.assertEqual(cells(table[0]), ["problem", "method", "B", "F − F* ≤ 0.1",
+                                           "F − F* ≤ 0.001"])
+        rows = [cells(line) for line in table[2:]]
+        self.assertEqual(rows, [
+            ["lsq", "GD", "full", "0.002 s", "—"],
+            ["lsq", "SGD", "10", "0.0005 s", "0.004 s"],
+            # fash has widths; lsq's target is not fash's: an empty cell, not "not reached".
+            ["fash (784-10)", "GD", "full", "—", ""],
+            ["fash (784-10)", "SGD", "10", "0.75 s", ""],
+        ])
+
+    def test_main_rewrites_the_section_only(self):
+        root = os.path.join(self.tmp, "repo")
+        shutil.copytree(os.path.join(self.tmp, "results"), os.path.join(root, "results"))
+        readme = os.path.join(root, "README.md")
+        with open(readme, "w") as f:
+            f.write("# Title\n\nbefore\n\n<!-- results:begin -->\nold\n<!-- results:end -->\n"
+                    "\nafter\n")
+        readme_results.main(root)
+        with open(readme) as f:
+            text = f.read()
+        self.assertTrue(text.startswith("# Title\n\nbefore\n\n<!-- results:begin -->\n"))
+        self.assertTrue(text.endswith("<!-- results:end -->\n\nafter\n"))
+        self.assertNotIn("\nold\n", text)
+        self.assertIn("(no results/peers yet", text)
+        self.assertIn("| B | 10 | 85.0 ± 1.0 | 0.125 s to test_accuracy>=0.7 (3/3) | 10,000 |",
+                      text)
+        self.assertIn("| fash (784-10) | SGD | 10 | 0.75 s |  |", text)
+        readme_results.main(root)  # idempotent
+        with open(readme) as f:
+            self.assertEqual(f.read(), text)
+        self.assertFalse(os.path.exists(readme + ".partial"))
+
+    def test_committed_results(self):
+        if not os.path.isfile(os.path.join(ROOT, "results", "nielsen", "summary.csv")):
+            self.skipTest("no committed results")
+        text = readme_results.section(ROOT)
+        self.assertIn("| data (784-30-10) | B |", text)
+        self.assertIn("| least-squares | L-BFGS | full |", text)
+        for line in text.splitlines():
+            if line.startswith("| fashion |"):  # the fashion problem's own first target
+                self.assertIn("test_accuracy>=0.7", line)
+
+
+if __name__ == "__main__":
+    unittest.main()
