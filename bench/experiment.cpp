@@ -357,59 +357,14 @@ std::string widths_label(const std::vector<std::size_t>& widths) {
   return s;
 }
 
-std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& options) {
-  check_experiment(c, options.data_dir);  // nothing runs until every problem is valid
-  const std::string dir = options.out_root + "/" + c.name;
-  // The folder is checked and locked before anything is trained or written.
-  const ResultsFolder folder(dir, fmt::format("sgdbench run {}", c.file));
-  const Json config_json = read_json_file(c.file);
+namespace {
 
-  // --resume: keep the complete cells of an interrupted run (runs.jsonl.partial).
-  PartialRun resumed;
-  const std::string partial = dir + "/runs.jsonl.partial";
-  if (options.resume) {
-    if (std::filesystem::exists(partial)) {
-      resumed = read_partial_run(partial, config_json, SGDBENCH_GIT_COMMIT);
-      {  // said even with --quiet: what was kept and dropped
-        std::fprintf(stderr, "resuming %s: %zu finished cell(s) kept%s%s\n", partial.c_str(),
-                     resumed.cells.size(), resumed.dropped.empty() ? "" : "; dropped ",
-                     resumed.dropped.c_str());
-      }
-    } else if (std::filesystem::exists(dir + "/runs.jsonl")) {
-      std::fprintf(stderr, "nothing to resume: %s/runs.jsonl is complete\n", dir.c_str());
-      return read_records(dir);
-    } else if (options.progress) {
-      std::fprintf(stderr, "nothing to resume in %s: starting from the first cell\n",
-                   dir.c_str());
-    }
-  } else if (std::filesystem::exists(partial)) {
-    // Hours of finished cells are not thrown away by forgetting a flag.
-    std::ifstream in(partial);
-    std::size_t finished = 0;
-    for (std::string line; std::getline(in, line);) {
-      finished += line.find(R"("type":"run")") != std::string::npos;
-    }
-    if (finished > 0) {
-      throw Error(fmt::format(
-          "{}: holds {} finished cell(s) of an interrupted run: add --resume to keep them, "
-          "or delete the file to start over",
-          partial, finished));
-    }
-  }
-  const bool resuming = !resumed.header.is_null();
-  write_file_atomically(dir + "/machine.json", machine_description(c).dump(2) + "\n");
-
-  JsonLinesWriter out(dir + "/runs.jsonl",
-                      resuming ? std::optional<std::uintmax_t>(resumed.keep_bytes) : std::nullopt);
-  std::vector<Json> records;
-  auto emit = [&](Json line) {
-    out.write(line);
-    records.push_back(std::move(line));
-  };
+/// The first record of runs.jsonl: the config, the build, every target's label.
+Json experiment_header(const ExperimentConfig& c) {
   Json header = {{"type", "experiment"},
                  {"experiment", c.name},
                  {"config_file", c.file},
-                 {"config", config_json},
+                 {"config", read_json_file(c.file)},
                  {"git_commit", SGDBENCH_GIT_COMMIT}};
   Json targets = Json::array();
   for (const Problem& p : c.problems) {
@@ -420,10 +375,56 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   }
   header["targets"] = targets;
   header["problems"] = Json::array();
+  return header;
+}
+
+void write_tables_and_plots(const std::string& dir, const std::vector<Json>& records,
+                            const RunOptions& options) {
+  write_report(dir, records);
+  if (options.plots) draw_plots(dir);
+}
+
+}  // namespace
+
+std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& options) {
+  const std::string dir = options.out_root + "/" + c.name;
+  // Locked first, so that a second writer refuses at once; then everything is checked
+  // before anything is trained or written.
+  ResultsFolder folder(dir, fmt::format("sgdbench run {}", c.file));
+  try {
+    check_experiment(c, options.data_dir);  // nothing runs until every problem is valid
+  } catch (const Error&) {
+    folder.remove_if_unused();
+    throw;
+  }
+  if (interrupt_requested()) throw Interrupted("interrupted while the data loaded; nothing written");
+  const Json header = experiment_header(c);
+  const Json machine = machine_description(c);
+  const bool all_cores = std::find(c.threads.begin(), c.threads.end(), 0) != c.threads.end();
+  StartingPoint start = starting_point(dir, header, machine, options.resume, all_cores);
+  if (!start.complete.empty()) {
+    write_tables_and_plots(dir, start.complete, options);
+    return start.complete;
+  }
+  PartialRun& resumed = start.partial;
+  const std::string partial = dir + "/runs.jsonl.partial";
+  const bool resuming = !resumed.header.is_null();
+  // A new run replaces a complete one only when it completes: until then the old one is
+  // runs.jsonl.previous, so an interrupted re-run leaves a consistent folder.
+  if (!resuming) folder.set_aside("runs.jsonl");
+  write_file_atomically(dir + "/machine.json", machine.dump(2) + "\n");
+
+  JsonLinesWriter out(dir + "/runs.jsonl",
+                      resuming ? std::optional<std::uintmax_t>(resumed.keep_bytes) : std::nullopt);
+  std::vector<Json> records;
+  auto emit = [&](Json line) {
+    out.write(line);
+    records.push_back(std::move(line));
+  };
   if (resuming) {
     records.push_back(resumed.header);  // already on disk
   } else {
-    emit(std::move(header));
+    emit(header);
   }
 
   // The cells of each problem: variant × batch size × threads × lr × seed, or under
@@ -482,12 +483,14 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
     const Problem& problem = c.problems[plan.problem];
     const ExperimentConfig pc = for_problem(c, problem);
     const Split data = load_dataset(pc, options.data_dir);
+    stop_if_interrupted();  // loading and F* take seconds: Ctrl-C is honoured between them
     // Suboptimality F(w) − F* needs F*: exact for least squares (solved in double).
     std::optional<double> f_star;
     if (data.train.is_regression() && pc.dataset.name != "csv" && pc.dataset.name != "libsvm") {
       f_star = solve_least_squares(data.train, pc.model.l2).f;
     } else if (!c.f_star_variant.empty()) {
       f_star = long_run_f_star(pc, data, options);
+      stop_if_interrupted();
     }
     Json info = {{"dataset", problem.label},
                  {"train_rows", data.train.rows},
@@ -585,8 +588,12 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   if (c.tuning) emit({{"type", "tuning"}, {"experiment", c.name}, {"chosen", chosen}});
   // The problems' sizes and F* are known only once each is loaded: a closing record.
   emit({{"type", "problems"}, {"experiment", c.name}, {"problems", problems}});
-  out.commit();
+  // Tables first: a kill between the two leaves a complete .partial that --resume
+  // finishes, never a runs.jsonl beside stale tables.
   write_report(dir, records);
+  out.commit();
+  folder.drop_set_aside();
+  if (options.plots) draw_plots(dir);
   return records;
 }
 

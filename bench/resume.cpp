@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "report.hpp"
 #include "util/error.hpp"
 
 namespace sgdbench {
@@ -81,6 +83,81 @@ PartialRun read_partial_run(const std::string& path, const Json& config,
   }
   if (!out.dropped.empty()) out.dropped.resize(out.dropped.size() - 2);
   return out;
+}
+
+namespace {
+
+/// The figures of one run depend on these (bit equality holds per build and ISA); a
+/// results file must not mix builds. The core count matters when a cell uses all cores.
+void check_same_build(const std::string& dir, const Json& machine, bool default_threads) {
+  const std::string path = dir + "/machine.json";
+  if (!std::filesystem::exists(path)) {
+    throw Error(fmt::format("{}: missing, so the build that made {}'s results is unknown: "
+                            "run without --resume",
+                            path, dir));
+  }
+  const Json recorded = read_json_file(path);
+  std::vector<std::string> fields = {"git_commit", "git_dirty", "compiler", "cxx_flags",
+                                     "simd_arch"};
+  if (default_threads) fields.push_back("logical_cores");
+  for (const std::string& f : fields) {
+    if (recorded.value(f, Json()) != machine.value(f, Json())) {
+      throw Error(fmt::format("{}: the results were made with {} {}, this run has {}: a "
+                              "results file holds one build's figures; run without --resume",
+                              path, f, recorded.value(f, Json()).dump(),
+                              machine.value(f, Json()).dump()));
+    }
+  }
+}
+
+std::size_t finished_cells_in(const std::string& path) {
+  std::ifstream in(path);
+  std::size_t finished = 0;
+  for (std::string line; std::getline(in, line);) {
+    finished += line.find(R"("type":"run")") != std::string::npos;
+  }
+  return finished;
+}
+
+}  // namespace
+
+StartingPoint starting_point(const std::string& dir, const Json& header, const Json& machine,
+                             bool resume, bool default_threads) {
+  StartingPoint start;
+  const std::string complete = dir + "/runs.jsonl", partial = complete + ".partial";
+  if (!resume) {
+    if (std::filesystem::exists(partial) && finished_cells_in(partial) > 0) {
+      throw Error(fmt::format(
+          "{}: holds {} finished cell(s) of an interrupted run: add --resume to keep them, "
+          "or delete the file to start over",
+          partial, finished_cells_in(partial)));
+    }
+    return start;
+  }
+  if (std::filesystem::exists(partial)) {
+    check_same_build(dir, machine, default_threads);
+    start.partial = read_partial_run(partial, header["config"], header["git_commit"]);
+    // Said even with --quiet: what was kept and dropped.
+    std::fprintf(stderr, "resuming %s: %zu finished cell(s) kept%s%s\n", partial.c_str(),
+                 start.partial.cells.size(), start.partial.dropped.empty() ? "" : "; dropped ",
+                 start.partial.dropped.c_str());
+    return start;
+  }
+  if (std::filesystem::exists(complete)) {
+    std::vector<Json> records = read_records(dir);
+    if (records.front()["config"] != header["config"] ||
+        records.front()["git_commit"] != header["git_commit"]) {
+      throw Error(fmt::format("{}: is complete but was made from another config or build "
+                              "(git {}): run without --resume to run again",
+                              complete, records.front().value("git_commit", "?")));
+    }
+    check_same_build(dir, machine, default_threads);
+    std::fprintf(stderr, "nothing to resume: %s is complete\n", complete.c_str());
+    start.complete = std::move(records);
+    return start;
+  }
+  std::fprintf(stderr, "nothing to resume in %s: starting from the first cell\n", dir.c_str());
+  return start;
 }
 
 bool same_cell(const Json& run, const Json& key) {

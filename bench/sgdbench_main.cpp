@@ -158,6 +158,9 @@ int main(int argc, char** argv) {
       return r.mismatches == 0 ? 0 : 1;
     }
     if (app.got_subcommand("report")) {
+      if (!std::filesystem::is_directory(report_dir)) {
+        throw sgdbench::Error(report_dir + ": no such results folder");
+      }
       const sgdbench::ResultsFolder folder(report_dir, "sgdbench report");
       sgdbench::write_report(report_dir, sgdbench::read_records(report_dir));
       const bool plotted = sgdbench::draw_plots(report_dir);
@@ -173,6 +176,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     options.progress = !quiet;
+    options.plots = !no_plots;
     sgdbench::install_interrupt_handlers();
     try {
       sgdbench::run_experiment(config, options);
@@ -184,7 +188,7 @@ int main(int argc, char** argv) {
       return 128 + sgdbench::interrupt_signal();
     }
     const std::string dir = options.out_root + "/" + config.name;
-    const bool plotted = !no_plots && sgdbench::draw_plots(dir);
+    const bool plotted = !no_plots && std::filesystem::exists(dir + "/plots");
     std::FILE* summary = std::fopen((dir + "/summary.md").c_str(), "rb");
     if (summary != nullptr) {
       char buf[4096];

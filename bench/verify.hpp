@@ -1,8 +1,10 @@
 #pragma once
-// sgdbench verify results/<name>: re-runs the committed config and compares. For
-// deterministic variants (and budgets not in seconds) every loss, accuracy, count and
-// *-to-target figure must match exactly; times are reported as ratios to the committed
-// ones. A mismatch names the run and the figure.
+// sgdbench verify results/<name>: re-runs the committed config and compares both ways.
+// Every point and run record must be re-made exactly once and nothing else made; for
+// deterministic variants every loss, accuracy, count, status, parameter and *-to-target
+// figure must match bit for bit, as must the tuning choices, the problems (sizes, F*)
+// and the tables re-rendered from runs.jsonl. Times are reported as ratios. A mismatch
+// names the record and the figure.
 #include <string>
 
 #include "experiment.hpp"

@@ -15,22 +15,6 @@ using Json = nlohmann::json;
 
 namespace {
 
-/// 300 IDX images of 4×4 pixels with 10 classes, and a config that trains 16-8-10 on them.
-Json write_small_problem(const TempDir& dir) {
-  write_bytes(dir.file("images.idx"), idx_images(300, 4, 4));
-  write_bytes(dir.file("labels.idx"), idx_labels(300));
-  return Json::parse(R"({
-    "name": "tiny",
-    "dataset": {"name": "idx", "images": "images.idx", "labels": "labels.idx",
-                "train": 200, "test": 100, "split_seed": 1},
-    "model": {"widths": [16, 8, 10]},
-    "variants": ["nielsen/simd/tbb", "nielsen/scalar/seq"],
-    "sweep": {"batch_size": [1, 50, "full"], "lr": [3.0], "seed": [0, 1]},
-    "budget": {"epochs": 2},
-    "execution": {"threads": 2, "chunk_rows": 16}
-  })");
-}
-
 CommandResult run_config(const TempDir& dir, const Json& config, const std::string& out) {
   write_text(dir.file("config.json"), config.dump(2));
   return run_sgdbench("run " + dir.file("config.json") + " --quiet --out " + dir.file(out), dir);
@@ -47,7 +31,7 @@ std::vector<Json> read_lines(const std::string& path) {
 
 TEST_CASE("example_small_run_writes_points_and_runs_that_reproduce", "[cli]") {
   TempDir dir("cli-run");
-  const Json config = write_small_problem(dir);
+  const Json config = small_idx_problem(dir);
   const auto first = run_config(dir, config, "a");
   INFO(first.output);
   REQUIRE(first.exit_code == 0);
@@ -96,7 +80,7 @@ TEST_CASE("example_small_run_writes_points_and_runs_that_reproduce", "[cli]") {
 
 TEST_CASE("unit_cli_config_errors_name_the_json_path_and_write_nothing", "[cli][hostile]") {
   TempDir dir("cli-bad");
-  const Json good = write_small_problem(dir);
+  const Json good = small_idx_problem(dir);
   struct Case {
     std::string what;
     Json config;
@@ -171,7 +155,7 @@ TEST_CASE("unit_cli_config_errors_name_the_json_path_and_write_nothing", "[cli][
 
 TEST_CASE("unit_cli_bad_data_files_and_bad_json_give_file_and_offset", "[cli][hostile]") {
   TempDir dir("cli-data");
-  const Json config = write_small_problem(dir);
+  const Json config = small_idx_problem(dir);
   auto images = idx_images(300, 4, 4);
   images.resize(10);  // cut inside the header
   write_bytes(dir.file("images.idx"), images);

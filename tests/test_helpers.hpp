@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -76,6 +77,23 @@ inline std::vector<std::uint8_t> idx_labels(std::uint32_t n, std::uint32_t class
   put_u32(out, n);
   for (std::uint32_t k = 0; k < n; ++k) out.push_back(static_cast<std::uint8_t>(k % classes));
   return out;
+}
+
+/// 300 IDX images of 4×4 pixels with 10 classes written into `dir`, and a config that
+/// trains 16-8-10 on them: 2 variants × B = 1, 50, full × 2 seeds = 12 cells of 2 epochs.
+inline nlohmann::json small_idx_problem(const TempDir& dir) {
+  write_bytes(dir.file("images.idx"), idx_images(300, 4, 4));
+  write_bytes(dir.file("labels.idx"), idx_labels(300));
+  return nlohmann::json::parse(R"({
+    "name": "tiny",
+    "dataset": {"name": "idx", "images": "images.idx", "labels": "labels.idx",
+                "train": 200, "test": 100, "split_seed": 1},
+    "model": {"widths": [16, 8, 10]},
+    "variants": ["nielsen/simd/tbb", "nielsen/scalar/seq"],
+    "sweep": {"batch_size": [1, 50, "full"], "lr": [3.0], "seed": [0, 1]},
+    "budget": {"epochs": 2},
+    "execution": {"threads": 2, "chunk_rows": 16}
+  })");
 }
 
 struct CommandResult {

@@ -27,22 +27,11 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-/// 300 IDX images of 4×4 pixels, 10 classes; a config of 12 cells trained on them.
+/// The small IDX problem of the CLI tests with a target that every cell misses.
 Json small_problem(const TempDir& dir) {
-  write_bytes(dir.file("images.idx"), idx_images(300, 4, 4));
-  write_bytes(dir.file("labels.idx"), idx_labels(300));
-  return Json::parse(R"({
-    "name": "tiny",
-    "dataset": {"name": "idx", "images": "images.idx", "labels": "labels.idx",
-                "train": 200, "test": 100, "split_seed": 1},
-    "model": {"widths": [16, 8, 10]},
-    "variants": ["nielsen/plain/scalar/seq", "nielsen/plain/simd/tbb"],
-    "sweep": {"batch_size": [1, 50, "full"], "lr": [3.0], "seed": [0, 1]},
-    "budget": {"epochs": 2},
-    "eval": {"every_epochs": 0.5},
-    "targets": {"test_accuracy": [0.3]},
-    "execution": {"threads": 2, "chunk_rows": 16}
-  })");
+  Json config = small_idx_problem(dir);
+  config["targets"] = {{"test_accuracy", {0.99}}};
+  return config;
 }
 
 CommandResult cli(const TempDir& dir, const std::string& args) {
@@ -131,6 +120,52 @@ TEST_CASE("regression_resume_refuses_a_partial_file_of_another_config", "[output
   REQUIRE_THAT(r.output, Contains("runs.jsonl.partial: was made from another version of the config"));
 }
 
+TEST_CASE("regression_resume_over_a_complete_run_of_another_config_returned_old_results",
+          "[outputs]") {
+  TempDir dir("resume-complete");
+  Json config = small_problem(dir);
+  REQUIRE(run_config(dir, config).exit_code == 0);
+  std::filesystem::remove(dir.file("out/tiny/summary.md"));
+  // Same config: nothing to run, the tables are written again.
+  REQUIRE(run_config(dir, config, "--resume").exit_code == 0);
+  REQUIRE(std::filesystem::exists(dir.file("out/tiny/summary.md")));
+  config["sweep"]["seed"] = {0};
+  const CommandResult r = run_config(dir, config, "--resume");
+  REQUIRE(r.exit_code == 1);
+  REQUIRE_THAT(r.output, Contains("is complete but was made from another config"));
+}
+
+TEST_CASE("regression_an_interrupted_rerun_left_old_runs_beside_new_tables", "[outputs]") {
+  TempDir dir("rerun-interrupted");
+  write_text(dir.file("config.json"), small_problem(dir).dump());
+  RunOptions options;
+  options.out_root = dir.file("out");
+  options.progress = false;
+  const ExperimentConfig config = parse_config(dir.file("config.json"));
+  run_experiment(config, options);  // a complete result
+  request_interrupt_after(1);
+  REQUIRE_THROWS_AS(run_experiment(config, options), Interrupted);
+  request_interrupt(false);
+  // The old result is set aside, not beside tables it does not match; resuming completes
+  // the new one and drops the old.
+  REQUIRE_FALSE(std::filesystem::exists(dir.file("out/tiny/runs.jsonl")));
+  REQUIRE(std::filesystem::exists(dir.file("out/tiny/runs.jsonl.previous")));
+  options.resume = true;
+  run_experiment(config, options);
+  REQUIRE(std::filesystem::exists(dir.file("out/tiny/runs.jsonl")));
+  REQUIRE_FALSE(std::filesystem::exists(dir.file("out/tiny/runs.jsonl.previous")));
+}
+
+TEST_CASE("regression_a_config_failing_its_checks_left_an_empty_results_folder", "[outputs]") {
+  TempDir dir("no-folder");
+  Json config = small_problem(dir);
+  config["model"]["widths"] = {15, 8, 10};  // the images have 16 pixels
+  const CommandResult r = run_config(dir, config);
+  REQUIRE(r.exit_code == 1);
+  REQUIRE_THAT(r.output, Contains("/model/widths/0"));
+  REQUIRE_FALSE(std::filesystem::exists(dir.file("out/tiny")));
+}
+
 TEST_CASE("regression_ctrl_c_left_a_partial_file_and_no_tables", "[outputs]") {
   TempDir dir("interrupt");
   write_text(dir.file("config.json"), small_problem(dir).dump());
@@ -138,7 +173,7 @@ TEST_CASE("regression_ctrl_c_left_a_partial_file_and_no_tables", "[outputs]") {
   options.out_root = dir.file("out");
   options.progress = false;
   const ExperimentConfig config = parse_config(dir.file("config.json"));
-  request_interrupt(true);  // as if Ctrl-C came before the first cell finished
+  request_interrupt_after(1);  // as if Ctrl-C came before the first cell finished
   REQUIRE_THROWS_AS(run_experiment(config, options), Interrupted);
   request_interrupt(false);
   REQUIRE(std::filesystem::exists(dir.file("out/tiny/runs.jsonl.partial")));
@@ -288,6 +323,13 @@ TEST_CASE("regression_latex_table_dropped_sd_and_reached_and_said_dash_for_misse
   }
   REQUIRE(rows == 7);  // the header and 6 cells
   REQUIRE_THAT(tex, Contains("$\\pm$"));
+  // A label with "|" stays one Markdown cell; one starting with "[" stays a LaTeX cell.
+  Json labelled = config;
+  labelled["variants"] = {{{"variant", "nielsen/plain/scalar/seq"}, {"label", "[a|b]"}}};
+  labelled["sweep"]["batch_size"] = {50};
+  REQUIRE(run_config(dir, labelled).exit_code == 0);
+  REQUIRE_THAT(read_all(dir.file("out/tiny/summary.md")), Contains("| [a\\|b] [nielsen/plain/scalar/seq] |"));
+  REQUIRE_THAT(read_all(dir.file("out/tiny/summary.tex")), Contains("\n{}[a\\textbar{}b]"));
   REQUIRE(latex_cell("s to test_accuracy>=0.9 (2/3) 5 ± 1 – missed 100%") ==
           "s to test\\_accuracy$\\ge$0.9 (2/3) 5 $\\pm$ 1 -- missed 100\\%");
 }
