@@ -220,6 +220,12 @@ TEST_CASE("regression_out_a_file_or_runs_jsonl_a_directory_gave_filesystem_error
   REQUIRE_THAT(r.output, Contains("a-file: is not a directory"));
   REQUIRE_THAT(r.output, !Contains("unexpected"));
 
+  // Where no folder can be made: sysfs refuses mkdir even to root (the tests run as root,
+  // who ignores permission bits, so a chmod'ed folder would prove nothing).
+  r = cli(dir, "run " + dir.file("config.json") + " --quiet --out /sys/sgdbench-test");
+  REQUIRE(r.exit_code == 1);
+  REQUIRE_THAT(r.output, Contains("/sys/sgdbench-test/tiny: cannot create the results folder"));
+
   std::filesystem::create_directories(dir.file("out/tiny/runs.jsonl"));
   r = run_config(dir, config);
   REQUIRE(r.exit_code == 1);
