@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 config=${1:-configs/quickstart.json}
-"$root/bench/setup.sh" release sgdbench sgdbench_micro
+"$root/bench/scripts/setup.sh" release sgdbench sgdbench_micro
 cd "$root"
 name=$(build/release/bench/sgdbench validate "$config" >/dev/null && \
        /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$config")

@@ -5,6 +5,6 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # pdflatex compiles the LaTeX tables in a test (tests/scripts/latex_tables_compile.sh).
 export SGDBENCH_EXTRA_PACKAGES="${SGDBENCH_EXTRA_PACKAGES:-} texlive-latex-base texlive-latex-recommended"
-"$root/bench/setup.sh" release
+"$root/bench/scripts/setup.sh" release
 cd "$root"
 ctest --preset release -j "$(nproc 2>/dev/null || echo 2)"

@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "experiment.hpp"
-#include "report.hpp"
+#include "config/config.hpp"
+#include "sweep/experiment.hpp"
+#include "records/report.hpp"
 #include "test_helpers.hpp"
 #include "util/error.hpp"
-#include "verify.hpp"
+#include "records/verify.hpp"
 
 using namespace sgdbench;
 using namespace sgdbench::test;

@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "experiment.hpp"
-#include "interrupt.hpp"
-#include "json_reader.hpp"
-#include "report.hpp"
-#include "results_folder.hpp"
+#include "config/config.hpp"
+#include "sweep/experiment.hpp"
+#include "sweep/interrupt.hpp"
+#include "config/json_reader.hpp"
+#include "records/report.hpp"
+#include "records/results_folder.hpp"
 #include "test_helpers.hpp"
 
 using namespace sgdbench;

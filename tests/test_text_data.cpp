@@ -5,10 +5,10 @@
 #include <cmath>
 #include <string>
 
-#include "config.hpp"
+#include "config/config.hpp"
 #include "data/dataset.hpp"
 #include "data/text_table.hpp"
-#include "json_reader.hpp"
+#include "config/json_reader.hpp"
 #include "test_helpers.hpp"
 #include "util/error.hpp"
 

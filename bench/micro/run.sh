@@ -5,7 +5,7 @@
 #   ./bench/micro/run.sh [extra sgdbench_micro flags]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-"$root/bench/setup.sh" release sgdbench_micro
+"$root/bench/scripts/setup.sh" release sgdbench_micro
 out="$root/results/micro"
 mkdir -p "$out"
 "$root/build/release/bench/micro/sgdbench_micro" --benchmark_repetitions=5 \

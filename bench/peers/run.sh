@@ -6,5 +6,5 @@
 #   ./bench/peers/run.sh [--reps 3] [--seconds 2] [--only nielsen]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SGDBENCH_EXTRA_PACKAGES=python3-torch "$root/bench/setup.sh" release sgdbench sgdbench_micro
+SGDBENCH_EXTRA_PACKAGES=python3-torch "$root/bench/scripts/setup.sh" release sgdbench sgdbench_micro
 exec /usr/bin/python3 "$root/bench/peers/run_peers.py" "$@"

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "config.hpp"
-#include "json_reader.hpp"
+#include "config/config.hpp"
+#include "config/json_reader.hpp"
 #include "util/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

