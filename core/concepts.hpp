@@ -60,8 +60,8 @@ concept Execution = requires(const E e, concept_probe::Acc& acc,
 /// Model: built from run-time widths; parameters in one flat span; init(params, rng, Init);
 /// per-chunk Workspace; accumulate_gradient<K>(params, rows, ws, grad, alpha = 1) adds
 /// alpha·Σ∇C and returns ΣC, and may be given grad = params (the fused SGD step: it reads
-/// every weight before it updates it); evaluate<K>(params, rows, ws) returns ΣC and the correct predictions;
-/// kClassifier says whether rows carry labels (else real targets).
+/// every weight before it updates it); evaluate<K>(params, rows, ws) returns ΣC and the correct
+/// predictions; kClassifier says whether rows carry labels (else real targets).
 template <class M>
 concept Model = std::constructible_from<M, std::vector<std::size_t>> &&
     requires(const M m, std::span<float> p, Rng& rng, typename M::Workspace& ws) {

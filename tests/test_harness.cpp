@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "sweep/experiment.hpp"
 #include "records/report.hpp"
+#include "records/verify.hpp"
+#include "sweep/experiment.hpp"
 #include "test_helpers.hpp"
 #include "util/error.hpp"
-#include "records/verify.hpp"
 
 using namespace sgdbench;
 using namespace sgdbench::test;

@@ -4,10 +4,10 @@
 #include <zlib.h>
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

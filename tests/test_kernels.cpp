@@ -1,12 +1,12 @@
 // SIMD (and OpenBLAS) kernels against the scalar reference.
 // Tolerance: |c − c_ref| ≤ 1e-5 · Σ_p |a_ip b_pj| + 1e-6, i.e. a few float roundings of
 // the largest partial sum (summation orders differ between kernels; float eps ≈ 6e-8).
-#include <catch2/catch.hpp>
 #include <tbb/task_arena.h>
 
-#include <tuple>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "kernels/scalar_kernels.hpp"
@@ -63,13 +63,27 @@ void check_all_gemm_shapes() {
   // Shapes around the vector width (8/16), the register tile (MR×2W) and the cache
   // blocks (KC = 256, MC ≥ 96), plus the degenerate m = 1, n = 1, k = 1 paths.
   const std::vector<std::array<std::size_t, 3>> shapes = {
-      {1, 1, 1},     {1, 30, 784},  {30, 1, 17},   {7, 13, 1},    {5, 33, 9}, {6, 32, 16},
-      {17, 31, 300}, {97, 65, 257}, {130, 40, 20}, {10, 30, 784}, {8, 16, 3},
+      {1, 1, 1},
+      {1, 30, 784},
+      {30, 1, 17},
+      {7, 13, 1},
+      {5, 33, 9},
+      {6, 32, 16},
+      {17, 31, 300},
+      {97, 65, 257},
+      {130, 40, 20},
+      {10, 30, 784},
+      {8, 16, 3},
       // few outputs (n ≤ 32: dot tiles for A·Bᵀ) or few rows (m ≤ 32: rank-1 blocks for
       // Aᵀ·B), with row and column remainders
-      {256, 10, 784}, {70, 23, 19},  {10, 784, 40}, {25, 50, 40}, {31, 47, 5},
+      {256, 10, 784},
+      {70, 23, 19},
+      {10, 784, 40},
+      {25, 50, 40},
+      {31, 47, 5},
       // W < n ≤ 2W with m ≥ 96: the packed-panel broadcast path for A·Bᵀ
-      {101, 30, 77}, {120, 17, 16}};
+      {101, 30, 77},
+      {120, 17, 16}};
   for (auto ta : {Trans::kNo, Trans::kYes}) {
     for (auto tb : {Trans::kNo, Trans::kYes}) {
       for (const auto& [m, n, k] : shapes) {
@@ -164,7 +178,7 @@ TEST_CASE("unit_parallel_gemm_gives_the_same_bits_on_any_thread_count", "[kernel
   // Large products are split into slices across threads; each entry must still be summed
   // in one fixed order, so 1, 2 and 3 threads agree bit for bit.
   for (auto [ta, tb, m, n, k] : {std::tuple{Trans::kNo, Trans::kYes, 300, 200, 100},
-                                  std::tuple{Trans::kYes, Trans::kNo, 210, 130, 170}}) {
+                                 std::tuple{Trans::kYes, Trans::kNo, 210, 130, 170}}) {
     const auto a = random_vector(static_cast<std::size_t>(m) * k, 1);
     const auto b = random_vector(static_cast<std::size_t>(k) * n, 2);
     std::vector<std::vector<float>> out;

@@ -3,13 +3,13 @@
 #include <string>
 
 #include "data/idx.hpp"
+#include "data/mnist_json.hpp"
 #include "exec/tbb_deterministic.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "model/mlp.hpp"
+#include "test_helpers.hpp"
 #include "train/batching.hpp"
 #include "train/trainer.hpp"
-#include "data/mnist_json.hpp"
-#include "test_helpers.hpp"
 #include "util/error.hpp"
 
 using namespace sgdbench;

@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "sweep/experiment.hpp"
-#include "sweep/interrupt.hpp"
 #include "config/json_reader.hpp"
 #include "records/report.hpp"
 #include "records/results_folder.hpp"
+#include "sweep/experiment.hpp"
+#include "sweep/interrupt.hpp"
 #include "test_helpers.hpp"
 
 using namespace sgdbench;
@@ -41,7 +41,7 @@ CommandResult cli(const TempDir& dir, const std::string& args) {
 CommandResult run_config(const TempDir& dir, const Json& config, const std::string& extra = "") {
   write_text(dir.file("config.json"), config.dump(2));
   return cli(dir, "run " + dir.file("config.json") + " --quiet --no-plots --out " +
-                           dir.file("out") + " " + extra);
+                      dir.file("out") + " " + extra);
 }
 
 std::string read_all(const std::string& path) {
@@ -90,7 +90,8 @@ TEST_CASE("regression_resume_flag_was_not_accepted_and_a_restart_redid_every_cel
   // Without --resume the finished cells are not thrown away.
   const CommandResult plain = run_config(dir, config);
   REQUIRE(plain.exit_code == 1);
-  REQUIRE_THAT(plain.output, Contains("holds 3 finished cell(s) of an interrupted run: add --resume"));
+  REQUIRE_THAT(plain.output,
+               Contains("holds 3 finished cell(s) of an interrupted run: add --resume"));
 
   const CommandResult r = run_config(dir, config, "--resume");
   INFO(r.output);
@@ -117,7 +118,8 @@ TEST_CASE("regression_resume_refuses_a_partial_file_of_another_config", "[output
   config["sweep"]["lr"] = {1.0};
   const CommandResult r = run_config(dir, config, "--resume");
   REQUIRE(r.exit_code == 1);
-  REQUIRE_THAT(r.output, Contains("runs.jsonl.partial: was made from another version of the config"));
+  REQUIRE_THAT(r.output,
+               Contains("runs.jsonl.partial: was made from another version of the config"));
 }
 
 TEST_CASE("regression_resume_over_a_complete_run_of_another_config_returned_old_results",
@@ -214,8 +216,8 @@ TEST_CASE("regression_out_a_file_or_runs_jsonl_a_directory_gave_filesystem_error
   const Json config = small_problem(dir);
   write_text(dir.file("config.json"), config.dump());
   write_text(dir.file("a-file"), "x");
-  CommandResult r = cli(dir, "run " + dir.file("config.json") + " --quiet --out " +
-                                      dir.file("a-file"));
+  CommandResult r =
+      cli(dir, "run " + dir.file("config.json") + " --quiet --out " + dir.file("a-file"));
   REQUIRE(r.exit_code == 1);
   REQUIRE_THAT(r.output, Contains("a-file: is not a directory"));
   REQUIRE_THAT(r.output, !Contains("unexpected"));
@@ -280,11 +282,17 @@ TEST_CASE("regression_csv_libsvm_validation_and_preprocess_were_unreachable", "[
   write_text(dir.file("data.svm"), svm);
   for (const std::string name : {"csv", "libsvm"}) {
     INFO(name);
-    Json dataset = {{"name", name}, {"path", name == "csv" ? "data.csv" : "data.svm"},
-                    {"train", 80}, {"test", 20}, {"validation", 20},
-                    {"preprocess", "standardize"}, {"task", "classification"}};
-    if (name == "csv") dataset["header"] = true;
-    else dataset["features"] = 3;
+    Json dataset = {{"name", name},
+                    {"path", name == "csv" ? "data.csv" : "data.svm"},
+                    {"train", 80},
+                    {"test", 20},
+                    {"validation", 20},
+                    {"preprocess", "standardize"},
+                    {"task", "classification"}};
+    if (name == "csv")
+      dataset["header"] = true;
+    else
+      dataset["features"] = 3;
     const Json config = {{"name", name},
                          {"dataset", dataset},
                          {"variants", {"softmax/plain/simd/tbb"}},
@@ -299,8 +307,8 @@ TEST_CASE("regression_csv_libsvm_validation_and_preprocess_were_unreachable", "[
     REQUIRE(problems["validation_rows"] == 20);
     REQUIRE(records[1].contains("validation_loss"));
   }
-  Json bad = {{"name", "x"}, {"dataset", {{"name", "csv"}, {"path", "data.csv"},
-                                          {"preprocess", "whiten"}}}};
+  Json bad = {{"name", "x"},
+              {"dataset", {{"name", "csv"}, {"path", "data.csv"}, {"preprocess", "whiten"}}}};
   write_text(dir.file("bad.json"), bad.dump());
   REQUIRE_THROWS_WITH(parse_config(dir.file("bad.json")),
                       Contains("/dataset/preprocess: unknown preprocessing \"whiten\""));
@@ -334,7 +342,8 @@ TEST_CASE("regression_latex_table_dropped_sd_and_reached_and_said_dash_for_misse
   labelled["variants"] = {{{"variant", "nielsen/plain/scalar/seq"}, {"label", "[a|b]"}}};
   labelled["sweep"]["batch_size"] = {50};
   REQUIRE(run_config(dir, labelled).exit_code == 0);
-  REQUIRE_THAT(read_all(dir.file("out/tiny/summary.md")), Contains("| [a\\|b] [nielsen/plain/scalar/seq] |"));
+  REQUIRE_THAT(read_all(dir.file("out/tiny/summary.md")),
+               Contains("| [a\\|b] [nielsen/plain/scalar/seq] |"));
   REQUIRE_THAT(read_all(dir.file("out/tiny/summary.tex")), Contains("\n{}[a\\textbar{}b]"));
   REQUIRE(latex_cell("s to test_accuracy>=0.9 (2/3) 5 ± 1 – missed 100%") ==
           "s to test\\_accuracy$\\ge$0.9 (2/3) 5 $\\pm$ 1 -- missed 100\\%");
@@ -345,27 +354,26 @@ TEST_CASE("regression_schema_and_parser_disagreed_on_dataset_options", "[outputs
   // followed), found by walking it.
   const Json schema = read_json_file(SGDBENCH_SOURCE_DIR "/configs/schema.json");
   std::set<std::string> listed;
-  std::function<void(const Json&, const std::string&, int)> walk = [&](const Json& node_in,
-                                                                       const std::string& at,
-                                                                       int depth) {
-    if (depth > 16) return;
-    const Json* node = &node_in;
-    while (node->contains("$ref")) {
-      node = &schema.at(Json::json_pointer(node->at("$ref").get<std::string>().substr(1)));
-    }
-    for (const char* alternatives : {"oneOf", "anyOf"}) {
-      if (node->contains(alternatives)) {
-        for (const Json& alt : node->at(alternatives)) walk(alt, at, depth + 1);
-      }
-    }
-    if (node->contains("properties")) {
-      for (const auto& [key, sub] : node->at("properties").items()) {
-        listed.insert(at + "/" + key);
-        walk(sub, at + "/" + key, depth + 1);
-      }
-    }
-    if (node->contains("items")) walk(node->at("items"), at + "/*", depth + 1);
-  };
+  std::function<void(const Json&, const std::string&, int)> walk =
+      [&](const Json& node_in, const std::string& at, int depth) {
+        if (depth > 16) return;
+        const Json* node = &node_in;
+        while (node->contains("$ref")) {
+          node = &schema.at(Json::json_pointer(node->at("$ref").get<std::string>().substr(1)));
+        }
+        for (const char* alternatives : {"oneOf", "anyOf"}) {
+          if (node->contains(alternatives)) {
+            for (const Json& alt : node->at(alternatives)) walk(alt, at, depth + 1);
+          }
+        }
+        if (node->contains("properties")) {
+          for (const auto& [key, sub] : node->at("properties").items()) {
+            listed.insert(at + "/" + key);
+            walk(sub, at + "/" + key, depth + 1);
+          }
+        }
+        if (node->contains("items")) walk(node->at("items"), at + "/*", depth + 1);
+      };
   walk(schema, "", 0);
   REQUIRE(listed.size() > 100);
 

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "config/json_reader.hpp"
 #include "data/dataset.hpp"
 #include "data/text_table.hpp"
-#include "config/json_reader.hpp"
 #include "test_helpers.hpp"
 #include "util/error.hpp"
 

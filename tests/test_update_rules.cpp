@@ -8,8 +8,8 @@
 #include "kernels/simd_kernels.hpp"
 #include "model/mlp.hpp"
 #include "train/batching.hpp"
-#include "train/trainer.hpp"
 #include "train/schedule.hpp"
+#include "train/trainer.hpp"
 #include "train/update/adagrad.hpp"
 #include "train/update/adam.hpp"
 #include "train/update/momentum.hpp"
@@ -176,9 +176,8 @@ TEST_CASE("unit_fused_sgd_step_matches_gradient_then_update", "[update]") {
     GradientEngine<Net, K, Sequential> engine(net, spec.chunk_rows);
     engine.gradient(w, rows);
     Plain::State none(w.size());
-    Plain{}.apply<K>(none,
-                     StepInput{spec.lr, 1.0f / static_cast<float>(batch), 0.0f}, engine.grad(),
-                     w);
+    Plain{}.apply<K>(none, StepInput{spec.lr, 1.0f / static_cast<float>(batch), 0.0f},
+                     engine.grad(), w);
     for (std::size_t i = 0; i < w.size(); ++i) {
       INFO("B = " << batch << ", parameter " << i);
       REQUIRE(fused.params()[i] == Approx(w[i]).epsilon(1e-5).margin(1e-6));

@@ -13,6 +13,7 @@
 #include "train/metrics.hpp"
 #include "train/svrg.hpp"
 #include "train/trainer.hpp"
+#include "variant_registrations.hpp"  // generated: each variant file's register_<name>
 #include "variants/registry.hpp"
 
 namespace sgdbench {

@@ -55,8 +55,9 @@ int main(int argc, char** argv) {
   sgdbench::RunOptions verify_options;
   verify_options.data_dir = cli::default_data_dir();
   auto* verify = app.add_subcommand(
-      "verify", "re-run results/<name>'s config and compare both ways; deterministic figures "
-                "must match exactly");
+      "verify",
+      "re-run results/<name>'s config and compare both ways; deterministic figures "
+      "must match exactly");
   verify->add_option("dir", verify_dir, "an experiment's results folder")->required();
   verify->add_option("--data-dir", verify_options.data_dir, data_help);
 

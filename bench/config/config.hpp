@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "data/dataset.hpp"
 #include "config/json_reader.hpp"
+#include "data/dataset.hpp"
 #include "model/rows.hpp"
 #include "train/schedule.hpp"
 #include "train/update/update_params.hpp"

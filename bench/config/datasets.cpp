@@ -76,9 +76,8 @@ Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
   // set comes out of the training images.
   const std::string dir = kFashionDir;
   Split s;
-  Dataset train =
-      load_idx_pair(dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz", 10,
-                    compact);
+  Dataset train = load_idx_pair(dir + "/train-images-idx3-ubyte.gz",
+                                dir + "/train-labels-idx1-ubyte.gz", 10, compact);
   if (d.validation > 0) {
     if (d.validation >= train.rows || d.train > train.rows - d.validation) {
       throw Error(
@@ -95,11 +94,9 @@ Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
   } else {
     s.train = take_rows(std::move(train), d.train, d.split_seed, "fashion-mnist/train", c, "train");
   }
-  s.test = take_rows(
-      load_idx_pair(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz", 10,
-                    compact),
-      d.test,
-      d.split_seed, "fashion-mnist/test", c, "test");
+  s.test = take_rows(load_idx_pair(dir + "/t10k-images-idx3-ubyte.gz",
+                                   dir + "/t10k-labels-idx1-ubyte.gz", 10, compact),
+                     d.test, d.split_seed, "fashion-mnist/test", c, "test");
   return s;
 }
 

@@ -43,9 +43,10 @@ class DuplicateKeyCheck {
         Frame& top = frames_.back();
         const std::string key = parsed.get<std::string>();
         if (!top.keys.insert(key).second) {
-          throw Error(fmt::format("{}: {}: duplicate key \"{}\" (JSON keeps only the last; "
-                                  "give each key once)",
-                                  source_, path_of_open_object(), key));
+          throw Error(
+              fmt::format("{}: {}: duplicate key \"{}\" (JSON keeps only the last; "
+                          "give each key once)",
+                          source_, path_of_open_object(), key));
         }
         top.key = key;
         break;
@@ -115,7 +116,8 @@ std::string pattern_of(const std::string& path) {
   for (std::size_t i = 0; i <= path.size(); ++i) {
     if (i == path.size() || path[i] == '/') {
       if (i > 0) {
-        const bool index = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+        const bool index =
+            !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
         out += "/" + (index ? std::string("*") : part);
       }
       part.clear();
@@ -132,7 +134,9 @@ void log_key(const std::string& path, const std::string& key) {
 
 }  // namespace
 
-void log_config_keys(std::set<std::string>* log) { g_key_log = log; }
+void log_config_keys(std::set<std::string>* log) {
+  g_key_log = log;
+}
 
 bool JsonObject::has(const std::string& key) const {
   log_key(path_, key);

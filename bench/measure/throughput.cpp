@@ -5,18 +5,18 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
-#include <xsimd/xsimd.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <xsimd/xsimd.hpp>
 
 #include "config/config.hpp"
 #include "config/datasets.hpp"
-#include "sweep/experiment.hpp"
 #include "kernels/simd_fma.hpp"
 #include "kernels/simd_kernels.hpp"
+#include "sweep/experiment.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/error.hpp"
 #include "variants/registry.hpp"
@@ -30,13 +30,16 @@ double peak_rss_mib() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-double mib(std::size_t floats) { return static_cast<double>(floats) * sizeof(float) / 1048576.0; }
+double mib(std::size_t floats) {
+  return static_cast<double>(floats) * sizeof(float) / 1048576.0;
+}
 
 }  // namespace
 
 Json measure_throughput(const ThroughputOptions& o) {
   const VariantInfo* v = compiled_variants().find(o.variant);
-  if (v == nullptr) throw Error(fmt::format("throughput: no compiled variant named '{}'", o.variant));
+  if (v == nullptr)
+    throw Error(fmt::format("throughput: no compiled variant named '{}'", o.variant));
   if (o.chunk_rows == 0 || o.chunk_rows > kMaxChunkRows)
     throw Error(fmt::format("throughput: --chunk-rows must be in 1..{}", kMaxChunkRows));
   ExperimentConfig c;
@@ -46,8 +49,8 @@ Json measure_throughput(const ThroughputOptions& o) {
     c.dataset.train = 8000;
     c.dataset.test = 2000;
   } else if (o.dataset != "fashion-mnist") {
-    throw Error(fmt::format("throughput: --dataset must be mnist or fashion-mnist, not '{}'",
-                            o.dataset));
+    throw Error(
+        fmt::format("throughput: --dataset must be mnist or fashion-mnist, not '{}'", o.dataset));
   }
   c.model.widths = o.widths;
   const Split data = load_dataset(c, o.data_dir);
@@ -106,9 +109,7 @@ Json measure_stream(std::size_t threads) {
     rates.push_back(static_cast<double>(n * sizeof(float)) / s * 1e-9);
   }
   std::sort(rates.begin(), rates.end());
-  return {{"read_gb_per_s", rates[rates.size() / 2]},
-          {"buffer_mib", mib(n)},
-          {"threads", threads}};
+  return {{"read_gb_per_s", rates[rates.size() / 2]}, {"buffer_mib", mib(n)}, {"threads", threads}};
 }
 
 Json measure_peak_flops(std::size_t threads) {
@@ -120,26 +121,29 @@ Json measure_peak_flops(std::size_t threads) {
   for (int rep = 0; rep < 3; ++rep) {
     std::vector<float> sink(threads);
     const auto t0 = std::chrono::steady_clock::now();
-    tbb::parallel_for(std::size_t{0}, threads, [&](std::size_t t) {
-      V acc[kChains];
-      for (int i = 0; i < kChains; ++i) acc[i] = V(0.001f * static_cast<float>(i + t));
-      const V a(0.9999f), b(1e-5f);
-      for (long it = 0; it < kIters; ++it) {
+    tbb::parallel_for(
+        std::size_t{0}, threads,
+        [&](std::size_t t) {
+          V acc[kChains];
+          for (int i = 0; i < kChains; ++i) acc[i] = V(0.001f * static_cast<float>(i + t));
+          const V a(0.9999f), b(1e-5f);
+          for (long it = 0; it < kIters; ++it) {
 #pragma GCC unroll 24
-        for (int i = 0; i < kChains; ++i) acc[i] = fmadd<BestArch>(acc[i], a, b);
-      }
-      V s = acc[0];
-      for (int i = 1; i < kChains; ++i) s += acc[i];
-      sink[t] = xsimd::hadd(s);
-    }, tbb::static_partitioner{});
+            for (int i = 0; i < kChains; ++i) acc[i] = fmadd<BestArch>(acc[i], a, b);
+          }
+          V s = acc[0];
+          for (int i = 1; i < kChains; ++i) s += acc[i];
+          sink[t] = xsimd::hadd(s);
+        },
+        tbb::static_partitioner{});
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (sink[0] <= 0.0f) throw Error("peak: wrong sum");
     rates.push_back(2.0 * V::size * kChains * static_cast<double>(kIters) *
                     static_cast<double>(threads) / s * 1e-9);
   }
   std::sort(rates.begin(), rates.end());
-  return {{"gflops", rates[rates.size() / 2]}, {"threads", threads},
-          {"simd_arch", BestArch::name()}};
+  return {
+      {"gflops", rates[rates.size() / 2]}, {"threads", threads}, {"simd_arch", BestArch::name()}};
 }
 
 }  // namespace sgdbench

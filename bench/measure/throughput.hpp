@@ -11,12 +11,12 @@
 namespace sgdbench {
 
 struct ThroughputOptions {
-  std::string variant;                 // a name from `sgdbench list`
+  std::string variant;  // a name from `sgdbench list`
   std::string dataset = "fashion-mnist";
-  std::vector<std::size_t> widths;     // MLP variants; softmax takes the data's
-  std::size_t batch = 0;               // 0: full batch
+  std::vector<std::size_t> widths;  // MLP variants; softmax takes the data's
+  std::size_t batch = 0;            // 0: full batch
   std::size_t threads = 1;
-  double seconds = 2.0;                // measured training time (after a warm-up)
+  double seconds = 2.0;  // measured training time (after a warm-up)
   double warmup_seconds = 0.3;
   double lr = 0.1;
   std::size_t chunk_rows = 256;

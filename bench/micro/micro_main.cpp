@@ -162,10 +162,10 @@ int main(int argc, char** argv) {
         ->UseRealTime();
   }
   // Full batch: the 60,000 rows of Fashion-MNIST's training set (random values here).
-  benchmark::RegisterBenchmark("BM_step/nielsen/simd/tbb/full60000",
-                               bm_model_step<Mlp<Sigmoid, QuadraticCost>, Simd, TbbDeterministic,
-                                             FullBatch>,
-                               std::vector<std::size_t>{784, 30, 10}, 60000, 3.0f)
+  benchmark::RegisterBenchmark(
+      "BM_step/nielsen/simd/tbb/full60000",
+      bm_model_step<Mlp<Sigmoid, QuadraticCost>, Simd, TbbDeterministic, FullBatch>,
+      std::vector<std::size_t>{784, 30, 10}, 60000, 3.0f)
       ->UseRealTime();
   benchmark::RegisterBenchmark("BM_step/softmax/simd/tbb/full60000",
                                bm_model_step<Softmax, Simd, TbbDeterministic, FullBatch>,

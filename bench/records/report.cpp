@@ -93,13 +93,30 @@ std::string tabular_head(std::size_t columns, std::size_t text_columns) {
 }  // namespace
 
 std::string latex_cell(const std::string& text) {
-  static const std::pair<const char*, const char*> kSpelled[] = {
-      {"<=", "$\\le$"},      {">=", "$\\ge$"},     {"±", "$\\pm$"},    {"−", "$-$"},
-      {"–", "--"},           {"—", "---"},         {"×", "$\\times$"}, {"·", "$\\cdot$"},
-      {"≤", "$\\le$"},       {"≥", "$\\ge$"},      {"η", "$\\eta$"},   {"λ", "$\\lambda$"},
-      {"²", "\\textsuperscript{2}"}, {"→", "$\\to$"}, {"…", "\\dots{}"}, {"κ", "$\\kappa$"},
-      {"α", "$\\alpha$"},    {"β", "$\\beta$"},    {"ε", "$\\varepsilon$"}, {"μ", "$\\mu$"},
-      {"σ", "$\\sigma$"},    {"ρ", "$\\rho$"},     {"∞", "$\\infty$"}, {"√", "$\\surd$"}};
+  static const std::pair<const char*, const char*> kSpelled[] = {{"<=", "$\\le$"},
+                                                                 {">=", "$\\ge$"},
+                                                                 {"±", "$\\pm$"},
+                                                                 {"−", "$-$"},
+                                                                 {"–", "--"},
+                                                                 {"—", "---"},
+                                                                 {"×", "$\\times$"},
+                                                                 {"·", "$\\cdot$"},
+                                                                 {"≤", "$\\le$"},
+                                                                 {"≥", "$\\ge$"},
+                                                                 {"η", "$\\eta$"},
+                                                                 {"λ", "$\\lambda$"},
+                                                                 {"²", "\\textsuperscript{2}"},
+                                                                 {"→", "$\\to$"},
+                                                                 {"…", "\\dots{}"},
+                                                                 {"κ", "$\\kappa$"},
+                                                                 {"α", "$\\alpha$"},
+                                                                 {"β", "$\\beta$"},
+                                                                 {"ε", "$\\varepsilon$"},
+                                                                 {"μ", "$\\mu$"},
+                                                                 {"σ", "$\\sigma$"},
+                                                                 {"ρ", "$\\rho$"},
+                                                                 {"∞", "$\\infty$"},
+                                                                 {"√", "$\\surd$"}};
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     bool spelled = false;
@@ -115,16 +132,34 @@ std::string latex_cell(const std::string& text) {
     if (spelled) continue;
     const char ch = text[i++];
     switch (ch) {
-      case '_': case '%': case '&': case '#': case '$': case '{': case '}':
+      case '_':
+      case '%':
+      case '&':
+      case '#':
+      case '$':
+      case '{':
+      case '}':
         out += '\\';
         out += ch;
         break;
-      case '\\': out += "\\textbackslash{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '<': out += "\\textless{}"; break;
-      case '>': out += "\\textgreater{}"; break;
-      case '|': out += "\\textbar{}"; break;
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      case '^':
+        out += "\\textasciicircum{}";
+        break;
+      case '~':
+        out += "\\textasciitilde{}";
+        break;
+      case '<':
+        out += "\\textless{}";
+        break;
+      case '>':
+        out += "\\textgreater{}";
+        break;
+      case '|':
+        out += "\\textbar{}";
+        break;
       default:
         // Any other non-ASCII byte would stop pdflatex ("Unicode character not set up").
         // One "?" per UTF-8 character: its lead byte.
@@ -142,9 +177,10 @@ std::vector<Json> read_records(const std::string& dir) {
   const std::string path = dir + "/runs.jsonl";
   std::ifstream in(path);
   if (!in && std::filesystem::exists(path + ".partial")) {
-    throw Error(fmt::format("{}: missing, but {}.partial holds an interrupted run: finish it "
-                            "with `sgdbench run <its config> --resume`",
-                            path, path));
+    throw Error(
+        fmt::format("{}: missing, but {}.partial holds an interrupted run: finish it "
+                    "with `sgdbench run <its config> --resume`",
+                    path, path));
   }
   if (!in) throw Error(fmt::format("{}: cannot open for reading", path));
   std::vector<Json> records;
@@ -290,7 +326,8 @@ Tables make_tables(const std::vector<Json>& records, const std::string& note) {
   std::string& tex = t.latex;
   // dataset, widths, variant, B and lr are text; the figures are numbers.
   const std::size_t text_columns =
-      static_cast<std::size_t>(std::find(md_cols.begin(), md_cols.end(), "lr") - md_cols.begin()) + 1;
+      static_cast<std::size_t>(std::find(md_cols.begin(), md_cols.end(), "lr") - md_cols.begin()) +
+      1;
   tex = tabular_head(md_cols.size(), text_columns);
   add_row(md, tex, md_cols);
   md += "|";
@@ -419,8 +456,8 @@ void write_report(const std::string& dir, const std::vector<Json>& records,
 }
 
 bool draw_plots(const std::string& dir) {
-  const std::string cmd =
-      fmt::format("/usr/bin/python3 '{}/bench/scripts/plot.py' '{}' >/dev/null", SGDBENCH_SOURCE_DIR, dir);
+  const std::string cmd = fmt::format("/usr/bin/python3 '{}/bench/scripts/plot.py' '{}' >/dev/null",
+                                      SGDBENCH_SOURCE_DIR, dir);
   if (std::system(cmd.c_str()) != 0) {
     fmt::print(stderr, "sgdbench: plotting failed ({}); the tables are written\n", cmd);
     return false;

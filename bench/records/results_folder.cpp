@@ -27,7 +27,8 @@ std::string read_fd(int fd) {
   std::string text;
   char buf[512];
   ::lseek(fd, 0, SEEK_SET);
-  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
+    text.append(buf, static_cast<std::size_t>(n));
   while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) text.pop_back();
   return text;
 }
@@ -59,17 +60,18 @@ ResultsFolder::ResultsFolder(std::string dir, const std::string& what) : dir_(st
     for (const std::string suffix : {"", ".partial"}) {
       const fs::path p = fs::path(dir_) / (std::string(name) + suffix);
       if (fs::exists(p, ec) && !fs::is_regular_file(p, ec)) {
-        throw Error(fmt::format("{}: is not a regular file; sgdbench writes its {} there: "
-                                "remove or rename it",
-                                p.string(), name));
+        throw Error(
+            fmt::format("{}: is not a regular file; sgdbench writes its {} there: "
+                        "remove or rename it",
+                        p.string(), name));
       }
     }
   }
   const std::string lock_path = (fs::path(dir_) / kLockFile).string();
   lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd_ < 0) {
-    throw Error(fmt::format("{}: cannot write in the results folder: {}", lock_path,
-                            std::strerror(errno)));
+    throw Error(
+        fmt::format("{}: cannot write in the results folder: {}", lock_path, std::strerror(errno)));
   }
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
@@ -78,8 +80,8 @@ ResultsFolder::ResultsFolder(std::string dir, const std::string& what) : dir_(st
     lock_fd_ = -1;
     if (err == EWOULDBLOCK) {
       throw Error(fmt::format(
-          "{}: in use by another sgdbench ({}); wait for it to finish or give another --out",
-          dir_, holder.empty() ? "holder unknown" : holder));
+          "{}: in use by another sgdbench ({}); wait for it to finish or give another --out", dir_,
+          holder.empty() ? "holder unknown" : holder));
     }
     throw Error(fmt::format("{}: cannot lock: {}", lock_path, std::strerror(err)));
   }
@@ -92,8 +94,8 @@ ResultsFolder::ResultsFolder(std::string dir, const std::string& what) : dir_(st
       ::pwrite(lock_fd_, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size())) {
     const int err = errno;
     ::close(lock_fd_);
-    throw Error(fmt::format("{}: cannot write in the results folder: {}", lock_path,
-                            std::strerror(err)));
+    throw Error(
+        fmt::format("{}: cannot write in the results folder: {}", lock_path, std::strerror(err)));
   }
 }
 
@@ -101,7 +103,7 @@ void ResultsFolder::remove_if_unused() {
   if (created_.empty()) return;
   std::error_code ec;
   fs::remove(fs::path(dir_) / kLockFile, ec);
-  for (fs::path p = fs::path(dir_); ; p = p.parent_path()) {
+  for (fs::path p = fs::path(dir_);; p = p.parent_path()) {
     if (!fs::remove(p, ec) || p == fs::path(created_) || p == p.parent_path()) break;  // empty only
   }
 }

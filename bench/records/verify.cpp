@@ -33,10 +33,9 @@ std::string key_of(const Json& r) {
 
 /// Figures of points and runs that must reproduce exactly under a deterministic variant.
 constexpr const char* kExactFields[] = {
-    "train_loss",    "test_loss",       "test_accuracy",       "grad_evals", "updates",
-    "epoch",         "suboptimality",   "validation_loss",     "validation_accuracy",
-    "grad_norm",     "b_simple",        "status",              "params",     "batching",
-    "batch_size"};
+    "train_loss",    "test_loss",       "test_accuracy",       "grad_evals", "updates",  "epoch",
+    "suboptimality", "validation_loss", "validation_accuracy", "grad_norm",  "b_simple", "status",
+    "params",        "batching",        "batch_size"};
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -63,8 +62,7 @@ class Comparison {
     if (count <= 20) text += fmt::format("  {}: {}\n", where, what);
   }
   /// Compares one figure as written on disk (a diverged run's NaN is null there).
-  void figure(const std::string& where, const std::string& name, const Json& was,
-              const Json& now) {
+  void figure(const std::string& where, const std::string& name, const Json& was, const Json& now) {
     ++figures;
     if (was.dump() != now.dump()) {
       mismatch(where, fmt::format("{} was {} and is now {}", name, was.dump(), now.dump()));
@@ -125,7 +123,8 @@ void compare_cells(const std::vector<Json>& committed, const std::vector<Json>& 
       ++exact_records;
       for (const char* f : kExactFields) {
         if (old.contains(f) || again.contains(f)) {
-          cmp.figure(key, f, old.contains(f) ? old[f] : Json(), again.contains(f) ? again[f] : Json());
+          cmp.figure(key, f, old.contains(f) ? old[f] : Json(),
+                     again.contains(f) ? again[f] : Json());
         }
       }
       if (type != "run") continue;
@@ -146,7 +145,8 @@ void compare_cells(const std::vector<Json>& committed, const std::vector<Json>& 
       }
     }
     for (const auto& [key, news] : now) {
-      if (before.count(key) == 0) cmp.mismatch(key, "produced by the re-run but missing from runs.jsonl");
+      if (before.count(key) == 0)
+        cmp.mismatch(key, "produced by the re-run but missing from runs.jsonl");
     }
   }
 }
@@ -268,9 +268,10 @@ VerifyResult verify_results(const std::string& dir, const RunOptions& options) {
   // steps run depend on the machine's speed: such a result cannot be verified.
   if (config.max_seconds > 0.0 ||
       (config.tuning && config.tuning->select_by == "seconds_to_target")) {
-    throw Error(fmt::format("{}: its config budgets or tunes by seconds, so its figures depend "
-                            "on the machine's speed and cannot be verified",
-                            dir));
+    throw Error(
+        fmt::format("{}: its config budgets or tunes by seconds, so its figures depend "
+                    "on the machine's speed and cannot be verified",
+                    dir));
   }
   // F* of a long run is exact only when its variant is deterministic.
   const VariantInfo* f_star = compiled_variants().find(config.f_star_variant);

@@ -42,7 +42,8 @@ if [ ! -f "$digits/9.json" ]; then
 fi
 
 cd "$root"
-cmake --preset "$preset" >/dev/null
+# CI (CI=true) treats compiler warnings as errors; a user's build only warns.
+cmake --preset "$preset" -DSGDBENCH_WERROR="$([ -n "${CI:-}" ] && echo ON || echo OFF)" >/dev/null
 jobs=$(nproc 2>/dev/null || echo 2)
 if [ $# -gt 0 ]; then
   cmake --build --preset "$preset" -j "$jobs" --target "$@"

@@ -14,15 +14,15 @@
 #include <memory>
 #include <optional>
 
+#include "config/datasets.hpp"
 #include "data/synthetic.hpp"
 #include "data/text_table.hpp"
-#include "config/datasets.hpp"
-#include "sweep/interrupt.hpp"
 #include "records/machine.hpp"
 #include "records/output_files.hpp"
-#include "sweep/progress.hpp"
 #include "records/report.hpp"
 #include "records/results_folder.hpp"
+#include "sweep/interrupt.hpp"
+#include "sweep/progress.hpp"
 #include "sweep/resume.hpp"
 #include "tuning/lr_search.hpp"
 #include "util/error.hpp"
@@ -305,8 +305,6 @@ bool batching_compiled(const VariantInfo& v, std::size_t batch) {
   return std::find(v.batchings.begin(), v.batchings.end(), b) != v.batchings.end();
 }
 
-}  // namespace
-
 /// F* as the final objective of a long run of /f_star/variant (full batch, lr 1: L-BFGS
 /// chooses its own steps), with the experiment's L2 and chunking.
 double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOptions& options) {
@@ -344,8 +342,6 @@ std::string widths_label(const std::vector<std::size_t>& widths) {
   for (std::size_t w : widths) s += (s.empty() ? "" : "-") + std::to_string(w);
   return s;
 }
-
-namespace {
 
 /// The first record of runs.jsonl: the config, the build, every target's label.
 Json experiment_header(const ExperimentConfig& c) {
@@ -385,7 +381,8 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
     folder.remove_if_unused();
     throw;
   }
-  if (interrupt_requested()) throw Interrupted("interrupted while the data loaded; nothing written");
+  if (interrupt_requested())
+    throw Interrupted("interrupted while the data loaded; nothing written");
   const Json header = experiment_header(c);
   const Json machine = machine_description(c);
   const bool all_cores = std::find(c.threads.begin(), c.threads.end(), 0) != c.threads.end();
@@ -463,91 +460,91 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   progress.resume(std::min(resumed.cells.size(), total));
   Json chosen = Json::array();
   Json problems = Json::array();
-  std::size_t next_replay = 0;      // the first resumed cell not yet replayed
+  std::size_t next_replay = 0;                    // the first resumed cell not yet replayed
   std::size_t complete_records = records.size();  // header and finished cells
   std::size_t finished_cells = 0;
   try {
-  for (const Planned& plan : plans) {
-    const Problem& problem = c.problems[plan.problem];
-    const ExperimentConfig pc = for_problem(c, problem);
-    const Split data = load_dataset(pc, options.data_dir);
-    stop_if_interrupted();  // loading and F* take seconds: Ctrl-C is honoured between them
-    // Suboptimality F(w) − F* needs F*: exact for least squares (solved in double).
-    std::optional<double> f_star;
-    if (data.train.is_regression() && pc.dataset.name != "csv" && pc.dataset.name != "libsvm") {
-      f_star = solve_least_squares(data.train, pc.model.l2).f;
-    } else if (!c.f_star_variant.empty()) {
-      f_star = long_run_f_star(pc, data, options);
-      stop_if_interrupted();
-    }
-    Json info = {{"dataset", problem.label},
-                 {"train_rows", data.train.rows},
-                 {"test_rows", data.test.rows},
-                 {"validation_rows", data.validation.rows}};
-    if (!problem.widths.empty()) info["widths"] = widths_label(problem.widths);
-    if (f_star) info["f_star"] = *f_star;
-    if (data.train.is_regression() && data.train.cols <= 8) {
-      // F(w) = ½ wᵀAw − bᵀw + c (+ λ/2 ‖w‖²): lets a plot draw the loss's contours.
-      const auto q = least_squares_quadratic(data.train);
-      info["quadratic"] = {{"A", q.a}, {"b", q.b}, {"c", q.c}, {"l2", pc.model.l2}};
-    }
-    problems.push_back(info);
-
-    Json extra_key = {{"dataset", problem.label}};
-    if (c.widths_swept) extra_key["widths"] = widths_label(problem.widths);
-    CellRunner runner(pc, data, f_star, extra_key, emit);
-    // A finished cell of the interrupted run is replayed from its records; the others run.
-    auto run_cell = [&](const Cell& cell) -> Json {
-      Json run;
-      if (next_replay < resumed.cells.size()) {
-        const std::vector<Json>& kept = resumed.cells[next_replay];
-        if (!same_cell(kept.back(), runner.key(cell))) {
-          throw Error(fmt::format(
-              "{}: finished cell {} is {}, but this config's cell {} is {}: cannot resume, "
-              "run without --resume",
-              partial, next_replay + 1, kept.back().dump(), next_replay + 1,
-              runner.key(cell).dump()));
-        }
-        ++next_replay;
-        records.insert(records.end(), kept.begin(), kept.end());
-        run = kept.back();
-      } else {
+    for (const Planned& plan : plans) {
+      const Problem& problem = c.problems[plan.problem];
+      const ExperimentConfig pc = for_problem(c, problem);
+      const Split data = load_dataset(pc, options.data_dir);
+      stop_if_interrupted();  // loading and F* take seconds: Ctrl-C is honoured between them
+      // Suboptimality F(w) − F* needs F*: exact for least squares (solved in double).
+      std::optional<double> f_star;
+      if (data.train.is_regression() && pc.dataset.name != "csv" && pc.dataset.name != "libsvm") {
+        f_star = solve_least_squares(data.train, pc.model.l2).f;
+      } else if (!c.f_star_variant.empty()) {
+        f_star = long_run_f_star(pc, data, options);
         stop_if_interrupted();
-        progress.start(problem.label + " " + describe(cell));
-        run = runner.run(cell);
-        progress.done(run);
       }
-      complete_records = records.size();
-      ++finished_cells;
-      return run;
-    };
-    for (const auto& cells : plan.groups) {
-      if (!c.tuning) {
-        for (const Cell& cell : cells) run_cell(cell);
-        continue;
+      Json info = {{"dataset", problem.label},
+                   {"train_rows", data.train.rows},
+                   {"test_rows", data.test.rows},
+                   {"validation_rows", data.validation.rows}};
+      if (!problem.widths.empty()) info["widths"] = widths_label(problem.widths);
+      if (f_star) info["f_star"] = *f_star;
+      if (data.train.is_regression() && data.train.cols <= 8) {
+        // F(w) = ½ wᵀAw − bᵀw + c (+ λ/2 ‖w‖²): lets a plot draw the loss's contours.
+        const auto q = least_squares_quadratic(data.train);
+        info["quadratic"] = {{"A", q.a}, {"b", q.b}, {"c", q.c}, {"l2", pc.model.l2}};
       }
-      // Tuning: the lr grid of this group with the tuning seed, then the best lr re-run.
-      LrSearch search(*c.tuning, pc.targets);
-      for (const Cell& cell : cells) search.offer(cell.lr, run_cell(cell));
-      const double best_lr = search.best_lr();
-      Json choice = extra_key;
-      if (!cells.front().sweep->label.empty()) choice["method"] = cells.front().sweep->label;
-      choice.update({{"variant", cells.front().variant->name},
-                     {"batch_size", cells.front().batch},
-                     {"threads", cells.front().threads},
-                     {"lr", best_lr},
-                     {"select_by", c.tuning->select_by},
-                     {"score", search.best_score()}});
-      chosen.push_back(choice);
-      for (std::uint64_t seed : c.tuning->seeds) {
-        Cell cell = cells.front();
-        cell.lr = best_lr;
-        cell.seed = seed;
-        cell.phase = "final";
-        run_cell(cell);
+      problems.push_back(info);
+
+      Json extra_key = {{"dataset", problem.label}};
+      if (c.widths_swept) extra_key["widths"] = widths_label(problem.widths);
+      CellRunner runner(pc, data, f_star, extra_key, emit);
+      // A finished cell of the interrupted run is replayed from its records; the others run.
+      auto run_cell = [&](const Cell& cell) -> Json {
+        Json run;
+        if (next_replay < resumed.cells.size()) {
+          const std::vector<Json>& kept = resumed.cells[next_replay];
+          if (!same_cell(kept.back(), runner.key(cell))) {
+            throw Error(fmt::format(
+                "{}: finished cell {} is {}, but this config's cell {} is {}: cannot resume, "
+                "run without --resume",
+                partial, next_replay + 1, kept.back().dump(), next_replay + 1,
+                runner.key(cell).dump()));
+          }
+          ++next_replay;
+          records.insert(records.end(), kept.begin(), kept.end());
+          run = kept.back();
+        } else {
+          stop_if_interrupted();
+          progress.start(problem.label + " " + describe(cell));
+          run = runner.run(cell);
+          progress.done(run);
+        }
+        complete_records = records.size();
+        ++finished_cells;
+        return run;
+      };
+      for (const auto& cells : plan.groups) {
+        if (!c.tuning) {
+          for (const Cell& cell : cells) run_cell(cell);
+          continue;
+        }
+        // Tuning: the lr grid of this group with the tuning seed, then the best lr re-run.
+        LrSearch search(*c.tuning, pc.targets);
+        for (const Cell& cell : cells) search.offer(cell.lr, run_cell(cell));
+        const double best_lr = search.best_lr();
+        Json choice = extra_key;
+        if (!cells.front().sweep->label.empty()) choice["method"] = cells.front().sweep->label;
+        choice.update({{"variant", cells.front().variant->name},
+                       {"batch_size", cells.front().batch},
+                       {"threads", cells.front().threads},
+                       {"lr", best_lr},
+                       {"select_by", c.tuning->select_by},
+                       {"score", search.best_score()}});
+        chosen.push_back(choice);
+        for (std::uint64_t seed : c.tuning->seeds) {
+          Cell cell = cells.front();
+          cell.lr = best_lr;
+          cell.seed = seed;
+          cell.phase = "final";
+          run_cell(cell);
+        }
       }
     }
-  }
   } catch (const Interrupted&) {
     // Tables of what is complete; the half-done cell's points stay out of them (and are
     // dropped by --resume).
@@ -556,15 +553,16 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
                  fmt::format("**Interrupted after {} of {} run cells**: these tables show the "
                              "finished ones; `sgdbench run {} --resume` completes the run.",
                              finished_cells, total, c.file));
-    throw Interrupted(fmt::format(
-        "interrupted after {} of {} run cells; they are kept in {} and tabled in "
-        "{}/summary.md",
-        finished_cells, total, partial, dir));
+    throw Interrupted(
+        fmt::format("interrupted after {} of {} run cells; they are kept in {} and tabled in "
+                    "{}/summary.md",
+                    finished_cells, total, partial, dir));
   }
   if (next_replay < resumed.cells.size()) {
-    throw Error(fmt::format("{}: holds {} finished cells, more than this config's {}: cannot "
-                            "resume, run without --resume",
-                            partial, resumed.cells.size(), next_replay));
+    throw Error(
+        fmt::format("{}: holds {} finished cells, more than this config's {}: cannot "
+                    "resume, run without --resume",
+                    partial, resumed.cells.size(), next_replay));
   }
   if (c.tuning) emit({{"type", "tuning"}, {"experiment", c.name}, {"chosen", chosen}});
   // The problems' sizes and F* are known only once each is loaded: a closing record.

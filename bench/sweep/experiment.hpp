@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "data/dataset.hpp"
 #include "config/json_reader.hpp"
+#include "data/dataset.hpp"
 #include "variants/registry.hpp"
 
 namespace sgdbench {

@@ -33,9 +33,13 @@ void install_interrupt_handlers() {
   install(SIGTERM);
 }
 
-bool interrupt_requested() { return g_signal.load() != 0; }
+bool interrupt_requested() {
+  return g_signal.load() != 0;
+}
 
-int interrupt_signal() { return g_signal.load(); }
+int interrupt_signal() {
+  return g_signal.load();
+}
 
 void stop_if_interrupted() {
   if (g_countdown > 0 && --g_countdown == 0) g_signal.store(SIGINT);

@@ -34,13 +34,14 @@ PartialRun read_partial_run(const std::string& path, const Json& config,
       record = Json::parse(line);
     } catch (const std::exception& e) {
       if (!last) {
-        throw Error(fmt::format("{}: line {} (byte offset {}) is damaged ({}); only the last "
-                                "line of an interrupted run may be: cannot resume, run "
-                                "without --resume",
-                                path, line_no, offset, e.what()));
+        throw Error(
+            fmt::format("{}: line {} (byte offset {}) is damaged ({}); only the last "
+                        "line of an interrupted run may be: cannot resume, run "
+                        "without --resume",
+                        path, line_no, offset, e.what()));
       }
-      out.dropped += fmt::format("a torn last line ({} bytes at byte offset {}); ",
-                                 line.size(), offset);
+      out.dropped +=
+          fmt::format("a torn last line ({} bytes at byte offset {}); ", line.size(), offset);
       break;
     }
     offset = end + 1;
@@ -50,14 +51,16 @@ PartialRun read_partial_run(const std::string& path, const Json& config,
         throw Error(fmt::format("{}: line 1: expected the \"experiment\" record", path));
       }
       if (record["config"] != config) {
-        throw Error(fmt::format("{}: was made from another version of the config: run "
-                                "without --resume to start over",
-                                path));
+        throw Error(
+            fmt::format("{}: was made from another version of the config: run "
+                        "without --resume to start over",
+                        path));
       }
       if (record.value("git_commit", "") != commit) {
-        throw Error(fmt::format("{}: was made by sgdbench at git {}, this is git {}: a results "
-                                "file holds one build's figures; run without --resume",
-                                path, record.value("git_commit", "?"), commit));
+        throw Error(
+            fmt::format("{}: was made by sgdbench at git {}, this is git {}: a results "
+                        "file holds one build's figures; run without --resume",
+                        path, record.value("git_commit", "?"), commit));
       }
       out.header = std::move(record);
       out.keep_bytes = offset;
@@ -78,8 +81,8 @@ PartialRun read_partial_run(const std::string& path, const Json& config,
   }
   dropped_points = pending.size();
   if (dropped_points > 0) {
-    out.dropped += fmt::format("{} point(s) of a cell that did not finish (it runs again); ",
-                               dropped_points);
+    out.dropped +=
+        fmt::format("{} point(s) of a cell that did not finish (it runs again); ", dropped_points);
   }
   if (!out.dropped.empty()) out.dropped.resize(out.dropped.size() - 2);
   return out;
@@ -92,9 +95,10 @@ namespace {
 void check_same_build(const std::string& dir, const Json& machine, bool default_threads) {
   const std::string path = dir + "/machine.json";
   if (!std::filesystem::exists(path)) {
-    throw Error(fmt::format("{}: missing, so the build that made {}'s results is unknown: "
-                            "run without --resume",
-                            path, dir));
+    throw Error(
+        fmt::format("{}: missing, so the build that made {}'s results is unknown: "
+                    "run without --resume",
+                    path, dir));
   }
   const Json recorded = read_json_file(path);
   std::vector<std::string> fields = {"git_commit", "git_dirty", "compiler", "cxx_flags",
@@ -102,10 +106,10 @@ void check_same_build(const std::string& dir, const Json& machine, bool default_
   if (default_threads) fields.push_back("logical_cores");
   for (const std::string& f : fields) {
     if (recorded.value(f, Json()) != machine.value(f, Json())) {
-      throw Error(fmt::format("{}: the results were made with {} {}, this run has {}: a "
-                              "results file holds one build's figures; run without --resume",
-                              path, f, recorded.value(f, Json()).dump(),
-                              machine.value(f, Json()).dump()));
+      throw Error(
+          fmt::format("{}: the results were made with {} {}, this run has {}: a "
+                      "results file holds one build's figures; run without --resume",
+                      path, f, recorded.value(f, Json()).dump(), machine.value(f, Json()).dump()));
     }
   }
 }
@@ -147,9 +151,10 @@ StartingPoint starting_point(const std::string& dir, const Json& header, const J
     std::vector<Json> records = read_records(dir);
     if (records.front()["config"] != header["config"] ||
         records.front()["git_commit"] != header["git_commit"]) {
-      throw Error(fmt::format("{}: is complete but was made from another config or build "
-                              "(git {}): run without --resume to run again",
-                              complete, records.front().value("git_commit", "?")));
+      throw Error(
+          fmt::format("{}: is complete but was made from another config or build "
+                      "(git {}): run without --resume to run again",
+                      complete, records.front().value("git_commit", "?")));
     }
     check_same_build(dir, machine, default_threads);
     std::fprintf(stderr, "nothing to resume: %s is complete\n", complete.c_str());

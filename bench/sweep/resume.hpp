@@ -15,22 +15,21 @@ namespace sgdbench {
 struct PartialRun {
   Json header;  // the "experiment" record; null when even it was not written completely
   std::vector<std::vector<Json>> cells;  // each complete cell: its points, then its run line
-  std::uintmax_t keep_bytes = 0;        // the header and the complete cells
-  std::string dropped;                  // what was not kept, for the user ("" if nothing)
+  std::uintmax_t keep_bytes = 0;         // the header and the complete cells
+  std::string dropped;                   // what was not kept, for the user ("" if nothing)
 };
 
 /// Reads `path`; an Error names the line and byte offset of a damaged record that is not
 /// the last, and refuses a file made from another config or another build.
-PartialRun read_partial_run(const std::string& path, const Json& config,
-                            const std::string& commit);
+PartialRun read_partial_run(const std::string& path, const Json& config, const std::string& commit);
 
 /// What `sgdbench run` starts from in a results folder: nothing, the finished cells of an
 /// interrupted run (with --resume), or, with --resume, a complete run of the same config
 /// and build (nothing left to do). Refuses a folder that would mix configs or builds, and
 /// a plain run over finished cells (they are not thrown away by forgetting --resume).
 struct StartingPoint {
-  PartialRun partial;                // header null: start from the first cell
-  std::vector<Json> complete;        // non-empty: runs.jsonl already holds this run
+  PartialRun partial;          // header null: start from the first cell
+  std::vector<Json> complete;  // non-empty: runs.jsonl already holds this run
 };
 /// `header` is the experiment record this run writes; `machine` its machine.json;
 /// `default_threads`: some cell runs on all cores, so the core count must match too.

@@ -20,7 +20,10 @@ void widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* o
   const __m512 s = _mm512_set1_ps(scale);
   for (; i + 16 <= n; i += 16) {
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i));
-    _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(b)), s));
+    // The all-ones "maskz" forms are the same instructions; GCC 12's unmasked forms pass
+    // an undefined vector that -Wmaybe-uninitialized reports (8 false warnings).
+    const __m512i wide = _mm512_maskz_cvtepu8_epi32(__mmask16(0xFFFF), b);
+    _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(__mmask16(0xFFFF), wide), s));
   }
 #elif defined(__AVX2__)
   const __m256 s = _mm256_set1_ps(scale);
@@ -62,8 +65,7 @@ Dataset select_rows(const Dataset& from, std::span<const std::uint32_t> indices,
   }
   for (std::size_t r = 0; r < out.rows; ++r) {
     if (from.compact()) {
-      std::copy_n(from.x8.data() + indices[r] * from.cols, from.cols,
-                  out.x8.data() + r * out.cols);
+      std::copy_n(from.x8.data() + indices[r] * from.cols, from.cols, out.x8.data() + r * out.cols);
     } else {
       std::copy_n(from.row(indices[r]), from.cols, out.x.data() + r * out.cols);
     }

@@ -23,7 +23,7 @@ struct Dataset {
   // Compact storage (image pixels): feature = x8 · x8_scale, a quarter of the memory and
   // of the traffic of a mini-batch gather or a full-batch pass (issue 7).
   AlignedBuffer<std::uint8_t> x8;  // rows × cols when compact (on huge pages, as x)
-  float x8_scale = 0.0f;         // 0: not compact
+  float x8_scale = 0.0f;           // 0: not compact
 
   bool compact() const { return x8_scale != 0.0f; }
   const float* row(std::size_t i) const { return x.data() + i * cols; }  // float storage

@@ -53,7 +53,8 @@ void pooled_reduce(std::size_t n_chunks, Acc& result, AccumulatorPool<Acc>& pool
   parallel_reduce_fn(tbb::blocked_range<std::size_t>(0, n_chunks, 1), body);
 }
 
-/// Sequential::for_ranges for the TBB policies: ranges of about `grain` (TBB splits a range while it is longer than grain).
+/// Sequential::for_ranges for the TBB policies: ranges of about `grain` (TBB splits a range while
+/// it is longer than grain).
 template <class Body>
 void parallel_ranges(std::size_t n, std::size_t grain, const Body& body) {
   if (n <= grain) {

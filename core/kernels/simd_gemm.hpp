@@ -4,14 +4,14 @@
 // register-blocked micro-kernel computes an MR×NR tile of C from a KC-long slice of
 // panels. Degenerate shapes (one row, one column, k = 1) go to level-1/2 kernels, which
 // is what makes B = 1 training fast.
-#include <algorithm>
-#include <cstring>
-#include <type_traits>
-
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
 
 #include "kernels/simd_level1.hpp"
 #include "util/aligned_buffer.hpp"
@@ -222,8 +222,8 @@ void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, cons
       const float* pf = j0 == 0 && i0 + 3 * kDotRows <= m ? ai + 2 * kDotRows * lda : nullptr;
       with_count<kDotRows>(rows, [&](auto rt) {
         with_count<kDotCols>(cols, [&](auto ct) {
-          dot_tile<Arch, decltype(rt)::value, decltype(ct)::value>(k, alpha, ai, lda, bj, ldb,
-                                                                  beta, cij, ldc, pf);
+          dot_tile<Arch, decltype(rt)::value, decltype(ct)::value>(k, alpha, ai, lda, bj, ldb, beta,
+                                                                   cij, ldc, pf);
         });
       });
     }
@@ -237,8 +237,8 @@ void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, cons
 /// panel (a_k = 1, a_row = lda) share it.
 template <class Arch, std::size_t RB, std::size_t NV>
 [[gnu::noinline]] void rank1_block(std::size_t k, float alpha, const float* a, std::size_t a_k,
-                                   std::size_t a_row, const float* b, std::size_t ldb,
-                                   float beta, float* c, std::size_t ldc) {
+                                   std::size_t a_row, const float* b, std::size_t ldb, float beta,
+                                   float* c, std::size_t ldc) {
   using B = xsimd::batch<float, Arch>;
   constexpr std::size_t W = B::size;
   B acc[RB][NV];
@@ -262,8 +262,8 @@ template <class Arch, std::size_t RB, std::size_t NV>
   for (std::size_t r = 0; r < RB; ++r) {
     for (std::size_t v = 0; v < NV; ++v) {
       float* cr = c + r * ldc + v * W;
-      const B out = beta == 0.0f ? va * acc[r][v]
-                                 : fmadd<Arch>(va, acc[r][v], vb * B::load_unaligned(cr));
+      const B out =
+          beta == 0.0f ? va * acc[r][v] : fmadd<Arch>(va, acc[r][v], vb * B::load_unaligned(cr));
       out.store_unaligned(cr);
     }
   }
@@ -310,8 +310,7 @@ void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, con
     const float* ai = a + i0 * lda;
     float* ci = c + i0 * ldc;
     with_count<kBcastRows>(rb, [&](auto rows) {
-      nt_bcast_rows<Arch, decltype(rows)::value>(n, k, alpha, ai, lda, panel.data(), beta, ci,
-                                                 ldc);
+      nt_bcast_rows<Arch, decltype(rows)::value>(n, k, alpha, ai, lda, panel.data(), beta, ci, ldc);
     });
     i0 += rb;
   }
@@ -475,12 +474,12 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
   // Large products are split into column (or row) slices across TBB's threads: each
   // slice is the same serial packed GEMM, so every entry of C is summed in the same order
   // whatever the thread count (the deterministic policy's promise holds).
-  const bool large = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) >=
-                     kParallelMinMacs;
+  const bool large =
+      static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) >= kParallelMinMacs;
   // The arena's size ignores tbb::global_control, which is how a run limits its threads.
-  const auto threads = std::min(
-      static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
-      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+  const auto threads =
+      std::min(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
+               tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
   if (large && threads > 1) {
     const bool by_cols = n >= m;
     const std::size_t unit = by_cols ? Blk::NR : Blk::MR;
@@ -488,17 +487,23 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
     const std::size_t parts = std::min(units, threads);
     // Isolated: a thread waiting here runs only these slices, never another reduction
     // leaf of an enclosing parallel reduce (no unbounded stacking of leaves).
-    tbb::this_task_arena::isolate([&] { tbb::parallel_for(std::size_t{0}, parts, [&](std::size_t t) {
-      const std::size_t u0 = units * t / parts, u1 = units * (t + 1) / parts;
-      const std::size_t lo = u0 * unit, hi = std::min(u1 * unit, by_cols ? n : m);
-      if (by_cols) {
-        const float* bs = tb == Trans::kNo ? b + lo : b + lo * ldb;
-        gemm_packed<Arch>(ta, tb, m, hi - lo, k, alpha, a, lda, bs, ldb, beta, c + lo, ldc);
-      } else {
-        const float* as = ta == Trans::kNo ? a + lo * lda : a + lo;
-        gemm_packed<Arch>(ta, tb, hi - lo, n, k, alpha, as, lda, b, ldb, beta, c + lo * ldc, ldc);
-      }
-    }, tbb::static_partitioner()); });
+    tbb::this_task_arena::isolate([&] {
+      tbb::parallel_for(
+          std::size_t{0}, parts,
+          [&](std::size_t t) {
+            const std::size_t u0 = units * t / parts, u1 = units * (t + 1) / parts;
+            const std::size_t lo = u0 * unit, hi = std::min(u1 * unit, by_cols ? n : m);
+            if (by_cols) {
+              const float* bs = tb == Trans::kNo ? b + lo : b + lo * ldb;
+              gemm_packed<Arch>(ta, tb, m, hi - lo, k, alpha, a, lda, bs, ldb, beta, c + lo, ldc);
+            } else {
+              const float* as = ta == Trans::kNo ? a + lo * lda : a + lo;
+              gemm_packed<Arch>(ta, tb, hi - lo, n, k, alpha, as, lda, b, ldb, beta, c + lo * ldc,
+                                ldc);
+            }
+          },
+          tbb::static_partitioner());
+    });
     return;
   }
   gemm_packed<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

@@ -44,8 +44,8 @@ class LeastSquares {
   }
 
   template <class K>
-  double accumulate_gradient(std::span<const float> params, Rows rows, Workspace& ws,
-                             float* grad, float alpha = 1.0f) const {
+  double accumulate_gradient(std::span<const float> params, Rows rows, Workspace& ws, float* grad,
+                             float alpha = 1.0f) const {
     const double loss = residuals<K>(params, rows, ws);  // reads w before grad may alias it
     K::gemv(Trans::kYes, rows.count, d_, alpha, rows.x, d_, ws.residual.data(), 1.0f, grad);
     return loss;

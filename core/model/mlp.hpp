@@ -99,8 +99,8 @@ class Mlp {
   /// themselves (the fused SGD step, alpha = −η/B): each layer's δ is propagated through
   /// W_l before W_l is updated.
   template <class K>
-  double accumulate_gradient(std::span<const float> params, Rows rows, Workspace& ws,
-                             float* grad, float alpha = 1.0f) const {
+  double accumulate_gradient(std::span<const float> params, Rows rows, Workspace& ws, float* grad,
+                             float alpha = 1.0f) const {
     reserve(ws, rows.count);
     const std::size_t L = layers(), R = rows.count;
     forward_hidden<K>(params, rows, ws);

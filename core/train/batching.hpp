@@ -88,9 +88,8 @@ class MiniBatches {
         // for softmax at B = 100).
         if (r + kPrefetchRows < last) {
           const std::size_t ahead_row = order_[begin + r + kPrefetchRows];
-          const auto* ahead = compact
-                                  ? reinterpret_cast<const char*>(&train_.x8[ahead_row * cols])
-                                  : reinterpret_cast<const char*>(train_.row(ahead_row));
+          const auto* ahead = compact ? reinterpret_cast<const char*>(&train_.x8[ahead_row * cols])
+                                      : reinterpret_cast<const char*>(train_.row(ahead_row));
           for (std::size_t byte = 0; byte < row_bytes; byte += 64)
             __builtin_prefetch(ahead + byte, 0, 0);
         }

@@ -105,9 +105,12 @@ class GradientEngine {
   std::size_t chunks(std::size_t rows) const { return rows / chunk_ + (rows % chunk_ != 0); }
   Rows slice(Rows r, std::size_t begin) const {
     const std::size_t d = model_.input_dim();
-    return {r.x == nullptr ? nullptr : r.x + begin * d, r.y == nullptr ? nullptr : r.y + begin,
-            std::min(chunk_, r.count - begin), r.target == nullptr ? nullptr : r.target + begin,
-            r.x8 == nullptr ? nullptr : r.x8 + begin * d, r.x8_scale};
+    return {r.x == nullptr ? nullptr : r.x + begin * d,
+            r.y == nullptr ? nullptr : r.y + begin,
+            std::min(chunk_, r.count - begin),
+            r.target == nullptr ? nullptr : r.target + begin,
+            r.x8 == nullptr ? nullptr : r.x8 + begin * d,
+            r.x8_scale};
   }
   /// The rows as floats: compact (byte) rows widened into `buf`, once per chunk, where
   /// the chunk then stays in cache for the forward and the backward pass.

@@ -66,8 +66,8 @@ class Trainer {
         batching.begin_epoch();
         s = 0;
       }
-      const Rows batch = batching.batch(
-          s++, [this](std::size_t n, std::size_t grain, const auto& body) {
+      const Rows batch =
+          batching.batch(s++, [this](std::size_t n, std::size_t grain, const auto& body) {
             engine_.for_ranges(n, grain, body);
           });
       const auto lr = static_cast<float>(

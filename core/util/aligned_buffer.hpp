@@ -58,13 +58,27 @@ class AlignedBuffer {
     if (size_ != 0) std::memset(static_cast<void*>(data_), 0, size_ * sizeof(T));
   }
 
-  T* data() { return data_; }
-  const T* data() const { return data_; }
-  std::size_t size() const { return size_; }
-  T& operator[](std::size_t i) { return data_[i]; }
-  const T& operator[](std::size_t i) const { return data_[i]; }
-  std::span<T> span() { return {data_, size_}; }
-  std::span<const T> span() const { return {data_, size_}; }
+  T* data() {
+    return data_;
+  }
+  const T* data() const {
+    return data_;
+  }
+  std::size_t size() const {
+    return size_;
+  }
+  T& operator[](std::size_t i) {
+    return data_[i];
+  }
+  const T& operator[](std::size_t i) const {
+    return data_[i];
+  }
+  std::span<T> span() {
+    return {data_, size_};
+  }
+  std::span<const T> span() const {
+    return {data_, size_};
+  }
 
  private:
   T* data_ = nullptr;

@@ -14,8 +14,7 @@ namespace sgdbench::fuzz {
   std::abort();
 }
 
-#define SGDBENCH_FUZZ_CHECK(cond) \
-  ((cond) ? (void)0 : ::sgdbench::fuzz::invariant_failed(#cond))
+#define SGDBENCH_FUZZ_CHECK(cond) ((cond) ? (void)0 : ::sgdbench::fuzz::invariant_failed(#cond))
 
 /// Shape and label checks on a data set a parser returned (not an Error).
 inline void check_dataset(const Dataset& ds) {

@@ -2,15 +2,22 @@
 # A sweep killed with kill -9 at random points and resumed each time must end with the
 # same runs.jsonl as an uninterrupted run (timings aside), and no kill may lose a
 # finished cell: the finished cells on disk never decrease from one kill to the next.
-#   tests/scripts/kill_and_resume.sh SGDBENCH CONFIG [KILLS=5] [MAX_DELAY_S=3] [SEED]
+# Each restart is killed at a random time within 2/KILLS of the uninterrupted run's wall
+# time (or within MAX_DELAY_S seconds when given): the kills land across the sweep on a
+# fast or a slow machine, and the first cannot come after the end.
+#   tests/scripts/kill_and_resume.sh SGDBENCH CONFIG [KILLS=5] [MAX_DELAY_S] [SEED]
 set -euo pipefail
-exe=$1 config=$2 kills=${3:-5} max_delay=${4:-3} seed=${5:-$$}
+exe=$1 config=$2 kills=${3:-5} max_delay=${4:-} seed=${5:-$$}
 work=$(mktemp -d /tmp/sgdbench-kill.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 name=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$config")
 RANDOM=$seed
 
+t0=$(date +%s%N)
 "$exe" run "$config" --out "$work/ref" --no-plots --quiet >/dev/null
+run_ms=$((($(date +%s%N) - t0) / 1000000))
+max_ms=$(( ${max_delay:-0} > 0 ? max_delay * 1000 : run_ms * 2 / kills + 1 ))
+echo "uninterrupted run: $run_ms ms; each restart killed within $max_ms ms"
 finished_cells() {  # complete run lines on disk (0 if none)
   local f="$work/killed/$name/runs.jsonl"
   [ -f "$f.partial" ] && f="$f.partial"
@@ -20,7 +27,8 @@ finished_cells() {  # complete run lines on disk (0 if none)
 before=0
 resumed_with_cells=0  # kills after which a resume kept finished cells
 for ((i = 1; i <= kills; i++)); do
-  delay=$((RANDOM % max_delay)).$(printf '%03d' $((RANDOM % 1000)))
+  ms=$(( (RANDOM * 32768 + RANDOM) % max_ms ))
+  delay=$((ms / 1000)).$(printf '%03d' $((ms % 1000)))
   "$exe" run "$config" --out "$work/killed" --no-plots --quiet --resume \
     2>"$work/log$i" >/dev/null &
   pid=$!

@@ -1,0 +1,33 @@
+#pragma once
+// The value readers that config sections share (config.cpp, dataset_config.cpp): each
+// checks its value and names the file and JSON path in its error.
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/json_reader.hpp"
+
+namespace sgdbench {
+
+double read_number_in(const Json& v, const std::string& file, const std::string& path, double lo,
+                      double hi);
+bool read_bool(const Json& v, const std::string& file, const std::string& path);
+/// {"test_accuracy": [...], "train_loss": [...], "suboptimality": [...]}.
+std::vector<Target> parse_targets(const Json& v, const std::string& file, const std::string& at);
+Init parse_init(const Json& v, const std::string& file, const std::string& path);
+/// A list of batch sizes (integers, or "full" = 0), each at most `train_rows` when known.
+std::vector<std::size_t> parse_batch_sizes(const Json& v, const std::string& path,
+                                           const std::string& at, std::size_t train_rows);
+/// A list of learning rates or {"log_grid": {"min": 0.01, "max": 10, "num": 7}}.
+std::vector<double> parse_learning_rates(const Json& lr, const std::string& path,
+                                         const std::string& at);
+Schedule parse_schedule(const Json& v, const std::string& file, const std::string& at);
+/// Layer widths: input, hidden..., outputs; each in [1, kMaxLayerWidth].
+std::vector<std::size_t> parse_widths(const Json& v, const std::string& file,
+                                      const std::string& at);
+/// /dataset, or one entry of /datasets (at = "/datasets/3"), with its label (the
+/// dataset's name unless given) and its own targets (empty unless given).
+DatasetConfig parse_dataset(const Json& v, const std::string& file, const std::string& at,
+                            std::string& label, std::vector<Target>& targets);
+
+}  // namespace sgdbench
