@@ -1,0 +1,160 @@
+#include "sweep/cell_runner.hpp"
+
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "sweep/experiment.hpp"
+#include "sweep/interrupt.hpp"
+
+namespace sgdbench {
+namespace {
+
+/// JSON has no NaN: a figure that does not apply (accuracy of a regression) is null.
+Json finite_or_null(double v) {
+  return std::isfinite(v) ? Json(v) : Json(nullptr);
+}
+
+std::size_t threads_of(const Cell& cell) {
+  return cell.threads == 0 ? static_cast<std::size_t>(tbb::info::default_concurrency())
+                           : cell.threads;
+}
+
+}  // namespace
+
+std::string describe(const Cell& c) {
+  const std::string name = c.sweep != nullptr && !c.sweep->label.empty()
+                               ? c.sweep->label + " (" + c.variant->name + ")"
+                               : c.variant->name;
+  return fmt::format("{} B={} lr={:g} seed={}{}{}", name,
+                     c.batch == 0 ? "full" : std::to_string(c.batch), c.lr, c.seed,
+                     c.threads ? fmt::format(" threads={}", c.threads) : "",
+                     c.phase.empty() ? "" : " (" + c.phase + ")");
+}
+
+Json CellRunner::key(const Cell& cell) const {
+  Json key = {{"experiment", c_.name},
+              {"variant", cell.variant->name},
+              {"dataset", c_.dataset.name},
+              {"batching", cell.batch == 0 ? "full" : "mini"},
+              {"batch_size", cell.batch == 0 ? data_.train.rows : cell.batch},
+              {"lr", cell.lr},
+              {"seed", cell.seed},
+              {"threads", threads_of(cell)}};
+  key.update(extra_key_);
+  if (cell.sweep != nullptr && !cell.sweep->label.empty()) key["method"] = cell.sweep->label;
+  if (!cell.phase.empty()) key["phase"] = cell.phase;
+  return key;
+}
+
+TrainSpec CellRunner::spec_of(const Cell& cell) const {
+  TrainSpec spec;
+  spec.batch_size = cell.batch == 0 ? data_.train.rows : cell.batch;
+  spec.lr = static_cast<float>(cell.lr);
+  spec.seed = cell.seed;
+  const double epochs =
+      cell.sweep != nullptr && cell.sweep->epochs > 0 ? cell.sweep->epochs : c_.epochs;
+  spec.epochs = epochs > 0 ? epochs : std::numeric_limits<double>::infinity();
+  spec.max_grad_evals = c_.max_grad_evals;
+  spec.max_updates = c_.max_updates;
+  spec.max_seconds = c_.max_seconds;
+  spec.eval_every_grad_evals =
+      c_.eval_every_grad_evals > 0
+          ? c_.eval_every_grad_evals
+          : std::max<std::uint64_t>(
+                1, static_cast<std::uint64_t>(
+                       std::llround(c_.eval_every_epochs * static_cast<double>(data_.train.rows))));
+  spec.chunk_rows = c_.chunk_rows;
+  spec.divergence_loss = c_.divergence_loss;
+  spec.schedule =
+      cell.sweep != nullptr && cell.sweep->schedule ? *cell.sweep->schedule : c_.schedule;
+  spec.update = c_.update;
+  spec.l2 = static_cast<float>(c_.model.l2);
+  spec.init = c_.model.init;
+  spec.svrg_inner_epochs = c_.svrg_inner_epochs;
+  spec.lbfgs_memory = c_.lbfgs_memory;
+  spec.record_params = c_.record_params;
+  if (c_.until_first_target && !c_.targets.empty() &&
+      c_.targets.front().metric != "suboptimality") {
+    spec.stop_metric = c_.targets.front().metric;
+    spec.stop_value = c_.targets.front().value;
+  }
+  spec.noise_b_small = c_.noise_b_small;
+  spec.noise_b_big = c_.noise_b_big;
+  spec.noise_batches = c_.noise_batches;
+  return spec;
+}
+
+Json CellRunner::point_record(const Json& key, const MetricPoint& p, bool noise,
+                              Json& reached) const {
+  Json line = key;
+  line["type"] = "point";
+  add_figures(line, p);
+  if (noise) line["b_simple"] = finite_or_null(p.b_simple);
+  if (!p.params.empty()) line["params"] = p.params;
+  if (data_.validation.rows > 0) {
+    line["validation_loss"] = p.validation_loss;
+    line["validation_accuracy"] = finite_or_null(p.validation_accuracy);
+  }
+  for (const Target& t : c_.targets) {
+    const Json& value = line[t.metric];
+    if (reached.contains(t.label()) || !value.is_number() || !t.reached(value.get<double>()))
+      continue;
+    reached[t.label()] = {{"seconds", p.train_seconds},
+                          {"epochs", p.epoch},
+                          {"updates", p.updates},
+                          {"grad_evals", p.grad_evals}};
+  }
+  return line;
+}
+
+Json CellRunner::run(const Cell& cell) const {
+  const VariantInfo& v = *cell.variant;
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads_of(cell));
+  const TrainSpec spec = spec_of(cell);
+  const Json key = this->key(cell);
+  Json reached = Json::object();
+  // Under tuning with points off, a tuning run's curve is not kept (its run line is).
+  const bool keep_points = cell.phase != "tune" || !c_.tuning || c_.tuning->points;
+  auto observe = [&](const MetricPoint& p) {
+    Json line = point_record(key, p, spec.noise_b_big > 0, reached);
+    if (keep_points) emit_(std::move(line));
+    stop_if_interrupted();
+  };
+  const RunResult r = v.run(model_widths(c_, v, data_.train), data_.train, data_.test,
+                            data_.validation.rows > 0 ? &data_.validation : nullptr, spec,
+                            cell.batch == 0, observe);
+  Json line = key;
+  line["type"] = "run";
+  line["status"] = std::string(to_string(r.status));
+  add_figures(line, r.final_point);
+  line["samples_per_second"] = r.samples_per_second;
+  if (!c_.targets.empty()) {
+    Json targets = Json::object();
+    for (const Target& t : c_.targets) {
+      targets[t.label()] =
+          reached.contains(t.label()) ? reached[t.label()] : Json{{"missed", true}};
+    }
+    line["targets"] = std::move(targets);
+  }
+  emit_(line);
+  return line;
+}
+
+void CellRunner::add_figures(Json& line, const MetricPoint& p) const {
+  line["epoch"] = p.epoch;
+  line["grad_evals"] = p.grad_evals;
+  line["updates"] = p.updates;
+  line["train_seconds"] = p.train_seconds;
+  line["train_loss"] = p.train_loss;
+  line["test_loss"] = p.test_loss;
+  line["test_accuracy"] = finite_or_null(p.test_accuracy);  // null for regression
+  line["grad_norm"] = p.grad_norm;
+  if (f_star_) line["suboptimality"] = p.train_loss - *f_star_;
+}
+
+}  // namespace sgdbench

@@ -1,0 +1,111 @@
+// The checks run before anything is trained: variants compiled, data loadable and of the
+// shape the models and batch sizes need (sgdbench validate runs exactly these).
+#include <fmt/format.h>
+
+#include "config/datasets.hpp"
+#include "sweep/experiment.hpp"
+#include "util/error.hpp"
+
+namespace sgdbench {
+
+ModelSpec model_widths(const ExperimentConfig& c, const VariantInfo& v, const Dataset& train) {
+  const std::size_t out = train.is_regression() ? 1 : train.classes;
+  if (v.model == "softmax" || v.model == "least_squares") {
+    const std::vector<std::size_t> w = {train.cols, out};
+    if (!c.model.widths.empty() && c.model.widths != w) {
+      throw Error(
+          fmt::format("{}: /model/widths: {} takes its widths from the data ({} → {}); "
+                      "leave them out",
+                      c.file, v.name, train.cols, out));
+    }
+    return {w};
+  }
+  if (c.model.widths.empty()) {
+    throw Error(fmt::format("{}: /model/widths: missing; {} needs layer widths", c.file, v.name));
+  }
+  if (c.model.widths.front() != train.cols) {
+    throw Error(fmt::format("{}: /model/widths/0: input width {} but {} has {} features per row",
+                            c.file, c.model.widths.front(), train.name, train.cols));
+  }
+  if (c.model.widths.back() != out) {
+    throw Error(fmt::format("{}: /model/widths/{}: output width {} but {} has {} classes", c.file,
+                            c.model.widths.size() - 1, c.model.widths.back(), train.name, out));
+  }
+  return {c.model.widths};
+}
+
+Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
+  const Registry& registry = compiled_variants();
+  for (std::size_t i = 0; i < c.variants.size(); ++i) {
+    if (registry.find(c.variants[i]) != nullptr) continue;
+    std::string known;
+    for (const auto& v : registry.all()) known += "\n  " + v.name;
+    throw Error(
+        fmt::format("{}: /variants/{}: variant \"{}\" is not compiled in this build. Compiled:{}\n"
+                    "To add one, list its file under variants/ in SGDBENCH_VARIANTS, e.g.\n"
+                    "  cmake --preset release -DSGDBENCH_VARIANTS=\"<list>;<new_variant>\"",
+                    c.file, i, c.variants[i], known));
+  }
+  Split data = load_dataset(c, data_dir);
+  // With several problems, a variant runs on those of its task (classification or
+  // regression); with one problem, every variant must fit it.
+  std::size_t fitting = 0;
+  for (std::size_t i = 0; i < c.variants.size(); ++i) {
+    const VariantInfo& v = *registry.find(c.variants[i]);
+    if (v.classifier == data.train.is_regression()) {
+      if (c.problems.size() > 1) continue;
+      throw Error(fmt::format("{}: /variants/{}: {} is a {} model but {} is a {} problem", c.file,
+                              i, v.name, v.classifier ? "classification" : "regression",
+                              c.dataset.name,
+                              data.train.is_regression() ? "regression" : "classification"));
+    }
+    ++fitting;
+    const ModelSpec m = model_widths(c, v, data.train);  // throws when they do not fit the data
+    if (c.record_params) {
+      std::size_t params = m.widths.front();  // least squares: one weight a feature
+      if (v.model != "least_squares") {
+        params = 0;
+        for (std::size_t l = 1; l < m.widths.size(); ++l)
+          params += (m.widths[l - 1] + 1) * m.widths[l];
+      }
+      if (params > 64) {
+        throw Error(
+            fmt::format("{}: /eval/record_params: {} has {} parameters on {}; at most 64 "
+                        "are recorded",
+                        c.file, v.name, params, c.dataset.name));
+      }
+    }
+  }
+  if (fitting == 0) {
+    throw Error(fmt::format("{}: /variants: none fits the {} problem {}", c.file,
+                            data.train.is_regression() ? "regression" : "classification",
+                            c.dataset.name));
+  }
+  for (std::size_t vi = 0; vi < c.variant_sweeps.size(); ++vi) {
+    const auto& own = c.variant_sweeps[vi].batch_sizes;
+    for (std::size_t i = 0; i < own.size(); ++i) {
+      if (own[i] > data.train.rows) {
+        throw Error(
+            fmt::format("{}: /variants/{}/batch_size/{}: batch size {} exceeds the {} "
+                        "training rows",
+                        c.file, vi, i, own[i], data.train.rows));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < c.batch_sizes.size(); ++i) {
+    if (c.batch_sizes[i] > data.train.rows) {
+      throw Error(
+          fmt::format("{}: /sweep/batch_size/{}: batch size {} exceeds the {} training rows",
+                      c.file, i, c.batch_sizes[i], data.train.rows));
+    }
+  }
+  return data;
+}
+
+std::size_t check_experiment(const ExperimentConfig& c, const std::string& data_dir) {
+  for (const Problem& p : c.problems) check_problem(for_problem(c, p), data_dir);
+  return c.problems.size() * c.variants.size() * c.batch_sizes.size() * c.threads.size() *
+         c.learning_rates.size() * (c.tuning ? 1 + c.tuning->seeds.size() : c.seeds.size());
+}
+
+}  // namespace sgdbench
