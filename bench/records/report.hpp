@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/json_reader.hpp"
+#include "records/two_tables.hpp"  // latex_cell
 
 namespace sgdbench {
 
@@ -27,9 +28,5 @@ struct Tables {
 };
 /// The three tables hold the same content: every Markdown cell is also a LaTeX cell.
 Tables make_tables(const std::vector<Json>& records, const std::string& note = "");
-
-/// A Markdown table cell as LaTeX text: specials escaped, the Unicode the tables use
-/// (±, −, –, ≤, ≥, ×, …) spelled in LaTeX, "<=" and ">=" as \le and \ge.
-std::string latex_cell(const std::string& text);
 
 }  // namespace sgdbench
