@@ -18,6 +18,34 @@
 #endif
 #include "util/error.hpp"
 
+namespace {
+
+/// sgdbench throughput's options (the peers' and the micro-benchmarks' measurements).
+void add_throughput_options(CLI::App& app, sgdbench::cli::ThroughputArgs& tp,
+                            const char* data_help) {
+  tp.options.data_dir = sgdbench::cli::default_data_dir();
+  auto* throughput = app.add_subcommand(
+      "throughput", "training samples/s of one variant, no evaluation; prints one JSON line");
+  throughput->add_option("--variant", tp.options.variant, "a name from `sgdbench list`");
+  throughput->add_option("--dataset", tp.options.dataset, "mnist or fashion-mnist (default)");
+  throughput->add_option("--widths", tp.options.widths, "MLP layer widths, input first")
+      ->delimiter(',');
+  throughput->add_option("--batch", tp.batch, "batch size, or full (default)");
+  throughput->add_option("--threads", tp.options.threads, "TBB threads (default 1)")
+      ->check(CLI::Range(1, 4096));
+  throughput->add_option("--seconds", tp.options.seconds, "measured training seconds (default 2)");
+  throughput->add_option("--lr", tp.options.lr, "learning rate (default 0.1)");
+  throughput->add_option("--chunk-rows", tp.options.chunk_rows,
+                         "rows per leaf of the gradient reduction (default 256)");
+  throughput->add_option("--data-dir", tp.options.data_dir, data_help);
+  throughput->add_flag("--stream", tp.stream, "measure streaming read bandwidth instead");
+  throughput->add_flag("--peak-flops", tp.peak_flops, "measure the FP32 FMA peak instead");
+  throughput->add_option("--machine", tp.machine_of,
+                         "print the machine description for this config file instead");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   namespace cli = sgdbench::cli;
   // glibc raises its trim threshold after the data loaders free their large buffers, and
@@ -69,25 +97,7 @@ int main(int argc, char** argv) {
   app.add_subcommand("list", "list the compiled variants");
 
   cli::ThroughputArgs tp;
-  tp.options.data_dir = cli::default_data_dir();
-  auto* throughput = app.add_subcommand(
-      "throughput", "training samples/s of one variant, no evaluation; prints one JSON line");
-  throughput->add_option("--variant", tp.options.variant, "a name from `sgdbench list`");
-  throughput->add_option("--dataset", tp.options.dataset, "mnist or fashion-mnist (default)");
-  throughput->add_option("--widths", tp.options.widths, "MLP layer widths, input first")
-      ->delimiter(',');
-  throughput->add_option("--batch", tp.batch, "batch size, or full (default)");
-  throughput->add_option("--threads", tp.options.threads, "TBB threads (default 1)")
-      ->check(CLI::Range(1, 4096));
-  throughput->add_option("--seconds", tp.options.seconds, "measured training seconds (default 2)");
-  throughput->add_option("--lr", tp.options.lr, "learning rate (default 0.1)");
-  throughput->add_option("--chunk-rows", tp.options.chunk_rows,
-                         "rows per leaf of the gradient reduction (default 256)");
-  throughput->add_option("--data-dir", tp.options.data_dir, data_help);
-  throughput->add_flag("--stream", tp.stream, "measure streaming read bandwidth instead");
-  throughput->add_flag("--peak-flops", tp.peak_flops, "measure the FP32 FMA peak instead");
-  throughput->add_option("--machine", tp.machine_of,
-                         "print the machine description for this config file instead");
+  add_throughput_options(app, tp, data_help);
   CLI11_PARSE(app, argc, argv);
 
   try {
