@@ -9,7 +9,11 @@ config=${1:-configs/quickstart.json}
 cd "$root"
 name=$(build/release/bench/sgdbench validate "$config" >/dev/null && \
        /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$config")
-build/release/bench/sgdbench run "$config"
+# An earlier run of this command that was interrupted (Ctrl-C, a kill) is finished, not
+# started over: its finished cells are kept.
+resume=()
+[ -f "results/$name/runs.jsonl.partial" ] && resume=(--resume)
+build/release/bench/sgdbench run "$config" "${resume[@]}"
 echo
 echo "tables:            results/$name/summary.md (.csv, .tex)"
 echo "plots:             results/$name/plots/"
