@@ -1,5 +1,5 @@
 #pragma once
-// The contracts of the five policy axes (see ../shared/DESIGN.md, "Compile-time axes").
+// The contracts of the five policy axes (model, update, kernels, execution, batching).
 // A new member of an axis satisfies its concept; the variant that uses it checks so at
 // compile time (variants/variant.hpp).
 #include <concepts>

@@ -1,6 +1,7 @@
 #pragma once
 // The names of the compiled variants. One registry feeds the configs' "variants", the
-// `sgdbench list` output, the benchmarks and the tests.
+// `sgdbench list` output, `sgdbench throughput` and the tests (the micro-benchmarks still
+// name their own instantiations).
 #include <functional>
 #include <string>
 #include <utility>

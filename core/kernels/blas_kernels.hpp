@@ -1,6 +1,7 @@
 #pragma once
 // OpenBLAS behind the kernel contract: the yardstick the SIMD kernels are measured
-// against (benchmarks and tests only; built when SGDBENCH_WITH_BLAS is ON).
+// against, in the micro-benchmarks, the tests and the nielsen/plain/blas/* variants that
+// a config can run (built when SGDBENCH_WITH_BLAS is ON).
 #include <cstddef>
 #include <string_view>
 

@@ -61,12 +61,6 @@ class Mlp {
   std::size_t output_dim() const { return widths_.back(); }
   std::size_t num_params() const { return num_params_; }
   std::size_t layers() const { return widths_.size() - 1; }
-  /// Multiply-adds of one forward pass of one row (a backward pass costs about twice).
-  std::size_t forward_macs() const {
-    std::size_t macs = 0;
-    for (std::size_t l = 1; l < widths_.size(); ++l) macs += widths_[l] * widths_[l - 1];
-    return macs;
-  }
 
   void init(std::span<float> params, Rng& rng, Init init = kDefaultInit) const {
     for (std::size_t l = 1; l < widths_.size(); ++l) {

@@ -22,7 +22,6 @@ class FullBatch {
   static constexpr std::string_view name = "full";
   FullBatch(const Dataset& train, std::size_t /*batch_size*/, std::uint64_t /*seed*/)
       : train_(train) {}
-  std::size_t batch_size() const { return train_.rows; }
   std::size_t steps_per_epoch() const { return 1; }
   void begin_epoch() {}
   Rows batch(std::size_t /*step*/) const { return train_.all_rows(); }
@@ -51,7 +50,6 @@ class MiniBatches {
         targets_(train.targets.empty() ? 0 : batch_size_) {
     std::iota(order_.begin(), order_.end(), 0u);
   }
-  std::size_t batch_size() const { return batch_size_; }
   std::size_t steps_per_epoch() const { return (train_.rows + batch_size_ - 1) / batch_size_; }
   /// Reshuffles the current order (so each epoch's order depends on all before it).
   void begin_epoch() { rng_.shuffle(std::span<std::uint32_t>(order_)); }
