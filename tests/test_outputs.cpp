@@ -480,3 +480,52 @@ TEST_CASE("regression_schema_and_parser_disagreed_on_dataset_options", "[outputs
     CHECK(listed.count(key) == 1);
   }
 }
+
+TEST_CASE("unit_the_parser_accepts_every_enum_value_the_schema_lists_and_no_other",
+          "[outputs][schema]") {
+  const Json schema = read_json_file(SGDBENCH_SOURCE_DIR "/configs/schema.json");
+  const Json base = Json::parse(R"({
+    "name": "enums", "dataset": {"name": "csv", "path": "x.csv", "task": "classification",
+                                 "preprocess": "none"},
+    "model": {"init": "xavier"}, "variants": ["softmax/plain/simd/tbb"],
+    "sweep": {"batch_size": [1], "lr": [0.1], "seed": [0]}, "budget": {"epochs": 1},
+    "targets": {"test_accuracy": [0.5]}, "tuning": {"seeds": [1], "select_by": "train_loss"},
+    "analyses": ["throughput_fit"], "schedule": {"type": "constant"}})");
+  // Where each enum sits in a config, and where the schema lists its values.
+  const std::pair<const char*, const char*> enums[] = {
+      {"/dataset/name", "/properties/dataset/properties/name/enum"},
+      {"/dataset/preprocess", "/properties/dataset/properties/preprocess/enum"},
+      {"/dataset/task", "/properties/dataset/properties/task/enum"},
+      {"/model/init", "/properties/model/properties/init/enum"},
+      {"/tuning/select_by", "/properties/tuning/properties/select_by/enum"},
+      {"/analyses/0", "/properties/analyses/items/enum"},
+      {"/schedule/type", "/properties/schedule/properties/type/enum"}};
+  TempDir dir("enums");
+  const std::string file = dir.file("config.json");
+  // The error parse_config gives for `config`, "" if none.
+  auto error_of = [&](const Json& config) -> std::string {
+    write_text(file, config.dump());
+    try {
+      parse_config(file);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  std::size_t values = 0;
+  for (const auto& [at, listed] : enums) {
+    const Json::json_pointer where(at);
+    for (const Json& value : schema.at(Json::json_pointer(listed))) {
+      Json config = base;
+      config[where] = value;
+      INFO(at << " = " << value.dump() << ": " << error_of(config));
+      // Another field may be missing for this value (idx needs images); this one is fine.
+      CHECK_THAT(error_of(config), !Contains(fmt::format(": {}:", at)));
+      ++values;
+    }
+    Json config = base;
+    config[where] = "no-such-value";
+    CHECK_THAT(error_of(config), Contains(fmt::format(": {}:", at)));
+  }
+  REQUIRE(values >= 25);
+}
