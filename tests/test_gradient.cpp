@@ -7,6 +7,7 @@
 #include "kernels/simd_kernels.hpp"
 #include "model/least_squares.hpp"
 #include "model/mlp.hpp"
+#include "model/softmax.hpp"
 #include "util/rng.hpp"
 
 using namespace sgdbench;

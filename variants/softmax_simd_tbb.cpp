@@ -3,6 +3,7 @@
 #include "exec/tbb_deterministic.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "model/mlp.hpp"
+#include "model/softmax.hpp"
 #include "train/lbfgs.hpp"
 #include "train/svrg.hpp"
 #include "train/update/adagrad.hpp"

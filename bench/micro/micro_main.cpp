@@ -15,6 +15,7 @@
 #include "kernels/scalar_kernels.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "model/mlp.hpp"
+#include "model/softmax.hpp"
 #include "train/batching.hpp"
 #include "train/trainer.hpp"
 #include "train/update/plain.hpp"

@@ -1,0 +1,45 @@
+#pragma once
+// What a training run is asked to do: numbers only (the policies are in the type).
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "model/rows.hpp"
+#include "train/schedule.hpp"
+#include "train/update/update_params.hpp"
+
+namespace sgdbench {
+
+/// What a run is asked to do; numbers only, the policies are in the type.
+struct TrainSpec {
+  std::size_t batch_size = 10;  // ignored by FullBatch
+  float lr = 3.0f;
+  Schedule schedule;
+  UpdateParams update;
+  float l2 = 0.0f;           // weight decay λ: the objective gains λ/2 ‖w‖²
+  std::optional<Init> init;  // absent: the model's default
+  std::uint64_t seed = 0;
+  // Budget: the run stops when any limit is reached (0: no limit on that measure).
+  double epochs = 5;  // passes of gradient evaluations (n each)
+  std::uint64_t max_grad_evals = 0;
+  std::uint64_t max_updates = 0;
+  double max_seconds = 0.0;  // training seconds, evaluation excluded
+  // Evaluation cadence: a point every this many gradient evaluations (0: every epoch).
+  std::uint64_t eval_every_grad_evals = 0;
+  // Gradient noise scale B_simple at each point (noise_b_big = 0: not measured).
+  std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 4;
+  bool record_params = false;  // copy the parameters into every point (trajectory plots)
+  // Throughput runs (sgdbench throughput): no evaluation at all, only counts and seconds.
+  bool timing_only = false;
+  // Stop once an evaluation point reaches this (steps-to-target experiments):
+  // "test_accuracy" (at least stop_value) or "train_loss" (at most); empty: never.
+  std::string stop_metric;
+  double stop_value = 0.0;
+  std::size_t chunk_rows = 256;   // rows per leaf of the gradient reduction tree
+  double divergence_loss = 1e6;   // a mean train loss above this (or NaN/Inf) ends the run
+  double svrg_inner_epochs = 1;   // SVRG: mini-batch passes between full-gradient snapshots
+  std::size_t lbfgs_memory = 10;  // L-BFGS: correction pairs kept
+};
+
+}  // namespace sgdbench
