@@ -390,9 +390,18 @@ void write_report(const std::string& dir, const std::vector<Json>& records,
   write_file_atomically(dir + "/summary.tex", t.latex);
 }
 
+std::string plot_script() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto beside = exe.parent_path() / "plot.py";
+    if (std::filesystem::is_regular_file(beside, ec)) return beside.string();
+  }
+  return SGDBENCH_SOURCE_DIR "/bench/scripts/plot.py";
+}
+
 bool draw_plots(const std::string& dir) {
-  const std::string cmd = fmt::format("/usr/bin/python3 '{}/bench/scripts/plot.py' '{}' >/dev/null",
-                                      SGDBENCH_SOURCE_DIR, dir);
+  const std::string cmd = fmt::format("/usr/bin/python3 '{}' '{}' >/dev/null", plot_script(), dir);
   if (std::system(cmd.c_str()) != 0) {
     fmt::print(stderr, "sgdbench: plotting failed ({}); the tables are written\n", cmd);
     return false;

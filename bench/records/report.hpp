@@ -22,6 +22,9 @@ void write_report(const std::string& dir, const std::vector<Json>& records,
 /// Draws the plots into dir/plots with bench/plot.py (Debian's matplotlib); false, with a
 /// message, when that fails.
 bool draw_plots(const std::string& dir);
+/// The plot script draw_plots runs: plot.py next to the running binary (where `cmake
+/// --install` puts both), else the source tree's bench/scripts/plot.py.
+std::string plot_script();
 
 struct Tables {
   std::string markdown, csv, latex;
