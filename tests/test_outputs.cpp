@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/dataset_catalog.hpp"
 #include "config/json_reader.hpp"
 #include "records/report.hpp"
 #include "records/results_folder.hpp"
@@ -528,4 +529,15 @@ TEST_CASE("unit_the_parser_accepts_every_enum_value_the_schema_lists_and_no_othe
     CHECK_THAT(error_of(config), Contains(fmt::format(": {}:", at)));
   }
   REQUIRE(values >= 25);
+}
+
+TEST_CASE("unit_the_dataset_catalog_and_the_schema_name_the_same_datasets", "[outputs][schema]") {
+  const Json schema = read_json_file(SGDBENCH_SOURCE_DIR "/configs/schema.json");
+  std::set<std::string> in_schema, in_catalog;
+  for (const Json& name : schema["properties"]["dataset"]["properties"]["name"]["enum"]) {
+    in_schema.insert(name.get<std::string>());
+  }
+  for (const std::string_view name : all_dataset_names()) in_catalog.insert(std::string(name));
+  REQUIRE(in_catalog.size() >= 9);
+  REQUIRE(in_schema == in_catalog);
 }

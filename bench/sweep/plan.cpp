@@ -45,13 +45,6 @@ PlannedProblem plan_problem(const ExperimentConfig& c, std::size_t pi, bool verb
 
 }  // namespace
 
-Task task_of(const DatasetConfig& d) {
-  const bool regression = d.name == "synthetic-lsq" || d.name == "quadratic-bowl-2d" ||
-                          d.name == "noisy-lsq-2d" ||
-                          ((d.name == "csv" || d.name == "libsvm") && d.task == "regression");
-  return regression ? Task::kRegression : Task::kClassification;
-}
-
 SweepPlan plan_sweep(const ExperimentConfig& c, bool verbose) {
   SweepPlan plan;
   for (std::size_t pi = 0; pi < c.problems.size(); ++pi) {

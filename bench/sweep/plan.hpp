@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "data/text_table.hpp"
+#include "config/dataset_catalog.hpp"
 #include "sweep/cell_runner.hpp"
 
 namespace sgdbench {
@@ -25,8 +25,5 @@ struct SweepPlan {
 /// Variants run on the problems of their task; a batch size a variant was not compiled
 /// for is skipped (said on stderr when `verbose`).
 SweepPlan plan_sweep(const ExperimentConfig& c, bool verbose);
-
-/// Whether a dataset is a classification or a regression problem, from its config.
-Task task_of(const DatasetConfig& d);
 
 }  // namespace sgdbench
