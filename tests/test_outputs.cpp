@@ -35,6 +35,20 @@ Json small_problem(const TempDir& dir) {
   return config;
 }
 
+/// small_problem written as dir/config.json and parsed, for runs in this process.
+ExperimentConfig small_problem_config(const TempDir& dir) {
+  write_text(dir.file("config.json"), small_problem(dir).dump());
+  return parse_config(dir.file("config.json"));
+}
+
+/// In-process runs write into dir/out without progress lines.
+RunOptions quiet_options(const TempDir& dir) {
+  RunOptions options;
+  options.out_root = dir.file("out");
+  options.progress = false;
+  return options;
+}
+
 CommandResult cli(const TempDir& dir, const std::string& args) {
   return run_sgdbench(args, dir);
 }
@@ -140,11 +154,8 @@ TEST_CASE("regression_resume_over_a_complete_run_of_another_config_returned_old_
 
 TEST_CASE("regression_an_interrupted_rerun_left_old_runs_beside_new_tables", "[outputs]") {
   TempDir dir("rerun-interrupted");
-  write_text(dir.file("config.json"), small_problem(dir).dump());
-  RunOptions options;
-  options.out_root = dir.file("out");
-  options.progress = false;
-  const ExperimentConfig config = parse_config(dir.file("config.json"));
+  const ExperimentConfig config = small_problem_config(dir);
+  RunOptions options = quiet_options(dir);
   run_experiment(config, options);  // a complete result
   request_interrupt_after(1);
   REQUIRE_THROWS_AS(run_experiment(config, options), Interrupted);
@@ -171,11 +182,8 @@ TEST_CASE("regression_a_config_failing_its_checks_left_an_empty_results_folder",
 
 TEST_CASE("regression_ctrl_c_left_a_partial_file_and_no_tables", "[outputs]") {
   TempDir dir("interrupt");
-  write_text(dir.file("config.json"), small_problem(dir).dump());
-  RunOptions options;
-  options.out_root = dir.file("out");
-  options.progress = false;
-  const ExperimentConfig config = parse_config(dir.file("config.json"));
+  const ExperimentConfig config = small_problem_config(dir);
+  RunOptions options = quiet_options(dir);
   request_interrupt_after(1);  // as if Ctrl-C came before the first cell finished
   REQUIRE_THROWS_AS(run_experiment(config, options), Interrupted);
   request_interrupt(false);
