@@ -11,7 +11,9 @@
 
 #include "exec/sequential.hpp"
 #include "exec/tbb_deterministic.hpp"
+#ifdef SGDBENCH_WITH_BLAS
 #include "kernels/blas_kernels.hpp"
+#endif
 #include "kernels/scalar_kernels.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "model/mlp.hpp"
@@ -147,11 +149,15 @@ void register_steps(const std::string& variant) {
 int main(int argc, char** argv) {
   using namespace sgdbench;
   // Single thread everywhere: the kernels are compared core for core.
+#ifdef SGDBENCH_WITH_BLAS
   BlasKernels::set_threads(1);
+#endif
   tbb::global_control one_thread(tbb::global_control::max_allowed_parallelism, 1);
   register_kernels<ScalarKernels>("scalar");
   register_kernels<SimdKernels<BestArch>>("simd");
+#ifdef SGDBENCH_WITH_BLAS  // the OpenBLAS rows are the yardstick, when built
   register_kernels<BlasKernels>("blas");
+#endif
   register_steps<ScalarKernels, Sequential>("nielsen/scalar/seq");
   register_steps<SimdKernels<BestArch>, TbbDeterministic>("nielsen/simd/tbb");
   // The peer workloads (bench/peers/workloads.json) beyond Nielsen's: softmax and the MLP.
