@@ -8,7 +8,14 @@ work=$(mktemp -d /tmp/sgdbench-install.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
-[ -x "$work/prefix/bin/sgdbench" ] && [ -f "$work/prefix/bin/plot.py" ] || fail "install left out sgdbench or plot.py"
+for f in sgdbench plot.py plot_style.py plot_fits.py; do
+  [ -f "$work/prefix/bin/$f" ] || fail "install left out $f"
+done
+# The real script runs from there (its modules beside it) ...
+cp -r "$src/results/verify-smoke" "$work/real"
+"$work/prefix/bin/sgdbench" report "$work/real" >/dev/null
+[ -f "$work/real/plots/train_loss_vs_epoch.png" ] || fail "the installed plot.py drew nothing"
+# ... and it is the one beside the binary that runs, not the source tree's.
 # A stand-in plot.py that leaves a mark: the one the installed binary must run.
 cat >"$work/prefix/bin/plot.py" <<'PY'
 import pathlib, sys
