@@ -18,10 +18,6 @@
 #include "records/two_tables.hpp"
 #include "util/error.hpp"
 
-#ifndef SGDBENCH_SOURCE_DIR
-#define SGDBENCH_SOURCE_DIR "."
-#endif
-
 namespace sgdbench {
 namespace {
 
@@ -388,25 +384,6 @@ void write_report(const std::string& dir, const std::vector<Json>& records,
   write_file_atomically(dir + "/summary.md", t.markdown);
   write_file_atomically(dir + "/summary.csv", t.csv);
   write_file_atomically(dir + "/summary.tex", t.latex);
-}
-
-std::string plot_script() {
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const auto beside = exe.parent_path() / "plot.py";
-    if (std::filesystem::is_regular_file(beside, ec)) return beside.string();
-  }
-  return SGDBENCH_SOURCE_DIR "/bench/scripts/plot.py";
-}
-
-bool draw_plots(const std::string& dir) {
-  const std::string cmd = fmt::format("/usr/bin/python3 '{}' '{}' >/dev/null", plot_script(), dir);
-  if (std::system(cmd.c_str()) != 0) {
-    fmt::print(stderr, "sgdbench: plotting failed ({}); the tables are written\n", cmd);
-    return false;
-  }
-  return true;
 }
 
 }  // namespace sgdbench
