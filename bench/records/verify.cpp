@@ -168,36 +168,24 @@ void compare_closing_records(const std::vector<Json>& committed, const std::vect
       continue;
     }
     if (was.empty()) continue;
-    if (type == "tuning") {
-      const Json& a = (*was.front())["chosen"];
-      const Json& b = (*now.front())["chosen"];
-      if (a.size() != b.size()) {
-        cmp.mismatch("tuning", fmt::format("{} choices recorded, {} now", a.size(), b.size()));
-        continue;
+    const bool tuning = type == "tuning";
+    const Json& a = (*was.front())[tuning ? "chosen" : "problems"];
+    const Json& b = (*now.front())[tuning ? "chosen" : "problems"];
+    if (a.size() != b.size()) {
+      cmp.mismatch(type, fmt::format("{} entries recorded, {} now", a.size(), b.size()));
+      continue;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      // A choice of a variant that is not deterministic may vary with its runs' figures.
+      if (tuning && !deterministic(a[i])) continue;
+      const std::string where = tuning ? fmt::format("tuning choice {}", i)
+                                       : fmt::format("problem {}", a[i].value("dataset", "?"));
+      for (const auto& [field, value] : a[i].items()) {
+        if (field == "f_star" && !exact_f_star) continue;  // a long run of a fast variant
+        cmp.figure(where, field, value, b[i].value(field, Json()));
       }
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        if (!deterministic(a[i])) continue;  // its runs' figures, so its choice, may vary
-        const std::string where = fmt::format("tuning choice {}", i);
-        for (const auto& [field, value] : a[i].items()) {
-          cmp.figure(where, field, value, b[i].value(field, Json()));
-        }
-      }
-    } else {
-      const Json& a = (*was.front())["problems"];
-      const Json& b = (*now.front())["problems"];
-      if (a.size() != b.size()) {
-        cmp.mismatch("problems", fmt::format("{} recorded, {} now", a.size(), b.size()));
-        continue;
-      }
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        const std::string where = fmt::format("problem {}", a[i].value("dataset", "?"));
-        for (const auto& [field, value] : a[i].items()) {
-          if (field == "f_star" && !exact_f_star) continue;  // a long run of a fast variant
-          cmp.figure(where, field, value, b[i].value(field, Json()));
-        }
-        for (const auto& [field, value] : b[i].items()) {
-          if (!a[i].contains(field)) cmp.mismatch(where, field + " is new in the re-run");
-        }
+      for (const auto& [field, value] : b[i].items()) {
+        if (!a[i].contains(field)) cmp.mismatch(where, field + " is new in the re-run");
       }
     }
   }

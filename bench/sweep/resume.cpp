@@ -130,11 +130,12 @@ StartingPoint starting_point(const std::string& dir, const Json& header, const J
   StartingPoint start;
   const std::string complete = dir + "/runs.jsonl", partial = complete + ".partial";
   if (!resume) {
-    if (std::filesystem::exists(partial) && finished_cells_in(partial) > 0) {
+    const std::size_t finished = std::filesystem::exists(partial) ? finished_cells_in(partial) : 0;
+    if (finished > 0) {
       throw Error(fmt::format(
           "{}: holds {} finished cell(s) of an interrupted run: add --resume to keep them, "
           "or delete the file to start over",
-          partial, finished_cells_in(partial)));
+          partial, finished));
     }
     return start;
   }
