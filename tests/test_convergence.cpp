@@ -30,15 +30,14 @@ struct Trace {
 };
 
 Trace run_variant(const std::string& name, const Split& data, const ModelSpec& model,
-                  const TrainSpec& spec, bool full_batch) {
+                  const TrainSpec& spec) {
   const VariantInfo* v = compiled_variants().find(name);
   REQUIRE(v != nullptr);
   Trace t;
-  t.result =
-      v->run(model, data.train, data.test, nullptr, spec, full_batch, [&](const MetricPoint& p) {
-        if (t.points++ == 0) t.first_loss = p.train_loss;
-        t.last_loss = p.train_loss;
-      });
+  t.result = v->run(model, data.train, data.test, nullptr, spec, [&](const MetricPoint& p) {
+    if (t.points++ == 0) t.first_loss = p.train_loss;
+    t.last_loss = p.train_loss;
+  });
   return t;
 }
 
@@ -54,12 +53,13 @@ TEST_CASE("example_least_squares_gd_and_lbfgs_reach_1e-6", "[convergence]") {
   spec.seed = 0;
   spec.lr = 0.5f;     // < 1/L: L = λ_max(XᵀX/n) ≈ 1.2 for this design
   spec.epochs = 400;  // budget: 400 full-batch steps
-  const Trace gd = run_variant("lsq/plain/simd/tbb", p.data, {{20, 1}}, spec, true);
+  spec.batch = BatchSize::full();
+  const Trace gd = run_variant("lsq/plain/simd/tbb", p.data, {{20, 1}}, spec);
   INFO("GD: rho = " << relative_suboptimality(gd, p.f_star));
   REQUIRE(relative_suboptimality(gd, p.f_star) <= 1e-6);
 
   spec.epochs = 60;  // budget: 60 function + gradient evaluations
-  const Trace lbfgs = run_variant("lsq/lbfgs/simd/tbb", p.data, {{20, 1}}, spec, true);
+  const Trace lbfgs = run_variant("lsq/lbfgs/simd/tbb", p.data, {{20, 1}}, spec);
   INFO("L-BFGS: rho = " << relative_suboptimality(lbfgs, p.f_star));
   REQUIRE(relative_suboptimality(lbfgs, p.f_star) <= 1e-6);
 }
@@ -69,19 +69,19 @@ TEST_CASE("example_least_squares_svrg_reaches_1e-4_and_sgd_with_inverse_time_1e-
   const LsqProblem p;
   TrainSpec spec;
   spec.seed = 0;
-  spec.batch_size = 10;
+  spec.batch = *BatchSize::of(10);
   spec.lr = 0.1f;
   spec.epochs = 60;  // budget: 60 passes (each outer iteration costs 3)
-  const Trace svrg = run_variant("lsq/svrg/simd/tbb", p.data, {{20, 1}}, spec, false);
+  const Trace svrg = run_variant("lsq/svrg/simd/tbb", p.data, {{20, 1}}, spec);
   INFO("SVRG: rho = " << relative_suboptimality(svrg, p.f_star));
   REQUIRE(relative_suboptimality(svrg, p.f_star) <= 1e-4);
 
-  spec.batch_size = 1;
+  spec.batch = *BatchSize::of(1);
   spec.lr = 0.05f;
   spec.schedule.kind = Schedule::Kind::kInverseTime;
   spec.schedule.lambda = 0.1;  // ≈ the strong convexity λ_min(XᵀX/n)
   spec.epochs = 20;            // budget: 20 passes of pure SGD
-  const Trace sgd = run_variant("lsq/plain/simd/tbb", p.data, {{20, 1}}, spec, false);
+  const Trace sgd = run_variant("lsq/plain/simd/tbb", p.data, {{20, 1}}, spec);
   INFO("SGD 1/t: rho = " << relative_suboptimality(sgd, p.f_star));
   REQUIRE(relative_suboptimality(sgd, p.f_star) <= 1e-2);
 }
@@ -89,12 +89,12 @@ TEST_CASE("example_least_squares_svrg_reaches_1e-4_and_sgd_with_inverse_time_1e-
 TEST_CASE("example_softmax_separates_a_separable_gaussian_mixture", "[convergence]") {
   const Split data = split_by_seed(make_gaussian_mixture(600, 10, 4, 5.0, 3), 500, 100, 0);
   TrainSpec spec;
-  spec.batch_size = 10;
+  spec.batch = *BatchSize::of(10);
   spec.lr = 0.5f;
   spec.epochs = 30;
   const VariantInfo* v = compiled_variants().find("softmax/plain/simd/tbb");
   REQUIRE(v != nullptr);
-  const RunResult r = v->run({{10, 4}}, data.train, data.train, nullptr, spec, false, {});
+  const RunResult r = v->run({{10, 4}}, data.train, data.train, nullptr, spec, {});
   REQUIRE(r.status == RunStatus::kOk);
   REQUIRE(r.final_point.test_accuracy == 1.0);  // evaluated on the training set: 100%
 }

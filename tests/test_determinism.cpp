@@ -34,7 +34,7 @@ using Net = Mlp<Sigmoid, QuadraticCost>;
 template <class Exec>
 std::vector<float> train_100_steps(const Dataset& data, int threads) {
   TrainSpec spec;
-  spec.batch_size = 120;
+  spec.batch = *BatchSize::of(120);
   spec.chunk_rows = 16;  // 8 chunks a step: a tree three levels deep
   spec.lr = 3.0f;
   spec.seed = 4;
@@ -42,7 +42,7 @@ std::vector<float> train_100_steps(const Dataset& data, int threads) {
   tbb::task_arena arena(threads);
   arena.execute([&] {
     Trainer<Net, Plain, MiniBatches, SimdKernels<BestArch>, Exec> trainer(Net({20, 16, 10}), spec);
-    MiniBatches batches(data, spec.batch_size, spec.seed);
+    MiniBatches batches(data, 120, spec.seed);
     for (std::size_t step = 0; step < 100; ++step) {
       if (step % batches.steps_per_epoch() == 0) batches.begin_epoch();
       trainer.step(batches.batch(step % batches.steps_per_epoch()));

@@ -140,7 +140,7 @@ TEST_CASE("unit_compact_pixels_train_bit_for_bit_like_floats", "[loaders][determ
   const Net net({784, 12, 10});
   for (std::size_t batch : {std::size_t{1}, std::size_t{50}, std::size_t{600}}) {
     TrainSpec spec;
-    spec.batch_size = batch;
+    spec.batch = *BatchSize::of(batch);
     spec.epochs = batch == 1 ? 0.2 : 2.0;
     spec.chunk_rows = 128;  // several chunks per batch
     Trainer<Net, Plain, MiniBatches, Simd, TbbDeterministic> a(net, spec), b(net, spec);

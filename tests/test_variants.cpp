@@ -34,16 +34,16 @@ TEST_CASE("example_every_compiled_variant_lowers_the_loss_in_20_steps", "[varian
         TrainSpec spec;
         spec.lr = sane_lr(v);
         spec.seed = 1;
-        spec.batch_size = 10;
         spec.chunk_rows = 16;
         const bool full = batching == "full";
+        spec.batch = full ? BatchSize::full() : *BatchSize::of(10);
         // 20 updates: 1 epoch of B = 10 on 200 rows, or 20 full-batch steps; SVRG makes
         // 20 steps per snapshot (3 passes); L-BFGS at most 20 iterations.
         spec.epochs = full ? 20 : (v.update == "svrg" ? 3 : 1);
         double first = 0.0, last = 0.0;
         std::size_t points = 0;
         const RunResult r =
-            v.run(model, data.train, data.test, nullptr, spec, full, [&](const MetricPoint& p) {
+            v.run(model, data.train, data.test, nullptr, spec, [&](const MetricPoint& p) {
               if (points++ == 0) first = p.train_loss;
               last = p.train_loss;
             });

@@ -25,8 +25,7 @@ struct VariantInfo {
   bool classifier = true;              // false: regression (needs real targets)
   bool deterministic = true;
   std::function<RunResult(const ModelSpec&, const Dataset& train, const Dataset& test,
-                          const Dataset* validation, const TrainSpec&, bool full_batch,
-                          const Observer&)>
+                          const Dataset* validation, const TrainSpec&, const Observer&)>
       run;
 };
 

@@ -61,7 +61,7 @@ VariantInfo make_variant(std::string name) {
     info.batchings = {"mini", "full"};
   }
   info.run = [](const ModelSpec& model, const Dataset& train, const Dataset& test,
-                const Dataset* validation, const TrainSpec& spec, bool full_batch,
+                const Dataset* validation, const TrainSpec& spec,
                 const Observer& observe) -> RunResult {
     const M m(model.widths);
     if constexpr (std::is_same_v<U, Svrg>) {
@@ -71,7 +71,7 @@ VariantInfo make_variant(std::string name) {
       LbfgsTrainer<M, K, E> trainer(m, spec);
       return trainer.run(train, test, observe, validation);
     } else {
-      if (full_batch) {
+      if (spec.batch.is_full()) {
         Trainer<M, U, FullBatch, K, E> trainer(m, spec);
         return trainer.run(train, test, observe, validation);
       }

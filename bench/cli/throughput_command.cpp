@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 
-#include <cstdlib>
-
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "records/machine.hpp"
@@ -21,14 +19,12 @@ int throughput_command(ThroughputArgs args) {
     fmt::print("{}\n", measure_stream(tp.threads).dump());
   } else {
     if (tp.variant.empty()) throw Error("throughput: --variant is required");
-    tp.batch = 0;  // full
-    if (args.batch != "full") {
-      tp.batch = std::strtoull(args.batch.c_str(), nullptr, 10);
-      if (tp.batch == 0 || args.batch.find_first_not_of("0123456789") != std::string::npos) {
-        throw Error("throughput: --batch must be a positive integer or full, not '" + args.batch +
-                    "'");
-      }
+    const auto batch = BatchSize::parse(args.batch);
+    if (!batch) {
+      throw Error("throughput: --batch must be a positive integer or full, not '" + args.batch +
+                  "'");
     }
+    tp.batch = *batch;
     fmt::print("{}\n", measure_throughput(tp).dump());
   }
   return 0;

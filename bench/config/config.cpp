@@ -91,7 +91,7 @@ void parse_variants(const Json& v, const std::string& path, ExperimentConfig& c)
     c.variants.push_back(read_string(o.required("variant"), path, at + "/variant"));
     if (const Json* l = o.optional("label")) vs.label = read_string(*l, path, at + "/label");
     if (const Json* b = o.optional("batch_size")) {
-      vs.batch_sizes = parse_batch_sizes(*b, path, at + "/batch_size", 0);
+      vs.batch_sizes = parse_batch_sizes(*b, path, at + "/batch_size");
     }
     if (const Json* l = o.optional("lr"))
       vs.learning_rates = parse_learning_rates(*l, path, at + "/lr");
@@ -108,8 +108,7 @@ void parse_variants(const Json& v, const std::string& path, ExperimentConfig& c)
 std::vector<std::vector<std::size_t>> parse_sweep(const Json& v, const std::string& path,
                                                   ExperimentConfig& c) {
   JsonObject s(v, "/sweep", path);
-  c.batch_sizes =
-      parse_batch_sizes(s.required("batch_size"), path, "/sweep/batch_size", c.dataset.train);
+  c.batch_sizes = parse_batch_sizes(s.required("batch_size"), path, "/sweep/batch_size");
   c.learning_rates = parse_learning_rates(s.required("lr"), path, "/sweep/lr");
   const Json& seeds = read_nonempty_array(s.required("seed"), path, "/sweep/seed");
   for (std::size_t i = 0; i < seeds.size(); ++i) {

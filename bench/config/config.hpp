@@ -9,6 +9,7 @@
 #include "config/json_reader.hpp"
 #include "data/dataset.hpp"
 #include "model/rows.hpp"
+#include "train/batch_size.hpp"
 #include "train/schedule.hpp"
 #include "train/update/update_params.hpp"
 
@@ -78,10 +79,10 @@ struct Problem {
 /// What one entry of /variants may set for itself instead of the sweep's values.
 struct VariantSweep {
   std::string label;  // names the method in records and tables (empty: the variant's name)
-  std::vector<std::size_t> batch_sizes;  // empty: /sweep/batch_size
-  std::vector<double> learning_rates;    // empty: /sweep/lr
-  std::optional<Schedule> schedule;      // absent: /schedule
-  double epochs = 0;                     // 0: /budget/epochs
+  std::vector<BatchSize> batch_sizes;  // empty: /sweep/batch_size
+  std::vector<double> learning_rates;  // empty: /sweep/lr
+  std::optional<Schedule> schedule;    // absent: /schedule
+  double epochs = 0;                   // 0: /budget/epochs
 };
 
 struct ExperimentConfig {
@@ -95,7 +96,7 @@ struct ExperimentConfig {
   bool widths_swept = false;
   std::vector<std::string> variants;
   std::vector<VariantSweep> variant_sweeps;  // one per variant
-  std::vector<std::size_t> batch_sizes;      // 0 stands for the full batch ("full")
+  std::vector<BatchSize> batch_sizes;
   std::vector<double> learning_rates;
   std::vector<std::uint64_t> seeds;
   UpdateParams update;

@@ -48,25 +48,21 @@ Init parse_init(const Json& v, const std::string& file, const std::string& path)
   fail_at(file, path, fmt::format("unknown init \"{}\" (known: nielsen, xavier, he, zero)", name));
 }
 
-std::vector<std::size_t> parse_batch_sizes(const Json& v, const std::string& path,
-                                           const std::string& at, std::size_t train_rows) {
+std::vector<BatchSize> parse_batch_sizes(const Json& v, const std::string& path,
+                                         const std::string& at) {
   const Json& bs = read_nonempty_array(v, path, at);
-  std::vector<std::size_t> out;
+  std::vector<BatchSize> out;
   for (std::size_t i = 0; i < bs.size(); ++i) {
     const std::string p = fmt::format("{}/{}", at, i);
     if (bs[i].is_string() && bs[i].get<std::string>() == "full") {
-      out.push_back(0);
+      out.push_back(BatchSize::full());
       continue;
     }
     if (!bs[i].is_number_integer()) {
       fail_at(path, p,
               fmt::format("expected a positive integer or \"full\", got {}", bs[i].dump()));
     }
-    const std::size_t b = read_uint(bs[i], path, p, 1);
-    if (train_rows != 0 && b > train_rows) {
-      fail_at(path, p, fmt::format("batch size {} exceeds the {} training rows", b, train_rows));
-    }
-    out.push_back(b);
+    out.push_back(*BatchSize::of(read_uint(bs[i], path, p, 1)));
   }
   return out;
 }

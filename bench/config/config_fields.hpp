@@ -15,9 +15,10 @@ bool read_bool(const Json& v, const std::string& file, const std::string& path);
 /// {"test_accuracy": [...], "train_loss": [...], "suboptimality": [...]}.
 std::vector<Target> parse_targets(const Json& v, const std::string& file, const std::string& at);
 Init parse_init(const Json& v, const std::string& file, const std::string& path);
-/// A list of batch sizes (integers, or "full" = 0), each at most `train_rows` when known.
-std::vector<std::size_t> parse_batch_sizes(const Json& v, const std::string& path,
-                                           const std::string& at, std::size_t train_rows);
+/// A list of batch sizes: positive integers or "full" (whether they fit the training set
+/// is checked once the data are loaded: check_problem).
+std::vector<BatchSize> parse_batch_sizes(const Json& v, const std::string& path,
+                                         const std::string& at);
 /// A list of learning rates or {"log_grid": {"min": 0.01, "max": 10, "num": 7}}.
 std::vector<double> parse_learning_rates(const Json& lr, const std::string& path,
                                          const std::string& at);

@@ -16,6 +16,7 @@
 #include "config/datasets.hpp"
 #include "kernels/simd_fma.hpp"
 #include "kernels/simd_kernels.hpp"
+#include "sweep/cell_runner.hpp"
 #include "sweep/experiment.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/error.hpp"
@@ -53,29 +54,31 @@ Json measure_throughput(const ThroughputOptions& o) {
         fmt::format("throughput: --dataset must be mnist or fashion-mnist, not '{}'", o.dataset));
   }
   c.model.widths = o.widths;
+  c.chunk_rows = o.chunk_rows;
   const Split data = load_dataset(c, o.data_dir);
   const ModelSpec model = model_widths(c, *v, data.train);
+  if (!o.batch.fits(data.train.rows)) {
+    throw Error(fmt::format("throughput: --batch {} exceeds the {} training rows",
+                            o.batch.to_string(), data.train.rows));
+  }
 
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, o.threads);
-  TrainSpec spec;
-  spec.batch_size = o.batch == 0 ? data.train.rows : o.batch;
-  spec.lr = static_cast<float>(o.lr);
-  spec.epochs = std::numeric_limits<double>::infinity();
+  const Cell cell{v, o.batch, o.lr, 0, o.threads, "", nullptr};
+  TrainSpec spec = train_spec_of(c, cell, data.train.rows);
+  spec.epochs = std::numeric_limits<double>::infinity();  // the clock is the only budget
   spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;
-  spec.chunk_rows = o.chunk_rows;
   spec.timing_only = true;
-  const bool full = o.batch == 0;
   // A warm-up run (caches, page faults, TBB's threads), then the measured one.
   spec.max_seconds = o.warmup_seconds;
-  v->run(model, data.train, data.test, nullptr, spec, full, {});
+  v->run(model, data.train, data.test, nullptr, spec, {});
   spec.max_seconds = o.seconds;
-  const RunResult r = v->run(model, data.train, data.test, nullptr, spec, full, {});
+  const RunResult r = v->run(model, data.train, data.test, nullptr, spec, {});
   const MetricPoint& p = r.final_point;
   const std::size_t data_bytes = data.train.feature_bytes() + data.test.feature_bytes();
   return {{"variant", v->name},
           {"dataset", o.dataset},
-          {"batch_size", spec.batch_size},
-          {"batching", full ? "full" : "mini"},
+          {"batch_size", o.batch.rows(data.train.rows)},
+          {"batching", o.batch.batching()},
           {"threads", o.threads},
           {"chunk_rows", o.chunk_rows},
           {"samples_per_s", r.samples_per_second},

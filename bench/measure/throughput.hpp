@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/json_reader.hpp"
+#include "train/batch_size.hpp"
 
 namespace sgdbench {
 
@@ -14,7 +15,7 @@ struct ThroughputOptions {
   std::string variant;  // a name from `sgdbench list`
   std::string dataset = "fashion-mnist";
   std::vector<std::size_t> widths;  // MLP variants; softmax takes the data's
-  std::size_t batch = 0;            // 0: full batch
+  BatchSize batch = BatchSize::full();
   std::size_t threads = 1;
   double seconds = 2.0;  // measured training time (after a warm-up)
   double warmup_seconds = 0.3;

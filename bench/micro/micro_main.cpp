@@ -86,7 +86,7 @@ void bm_model_step(benchmark::State& state, std::vector<std::size_t> widths, std
   for (std::size_t i = 0; i < data.rows; ++i)
     data.y.push_back(static_cast<std::uint8_t>(i % data.classes));
   TrainSpec spec;
-  spec.batch_size = batch;
+  spec.batch = *BatchSize::of(batch);
   spec.lr = lr;
   const Model model(widths);
   Trainer<Model, Plain, Batching, K, Exec> trainer(model, spec);

@@ -30,18 +30,53 @@ std::string describe(const Cell& c) {
   const std::string name = c.sweep != nullptr && !c.sweep->label.empty()
                                ? c.sweep->label + " (" + c.variant->name + ")"
                                : c.variant->name;
-  return fmt::format("{} B={} lr={:g} seed={}{}{}", name,
-                     c.batch == 0 ? "full" : std::to_string(c.batch), c.lr, c.seed,
+  return fmt::format("{} B={} lr={:g} seed={}{}{}", name, c.batch.to_string(), c.lr, c.seed,
                      c.threads ? fmt::format(" threads={}", c.threads) : "",
                      c.phase.empty() ? "" : " (" + c.phase + ")");
+}
+
+TrainSpec train_spec_of(const ExperimentConfig& c, const Cell& cell, std::size_t train_rows) {
+  TrainSpec spec;
+  spec.batch = cell.batch;
+  spec.lr = static_cast<float>(cell.lr);
+  spec.seed = cell.seed;
+  const double epochs =
+      cell.sweep != nullptr && cell.sweep->epochs > 0 ? cell.sweep->epochs : c.epochs;
+  spec.epochs = epochs > 0 ? epochs : std::numeric_limits<double>::infinity();
+  spec.max_grad_evals = c.max_grad_evals;
+  spec.max_updates = c.max_updates;
+  spec.max_seconds = c.max_seconds;
+  spec.eval_every_grad_evals =
+      c.eval_every_grad_evals > 0
+          ? c.eval_every_grad_evals
+          : std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(
+                                           c.eval_every_epochs * static_cast<double>(train_rows))));
+  spec.chunk_rows = c.chunk_rows;
+  spec.divergence_loss = c.divergence_loss;
+  spec.schedule =
+      cell.sweep != nullptr && cell.sweep->schedule ? *cell.sweep->schedule : c.schedule;
+  spec.update = c.update;
+  spec.l2 = static_cast<float>(c.model.l2);
+  spec.init = c.model.init;
+  spec.svrg_inner_epochs = c.svrg_inner_epochs;
+  spec.lbfgs_memory = c.lbfgs_memory;
+  spec.record_params = c.record_params;
+  if (c.until_first_target && !c.targets.empty() && c.targets.front().metric != "suboptimality") {
+    spec.stop_metric = c.targets.front().metric;
+    spec.stop_value = c.targets.front().value;
+  }
+  spec.noise_b_small = c.noise_b_small;
+  spec.noise_b_big = c.noise_b_big;
+  spec.noise_batches = c.noise_batches;
+  return spec;
 }
 
 Json CellRunner::key(const Cell& cell) const {
   Json key = {{"experiment", c_.name},
               {"variant", cell.variant->name},
               {"dataset", c_.dataset.name},
-              {"batching", cell.batch == 0 ? "full" : "mini"},
-              {"batch_size", cell.batch == 0 ? data_.train.rows : cell.batch},
+              {"batching", cell.batch.batching()},
+              {"batch_size", cell.batch.rows(data_.train.rows)},
               {"lr", cell.lr},
               {"seed", cell.seed},
               {"threads", threads_of(cell)}};
@@ -49,44 +84,6 @@ Json CellRunner::key(const Cell& cell) const {
   if (cell.sweep != nullptr && !cell.sweep->label.empty()) key["method"] = cell.sweep->label;
   if (!cell.phase.empty()) key["phase"] = cell.phase;
   return key;
-}
-
-TrainSpec CellRunner::spec_of(const Cell& cell) const {
-  TrainSpec spec;
-  spec.batch_size = cell.batch == 0 ? data_.train.rows : cell.batch;
-  spec.lr = static_cast<float>(cell.lr);
-  spec.seed = cell.seed;
-  const double epochs =
-      cell.sweep != nullptr && cell.sweep->epochs > 0 ? cell.sweep->epochs : c_.epochs;
-  spec.epochs = epochs > 0 ? epochs : std::numeric_limits<double>::infinity();
-  spec.max_grad_evals = c_.max_grad_evals;
-  spec.max_updates = c_.max_updates;
-  spec.max_seconds = c_.max_seconds;
-  spec.eval_every_grad_evals =
-      c_.eval_every_grad_evals > 0
-          ? c_.eval_every_grad_evals
-          : std::max<std::uint64_t>(
-                1, static_cast<std::uint64_t>(
-                       std::llround(c_.eval_every_epochs * static_cast<double>(data_.train.rows))));
-  spec.chunk_rows = c_.chunk_rows;
-  spec.divergence_loss = c_.divergence_loss;
-  spec.schedule =
-      cell.sweep != nullptr && cell.sweep->schedule ? *cell.sweep->schedule : c_.schedule;
-  spec.update = c_.update;
-  spec.l2 = static_cast<float>(c_.model.l2);
-  spec.init = c_.model.init;
-  spec.svrg_inner_epochs = c_.svrg_inner_epochs;
-  spec.lbfgs_memory = c_.lbfgs_memory;
-  spec.record_params = c_.record_params;
-  if (c_.until_first_target && !c_.targets.empty() &&
-      c_.targets.front().metric != "suboptimality") {
-    spec.stop_metric = c_.targets.front().metric;
-    spec.stop_value = c_.targets.front().value;
-  }
-  spec.noise_b_small = c_.noise_b_small;
-  spec.noise_b_big = c_.noise_b_big;
-  spec.noise_batches = c_.noise_batches;
-  return spec;
 }
 
 Json CellRunner::point_record(const Json& key, const MetricPoint& p, bool noise,
@@ -115,7 +112,7 @@ Json CellRunner::point_record(const Json& key, const MetricPoint& p, bool noise,
 Json CellRunner::run(const Cell& cell) const {
   const VariantInfo& v = *cell.variant;
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads_of(cell));
-  const TrainSpec spec = spec_of(cell);
+  const TrainSpec spec = train_spec_of(c_, cell, data_.train.rows);
   const Json key = this->key(cell);
   Json reached = Json::object();
   // Under tuning with points off, a tuning run's curve is not kept (its run line is).
@@ -126,8 +123,7 @@ Json CellRunner::run(const Cell& cell) const {
     stop_if_interrupted();
   };
   const RunResult r = v.run(model_widths(c_, v, data_.train), data_.train, data_.test,
-                            data_.validation.rows > 0 ? &data_.validation : nullptr, spec,
-                            cell.batch == 0, observe);
+                            data_.validation.rows > 0 ? &data_.validation : nullptr, spec, observe);
   Json line = key;
   line["type"] = "run";
   line["status"] = std::string(to_string(r.status));

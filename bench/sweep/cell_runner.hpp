@@ -16,13 +16,18 @@ namespace sgdbench {
 
 struct Cell {
   const VariantInfo* variant = nullptr;
-  std::size_t batch = 0;  // 0: full batch
+  BatchSize batch = BatchSize::full();
   double lr = 0.0;
   std::uint64_t seed = 0;
   std::size_t threads = 0;              // 0: all cores
   std::string phase;                    // "tune" or "final" under the tuning protocol, else empty
   const VariantSweep* sweep = nullptr;  // the variant entry's own label and schedule
 };
+
+/// The numbers a cell's run is asked for on a training set of `train_rows` rows: the one
+/// place where a config and a cell become a TrainSpec (sgdbench run, sgdbench throughput
+/// and the F* run all start from it).
+TrainSpec train_spec_of(const ExperimentConfig& c, const Cell& cell, std::size_t train_rows);
 
 /// "SGD 1/t (lsq/plain/simd/tbb) B=1 lr=0.1 seed=0 (final)": for progress lines.
 std::string describe(const Cell& cell);
@@ -46,7 +51,6 @@ class CellRunner {
   Json run(const Cell& cell) const;
 
  private:
-  TrainSpec spec_of(const Cell& cell) const;
   /// The point record of `p`, noting in `reached` the targets it meets first.
   Json point_record(const Json& key, const MetricPoint& p, bool noise, Json& reached) const;
   void add_figures(Json& line, const MetricPoint& p) const;

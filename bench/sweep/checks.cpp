@@ -7,6 +7,21 @@
 #include "util/error.hpp"
 
 namespace sgdbench {
+namespace {
+
+/// The one check of batch sizes against the data: a mini-batch larger than the training
+/// set is an error at its place in the config (`at`/i).
+void check_batch_sizes_fit(const std::string& file, const std::string& at,
+                           const std::vector<BatchSize>& sizes, std::size_t train_rows) {
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (!sizes[i].fits(train_rows)) {
+      throw Error(fmt::format("{}: {}/{}: batch size {} exceeds the {} training rows", file, at, i,
+                              sizes[i].to_string(), train_rows));
+    }
+  }
+}
+
+}  // namespace
 
 ModelSpec model_widths(const ExperimentConfig& c, const VariantInfo& v, const Dataset& train) {
   const std::size_t out = train.is_regression() ? 1 : train.classes;
@@ -81,23 +96,10 @@ Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
                             data.train.is_regression() ? "regression" : "classification",
                             c.dataset.name));
   }
+  check_batch_sizes_fit(c.file, "/sweep/batch_size", c.batch_sizes, data.train.rows);
   for (std::size_t vi = 0; vi < c.variant_sweeps.size(); ++vi) {
-    const auto& own = c.variant_sweeps[vi].batch_sizes;
-    for (std::size_t i = 0; i < own.size(); ++i) {
-      if (own[i] > data.train.rows) {
-        throw Error(
-            fmt::format("{}: /variants/{}/batch_size/{}: batch size {} exceeds the {} "
-                        "training rows",
-                        c.file, vi, i, own[i], data.train.rows));
-      }
-    }
-  }
-  for (std::size_t i = 0; i < c.batch_sizes.size(); ++i) {
-    if (c.batch_sizes[i] > data.train.rows) {
-      throw Error(
-          fmt::format("{}: /sweep/batch_size/{}: batch size {} exceeds the {} training rows",
-                      c.file, i, c.batch_sizes[i], data.train.rows));
-    }
+    check_batch_sizes_fit(c.file, fmt::format("/variants/{}/batch_size", vi),
+                          c.variant_sweeps[vi].batch_sizes, data.train.rows);
   }
   return data;
 }

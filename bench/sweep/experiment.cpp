@@ -40,19 +40,21 @@ double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOp
     throw Error(
         fmt::format("{}: /f_star/variant: \"{}\" is not compiled", c.file, c.f_star_variant));
   }
-  TrainSpec spec;
-  spec.batch_size = data.train.rows;
-  spec.lr = 1.0f;
+  const Cell cell{v, BatchSize::full(), 1.0, 0, 0, "", nullptr};
+  TrainSpec spec = train_spec_of(c, cell, data.train.rows);
+  // Its own budget: f_star epochs, no other limit, no stop at a target, the final point only.
   spec.epochs = c.f_star_epochs;
-  spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;  // final point only
-  spec.l2 = static_cast<float>(c.model.l2);
-  spec.chunk_rows = c.chunk_rows;
-  spec.init = c.model.init;
+  spec.max_grad_evals = spec.max_updates = 0;
+  spec.max_seconds = 0;
+  spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;
+  spec.stop_metric.clear();
+  spec.noise_b_big = 0;
+  spec.record_params = false;
   if (options.progress) {
     std::fprintf(stderr, "F*: %s for %g epochs...\n", v->name.c_str(), c.f_star_epochs);
   }
   const RunResult r =
-      v->run(model_widths(c, *v, data.train), data.train, data.test, nullptr, spec, true, {});
+      v->run(model_widths(c, *v, data.train), data.train, data.test, nullptr, spec, {});
   return r.final_point.train_loss;
 }
 
@@ -228,7 +230,8 @@ class Sweep {
     Json choice = extra_key;
     if (!first.sweep->label.empty()) choice["method"] = first.sweep->label;
     choice.update({{"variant", first.variant->name},
-                   {"batch_size", first.batch},
+                   // the tuning record's batch_size: 0 stands for the full batch
+                   {"batch_size", first.batch.rows(0)},
                    {"threads", first.threads},
                    {"lr", search.best_lr()},
                    {"select_by", c_.tuning->select_by},

@@ -7,8 +7,8 @@
 namespace sgdbench {
 namespace {
 
-bool batching_compiled(const VariantInfo& v, std::size_t batch) {
-  const std::string b = batch == 0 ? "full" : "mini";
+bool batching_compiled(const VariantInfo& v, BatchSize batch) {
+  const std::string b(batch.batching());
   return std::find(v.batchings.begin(), v.batchings.end(), b) != v.batchings.end();
 }
 
@@ -21,11 +21,11 @@ PlannedProblem plan_problem(const ExperimentConfig& c, std::size_t pi, bool verb
     if (v->classifier != classification) continue;  // a variant of the other task
     const auto& batches = vs.batch_sizes.empty() ? c.batch_sizes : vs.batch_sizes;
     const auto& lrs = vs.learning_rates.empty() ? c.learning_rates : vs.learning_rates;
-    for (std::size_t b : batches) {
+    for (const BatchSize b : batches) {
       if (!batching_compiled(*v, b)) {
         if (verbose && pi == 0) {
           std::fprintf(stderr, "skipping %s at B=%s: it runs on %s batches only\n", v->name.c_str(),
-                       b == 0 ? "full" : std::to_string(b).c_str(), v->batchings.front().c_str());
+                       b.to_string().c_str(), v->batchings.front().c_str());
         }
         continue;
       }

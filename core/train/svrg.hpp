@@ -42,7 +42,7 @@ class SvrgTrainer {
 
   RunResult run(const Dataset& train, const Dataset& test, const Observer& observe,
                 const Dataset* validation = nullptr) {
-    MiniBatches batching(train, spec_.batch_size, spec_.seed);
+    MiniBatches batching(train, spec_.batch.rows(train.rows), spec_.seed);
     RunRecorder recorder(engine_, train, test, spec_, observe, validation);
     const std::size_t n_params = w_.size();
     const auto inner_steps = static_cast<std::size_t>(

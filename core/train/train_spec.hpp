@@ -6,6 +6,7 @@
 #include <string>
 
 #include "model/rows.hpp"
+#include "train/batch_size.hpp"
 #include "train/schedule.hpp"
 #include "train/update/update_params.hpp"
 
@@ -13,7 +14,7 @@ namespace sgdbench {
 
 /// What a run is asked to do; numbers only, the policies are in the type.
 struct TrainSpec {
-  std::size_t batch_size = 10;  // ignored by FullBatch
+  BatchSize batch = *BatchSize::of(10);  // full: FullBatch runs it, else MiniBatches
   float lr = 3.0f;
   Schedule schedule;
   UpdateParams update;

@@ -55,7 +55,7 @@ class Trainer {
   /// configured cadence; `observe` sees every point.
   RunResult run(const Dataset& train, const Dataset& test, const Observer& observe,
                 const Dataset* validation = nullptr) {
-    Batching batching(train, spec_.batch_size, spec_.seed);
+    Batching batching(train, spec_.batch.rows(train.rows), spec_.seed);
     RunRecorder recorder(engine_, train, test, spec_, observe, validation);
     bool healthy = recorder.evaluate(params_.span());
     std::uint64_t examples = 0;
