@@ -18,8 +18,8 @@ struct LsqProblem {
   Split data;
   double f_star;
   LsqProblem() {
-    data = split_by_seed(make_least_squares(1200, 20, 0.1, 10.0, 7), 1000, 200, 0);
-    f_star = solve_least_squares(data.train, 0.0).f;
+    data = split_by_seed(make_lsq(1200, 20, 0.1, 10.0, 7), 1000, 200, 0);
+    f_star = solve_lsq(data.train, 0.0).f;
   }
 };
 
@@ -47,7 +47,7 @@ double relative_suboptimality(const Trace& t, double f_star) {
 
 }  // namespace
 
-TEST_CASE("example_least_squares_gd_and_lbfgs_reach_1e-6", "[convergence]") {
+TEST_CASE("example_lsq_gd_and_lbfgs_reach_1e-6", "[convergence]") {
   const LsqProblem p;
   TrainSpec spec;
   spec.seed = 0;
@@ -64,8 +64,7 @@ TEST_CASE("example_least_squares_gd_and_lbfgs_reach_1e-6", "[convergence]") {
   REQUIRE(relative_suboptimality(lbfgs, p.f_star) <= 1e-6);
 }
 
-TEST_CASE("example_least_squares_svrg_reaches_1e-4_and_sgd_with_inverse_time_1e-2",
-          "[convergence]") {
+TEST_CASE("example_lsq_svrg_reaches_1e-4_and_sgd_with_inverse_time_1e-2", "[convergence]") {
   const LsqProblem p;
   TrainSpec spec;
   spec.seed = 0;

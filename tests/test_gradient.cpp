@@ -5,7 +5,7 @@
 
 #include "kernels/scalar_kernels.hpp"
 #include "kernels/simd_kernels.hpp"
-#include "model/least_squares.hpp"
+#include "model/lsq.hpp"
 #include "model/mlp.hpp"
 #include "model/softmax.hpp"
 #include "util/rng.hpp"
@@ -17,7 +17,7 @@ namespace {
 /// Builds a small instance of each model with inputs of width 9 and 4 outputs.
 template <class M>
 M small_model() {
-  if constexpr (std::is_same_v<M, LeastSquares>) {
+  if constexpr (std::is_same_v<M, Lsq>) {
     return M({9, 1});
   } else if constexpr (std::is_same_v<M, Softmax>) {
     return M({9, 4});
@@ -79,10 +79,9 @@ void check_gradient() {
   REQUIRE(std::sqrt(err2 / norm2) < 2e-3);
 }
 
-using Models =
-    std::tuple<Mlp<Sigmoid, QuadraticCost>, Mlp<Tanh, QuadraticCost>, Mlp<Relu, QuadraticCost>,
-               Mlp<Sigmoid, CrossEntropyCost>, Mlp<Tanh, CrossEntropyCost>,
-               Mlp<Relu, CrossEntropyCost>, Softmax, LeastSquares>;
+using Models = std::tuple<Mlp<Sigmoid, QuadraticCost>, Mlp<Tanh, QuadraticCost>,
+                          Mlp<Relu, QuadraticCost>, Mlp<Sigmoid, CrossEntropyCost>,
+                          Mlp<Tanh, CrossEntropyCost>, Mlp<Relu, CrossEntropyCost>, Softmax, Lsq>;
 
 }  // namespace
 

@@ -225,7 +225,7 @@ TEST_CASE("unit_config_checks_for_the_new_sections", "[harness][hostile]") {
                       Contains("/variants/0") && Contains("regression model"));
 }
 
-TEST_CASE("example_least_squares_records_suboptimality_and_lbfgs_skips_minibatches", "[harness]") {
+TEST_CASE("example_lsq_records_suboptimality_and_lbfgs_skips_minibatches", "[harness]") {
   TempDir dir("lsq");
   const Json c = Json::parse(R"({
     "name": "lsq",

@@ -15,7 +15,7 @@ float sane_lr(const VariantInfo& v) {
   if (v.update == "adam" || v.update == "rmsprop") return 0.01f;
   if (v.update == "adagrad") return 0.1f;
   if (v.model == "mlp<sigmoid, quadratic>") return 3.0f;
-  if (v.model == "least_squares") return 0.05f;
+  if (v.model == "lsq") return 0.05f;
   return 0.1f;
 }
 
@@ -23,7 +23,7 @@ float sane_lr(const VariantInfo& v) {
 
 TEST_CASE("example_every_compiled_variant_lowers_the_loss_in_20_steps", "[variants]") {
   const Split classes = split_by_seed(make_gaussian_mixture(260, 8, 3, 1.0, 5), 200, 60, 0);
-  const Split regression = split_by_seed(make_least_squares(260, 8, 0.1, 10.0, 5), 200, 60, 0);
+  const Split regression = split_by_seed(make_lsq(260, 8, 0.1, 10.0, 5), 200, 60, 0);
   REQUIRE(compiled_variants().all().size() >= 10);
   for (const VariantInfo& v : compiled_variants().all()) {
     for (const std::string& batching : v.batchings) {

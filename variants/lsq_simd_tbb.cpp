@@ -2,7 +2,7 @@
 // execution.
 #include "exec/tbb_deterministic.hpp"
 #include "kernels/simd_kernels.hpp"
-#include "model/least_squares.hpp"
+#include "model/lsq.hpp"
 #include "train/lbfgs.hpp"
 #include "train/svrg.hpp"
 #include "train/update/adam.hpp"
@@ -12,7 +12,7 @@
 
 namespace sgdbench {
 void register_lsq_simd_tbb(Registry& r) {
-  using M = LeastSquares;
+  using M = Lsq;
   using K = SimdKernels<BestArch>;
   using E = TbbDeterministic;
   r.add(make_variant<VariantTypes<M, Plain, K, E>>("lsq/plain/simd/tbb"));

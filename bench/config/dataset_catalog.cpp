@@ -13,12 +13,12 @@ constexpr DatasetKind kCatalog[] = {
     {"idx", kIdxPair, kClass, false, false, 0.0, 0.0},
     {"csv", kCsv, kClass, false, false, 0.0, 0.0},
     {"libsvm", kLibsvm, kClass, false, false, 0.0, 0.0},
-    {"synthetic-lsq", kLeastSquares, kRegr, true, false, 0.1, 10.0},
+    {"synthetic-lsq", kLsq, kRegr, true, false, 0.1, 10.0},
     {"gaussian-mixture", kGaussianMixture, kClass, false, false, 0.0, 0.0},
     // An ill-conditioned bowl without noise and a noisy problem, each example one data
     // point, so mini-batches are real mini-batches.
-    {"quadratic-bowl-2d", kLeastSquares, kRegr, true, true, 0.0, 20.0},
-    {"noisy-lsq-2d", kLeastSquares, kRegr, true, true, 0.5, 5.0},
+    {"quadratic-bowl-2d", kLsq, kRegr, true, true, 0.0, 20.0},
+    {"noisy-lsq-2d", kLsq, kRegr, true, true, 0.5, 5.0},
 };
 
 }  // namespace

@@ -18,7 +18,7 @@ enum class DataSource {
   kIdxPair,         // any IDX images + labels pair, one pool
   kCsv,             // label first, then features
   kLibsvm,          // label i:v ...
-  kLeastSquares,    // generated regression (data/synthetic.hpp)
+  kLsq,             // generated regression (data/synthetic.hpp)
   kGaussianMixture  // generated classification
 };
 

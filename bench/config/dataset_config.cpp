@@ -54,7 +54,7 @@ void parse_synthetic(JsonObject& o, const std::string& file, bool two_d, Dataset
   if (!two_d || o.has("d")) d.d = read_uint(o.required("d"), file, o.path_of("d"), 1);
   if (d.d > kMaxDim) o.fail("d", fmt::format("at most {}", kMaxDim));
   if (const Json* s = o.optional("seed")) d.seed = read_uint(*s, file, o.path_of("seed"));
-  if (find_dataset(d.name)->source == DataSource::kLeastSquares) {
+  if (find_dataset(d.name)->source == DataSource::kLsq) {
     if (const Json* x = o.optional("noise"))
       d.noise = read_number_in(*x, file, o.path_of("noise"), 0.0, 1e6);
     if (const Json* x = o.optional("condition")) {
@@ -93,7 +93,7 @@ DatasetConfig parse_dataset(const Json& v, const std::string& file, const std::s
     d.condition = kind->default_condition;
   }
   const bool synthetic =
-      kind->source == DataSource::kLeastSquares || kind->source == DataSource::kGaussianMixture;
+      kind->source == DataSource::kLsq || kind->source == DataSource::kGaussianMixture;
   const bool text_file = kind->source == DataSource::kCsv || kind->source == DataSource::kLibsvm;
   if (const Json* n = o.optional("validation"))
     d.validation = read_uint(*n, file, o.path_of("validation"), 1);

@@ -68,8 +68,8 @@ Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
       return split_pool(load_csv(d.path, task, d.header), c);
     case DataSource::kLibsvm:
       return split_pool(load_libsvm(d.path, task, d.features), c);
-    case DataSource::kLeastSquares:
-      return split_pool(make_least_squares(rows, d.d, d.noise, d.condition, d.seed), c);
+    case DataSource::kLsq:
+      return split_pool(make_lsq(rows, d.d, d.noise, d.condition, d.seed), c);
     case DataSource::kGaussianMixture:
       return split_pool(make_gaussian_mixture(rows, d.d, d.classes, d.separation, d.seed), c);
     case DataSource::kFashionMnist:

@@ -25,7 +25,7 @@ void check_batch_sizes_fit(const std::string& file, const std::string& at,
 
 ModelSpec model_widths(const ExperimentConfig& c, const VariantInfo& v, const Dataset& train) {
   const std::size_t out = train.is_regression() ? 1 : train.classes;
-  if (v.model == "softmax" || v.model == "least_squares") {
+  if (v.model == "softmax" || v.model == "lsq") {
     const std::vector<std::size_t> w = {train.cols, out};
     if (!c.model.widths.empty() && c.model.widths != w) {
       throw Error(
@@ -78,7 +78,7 @@ Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
     const ModelSpec m = model_widths(c, v, data.train);  // throws when they do not fit the data
     if (c.record_params) {
       std::size_t params = m.widths.front();  // least squares: one weight a feature
-      if (v.model != "least_squares") {
+      if (v.model != "lsq") {
         params = 0;
         for (std::size_t l = 1; l < m.widths.size(); ++l)
           params += (m.widths[l - 1] + 1) * m.widths[l];

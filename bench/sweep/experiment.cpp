@@ -63,7 +63,7 @@ double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOp
 std::optional<double> f_star_of(const ExperimentConfig& pc, const Split& data,
                                 const RunOptions& options) {
   if (find_dataset(pc.dataset.name)->exact_f_star) {
-    return solve_least_squares(data.train, pc.model.l2).f;
+    return solve_lsq(data.train, pc.model.l2).f;
   }
   if (pc.f_star_variant.empty()) return std::nullopt;
   const double f = long_run_f_star(pc, data, options);
@@ -89,7 +89,7 @@ Json problem_record(const Problem& problem, const Split& data, std::optional<dou
   if (!problem.widths.empty()) info["widths"] = widths_label(problem.widths);
   if (f_star) info["f_star"] = *f_star;
   if (data.train.is_regression() && data.train.cols <= 8) {
-    const auto q = least_squares_quadratic(data.train);
+    const auto q = lsq_quadratic(data.train);
     info["quadratic"] = {{"A", q.a}, {"b", q.b}, {"c", q.c}, {"l2", l2}};
   }
   return info;

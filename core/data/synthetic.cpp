@@ -9,8 +9,8 @@
 
 namespace sgdbench {
 
-Dataset make_least_squares(std::size_t rows, std::size_t d, double noise, double condition,
-                           std::uint64_t seed) {
+Dataset make_lsq(std::size_t rows, std::size_t d, double noise, double condition,
+                 std::uint64_t seed) {
   if (rows == 0 || d == 0 || !(condition >= 1.0) || !(noise >= 0.0)) {
     throw Error("synthetic least squares: needs rows, d > 0, condition ≥ 1, noise ≥ 0");
   }
@@ -40,7 +40,7 @@ Dataset make_least_squares(std::size_t rows, std::size_t d, double noise, double
   return ds;
 }
 
-LeastSquaresOptimum solve_least_squares(const Dataset& train, double l2) {
+LsqOptimum solve_lsq(const Dataset& train, double l2) {
   const std::size_t d = train.cols, n = train.rows;
   std::vector<double> a(d * d, 0.0), b(d, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -65,7 +65,7 @@ LeastSquaresOptimum solve_least_squares(const Dataset& train, double l2) {
       a[i * d + j] /= a[j * d + j];
     }
   }
-  LeastSquaresOptimum opt;
+  LsqOptimum opt;
   opt.w = b;
   for (std::size_t i = 0; i < d; ++i) {
     for (std::size_t k = 0; k < i; ++k) opt.w[i] -= a[i * d + k] * opt.w[k];
@@ -87,7 +87,7 @@ LeastSquaresOptimum solve_least_squares(const Dataset& train, double l2) {
   return opt;
 }
 
-Quadratic least_squares_quadratic(const Dataset& train) {
+Quadratic lsq_quadratic(const Dataset& train) {
   const std::size_t d = train.cols;
   const auto n = static_cast<double>(train.rows);
   Quadratic q{std::vector<std::vector<double>>(d, std::vector<double>(d, 0.0)),
@@ -104,7 +104,7 @@ Quadratic least_squares_quadratic(const Dataset& train) {
   return q;
 }
 
-double least_squares_objective(const Dataset& data, const float* w, double l2) {
+double lsq_objective(const Dataset& data, const float* w, double l2) {
   double f = 0.0;
   for (std::size_t i = 0; i < data.rows; ++i) {
     double r = -static_cast<double>(data.targets[i]);

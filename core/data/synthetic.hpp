@@ -11,16 +11,16 @@ namespace sgdbench {
 
 /// Least squares with a controlled design: X = Z · diag(s), Z ~ N(0, 1) (rows × d),
 /// s_j = κ^(−j / (2(d−1))), so cond(XᵀX) ≈ κ; y = X w_true + noise · N(0, 1).
-Dataset make_least_squares(std::size_t rows, std::size_t d, double noise, double condition,
-                           std::uint64_t seed);
+Dataset make_lsq(std::size_t rows, std::size_t d, double noise, double condition,
+                 std::uint64_t seed);
 
 /// The exact optimum of F(w) = ½‖Xw − y‖²/n + λ/2 ‖w‖² on `train`, solved in double
 /// precision (Cholesky of XᵀX/n + λI), and F(w*).
-struct LeastSquaresOptimum {
+struct LsqOptimum {
   std::vector<double> w;
   double f = 0.0;
 };
-LeastSquaresOptimum solve_least_squares(const Dataset& train, double l2);
+LsqOptimum solve_lsq(const Dataset& train, double l2);
 
 /// F(w) = ½‖Xw − y‖²/n = ½ wᵀAw − bᵀw + c with A = XᵀX/n, b = Xᵀy/n, c = ‖y‖²/(2n).
 struct Quadratic {
@@ -28,10 +28,10 @@ struct Quadratic {
   std::vector<double> b;
   double c = 0.0;
 };
-Quadratic least_squares_quadratic(const Dataset& train);
+Quadratic lsq_quadratic(const Dataset& train);
 
 /// F(w) in double precision for a float parameter vector.
-double least_squares_objective(const Dataset& data, const float* w, double l2);
+double lsq_objective(const Dataset& data, const float* w, double l2);
 
 /// k Gaussian classes in d dimensions: class means ~ separation · N(0, I), points =
 /// mean + N(0, I). A large separation makes the classes (almost surely) separable.

@@ -1,6 +1,6 @@
 #pragma once
-// Linear least squares: F(w) = ½‖Xw − y‖² / n, per row C = ½ (x·w − y)²,
-// ∇C summed over a chunk = Xᵀ (Xw − y). widths = {d, 1}; no bias (the synthetic
+// Linear least squares (lsq, as variants and datasets name it): F(w) = ½‖Xw − y‖² / n, per row C =
+// ½ (x·w − y)², ∇C summed over a chunk = Xᵀ (Xw − y). widths = {d, 1}; no bias (the synthetic
 // problems are generated without one, so their optimum w* is exact).
 #include <cstddef>
 #include <span>
@@ -15,7 +15,7 @@
 
 namespace sgdbench {
 
-class LeastSquares {
+class Lsq {
  public:
   static constexpr bool kClassifier = false;
   static constexpr Init kDefaultInit = Init::kZero;
@@ -24,14 +24,14 @@ class LeastSquares {
     AlignedBuffer<float> residual;
   };
 
-  explicit LeastSquares(const std::vector<std::size_t>& widths) {
+  explicit Lsq(const std::vector<std::size_t>& widths) {
     if (widths.size() != 2 || widths[1] != 1) {
       throw Error("model: least squares has widths {inputs, 1}");
     }
     d_ = widths[0];
   }
 
-  static std::string family() { return "least_squares"; }
+  static std::string family() { return "lsq"; }
   std::size_t input_dim() const { return d_; }
   std::size_t output_dim() const { return 1; }
   std::size_t num_params() const { return d_; }
