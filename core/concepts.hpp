@@ -35,6 +35,8 @@ concept Kernels = requires(float* p, const float* c, std::size_t n, float s) {
 };
 
 namespace concept_probe {
+// Stand-ins that the concepts below call the policies with: a policy that compiles but
+// does not fit is then an error at its concept, not deep inside a trainer.
 struct Acc {
   void reset() {}
 };
@@ -44,17 +46,36 @@ struct Leaf {
 struct Join {
   void operator()(Acc&, const Acc&) const {}
 };
+struct RangeBody {
+  void operator()(std::size_t, std::size_t) const {}
+};
+/// Declares the Kernels interface (never defined: the concepts only name the calls).
+struct ProbeKernels {
+  static constexpr std::string_view name = "probe";
+  static void gemm(Trans, Trans, std::size_t, std::size_t, std::size_t, float, const float*,
+                   std::size_t, const float*, std::size_t, float, float*, std::size_t);
+  static void gemv(Trans, std::size_t, std::size_t, float, const float*, std::size_t, const float*,
+                   float, float*);
+  static void axpy(std::size_t, float, const float*, float*);
+  static float dot(std::size_t, const float*, const float*);
+  static void sigmoid(std::size_t, float*);
+  static void exp(std::size_t, float*);
+  static void widen_bytes(const std::uint8_t*, std::size_t, float, float*);
+};
 }  // namespace concept_probe
 
 /// Execution: reduce(n_chunks, result, pool, leaf, join) adds every chunk into `result`
 /// with leaf(i, acc), taking extra accumulators from `pool` and combining them with
-/// join(into, from). `deterministic` promises the same bits for any thread count.
+/// join(into, from); for_ranges(n, grain, body) calls body(first, last) over [0, n) (on
+/// its threads: gathering mini-batches). `deterministic` promises the same bits for any
+/// thread count.
 template <class E>
 concept Execution = requires(const E e, concept_probe::Acc& acc,
                              AccumulatorPool<concept_probe::Acc>& pool) {
   { E::name } -> std::convertible_to<std::string_view>;
   { E::deterministic } -> std::convertible_to<bool>;
   e.reduce(std::size_t{}, acc, pool, concept_probe::Leaf{}, concept_probe::Join{});
+  e.for_ranges(std::size_t{}, std::size_t{}, concept_probe::RangeBody{});
 };
 
 /// Model: built from run-time widths; parameters in one flat span; init(params, rng, Init);
@@ -64,7 +85,8 @@ concept Execution = requires(const E e, concept_probe::Acc& acc,
 /// predictions; kClassifier says whether rows carry labels (else real targets).
 template <class M>
 concept Model = std::constructible_from<M, std::vector<std::size_t>> &&
-    requires(const M m, std::span<float> p, Rng& rng, typename M::Workspace& ws) {
+    requires(const M m, std::span<float> p, std::span<const float> cp, Rows rows, Rng& rng,
+             typename M::Workspace& ws, float* grad) {
   { M::family() } -> std::convertible_to<std::string>;
   { M::kClassifier } -> std::convertible_to<bool>;
   { M::kDefaultInit } -> std::convertible_to<Init>;
@@ -72,34 +94,56 @@ concept Model = std::constructible_from<M, std::vector<std::size_t>> &&
   { m.input_dim() } -> std::same_as<std::size_t>;
   m.init(p, rng, Init::kZero);
   m.reserve(ws, std::size_t{});
+  {
+    m.template accumulate_gradient<concept_probe::ProbeKernels>(cp, rows, ws, grad, 1.0f)
+    } -> std::convertible_to<double>;
+  m.template evaluate<concept_probe::ProbeKernels>(cp, rows, ws);
 };
 
-/// Update rule: hyper-parameters in the object (built from UpdateParams), per-run state in
-/// a nested State built from the number of parameters;
-/// apply<K>(state, StepInput{lr, 1/B, λ}, grad_sum, params).
+/// Update rule: its hyper-parameters declared in a static kHyperParams list (HyperParam:
+/// name, default, range) and read from HyperParams when built; per-run state in a nested
+/// State built from the number of parameters; apply<K>(state, StepInput{lr, 1/B, λ},
+/// grad_sum, params) makes one step.
 template <class U>
-concept Update = requires {
+concept Update = std::constructible_from<U, HyperParams> &&
+    std::constructible_from<typename U::State, std::size_t> &&
+    requires(const U u, typename U::State& state, std::span<const float> g, std::span<float> w) {
   { U::name } -> std::convertible_to<std::string_view>;
-  typename U::State;
-}
-&&std::constructible_from<typename U::State, std::size_t>&&
-    std::constructible_from<U, UpdateParams>;
-
-/// An algorithm with its own loop (Svrg, Lbfgs): a tag with kAlgorithm = true.
-template <class U>
-concept Algorithm = requires {
-  { U::name } -> std::convertible_to<std::string_view>;
-  requires U::kAlgorithm;
+  std::span<const HyperParam>(U::kHyperParams);
+  u.template apply<concept_probe::ProbeKernels>(state, StepInput{}, g, w);
 };
 
-/// Batching: built from (train set, batch size, seed); steps_per_epoch(); begin_epoch()
-/// reorders; batch(step) gives the rows of that step.
+/// An update that can be fused into the backward pass (w += α∇C as each layer's gradient
+/// is formed, no gradient buffer): it says so with kFusesIntoBackward = true, and Trainer
+/// then takes the model's fused step when it is exact (no weight decay, one chunk).
+template <class U>
+concept FusesIntoBackward = Update<U> && requires {
+  requires U::kFusesIntoBackward;
+};
+
+/// An algorithm that owns its loop (Svrg, Lbfgs, a new one): a tag naming its trainer,
+/// Trainer<Model, Kernels, Exec> (built from (model, TrainSpec), run(train, test,
+/// observe, validation) → RunResult), the batchings it runs on ("mini", "full") and its
+/// hyper-parameters. A variant whose update is such a tag runs that trainer.
+template <class U>
+concept OwnLoop = requires {
+  { U::name } -> std::convertible_to<std::string_view>;
+  { U::kBatchings[0] } -> std::convertible_to<std::string_view>;
+  std::span<const HyperParam>(U::kHyperParams);
+};
+
+/// Batching: built from (train set, rows per batch, seed); steps_per_epoch(); begin_epoch()
+/// reorders; batch(step, for_ranges) gives the rows of that step, gathered with the
+/// execution policy's for_ranges.
 template <class B>
 concept Batching = requires(B b, std::size_t i) {
   { B::name } -> std::convertible_to<std::string_view>;
   { b.steps_per_epoch() } -> std::same_as<std::size_t>;
   b.begin_epoch();
   { b.batch(i) } -> std::same_as<Rows>;
+  {
+    b.batch(i, [](std::size_t, std::size_t, const auto&) {})
+    } -> std::same_as<Rows>;
 };
 
 }  // namespace sgdbench

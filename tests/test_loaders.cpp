@@ -10,6 +10,7 @@
 #include "test_helpers.hpp"
 #include "train/batching.hpp"
 #include "train/trainer.hpp"
+#include "train/update/plain.hpp"
 #include "util/error.hpp"
 
 using namespace sgdbench;

@@ -60,8 +60,8 @@ TEST_CASE("unit_plain_step_by_hand", "[update]") {
 }
 
 TEST_CASE("unit_momentum_step_by_hand", "[update]") {
-  UpdateParams p;
-  p.momentum = 0.8f;
+  HyperParams p;
+  p.set("momentum", 0.8);
   std::vector<double> v(3, 0.0);
   check_three_steps(Momentum(p),
                     [&](std::size_t, const std::vector<double>& g, std::vector<double>& w) {
@@ -73,8 +73,8 @@ TEST_CASE("unit_momentum_step_by_hand", "[update]") {
 }
 
 TEST_CASE("unit_nesterov_step_by_hand", "[update]") {
-  UpdateParams p;
-  p.momentum = 0.7f;
+  HyperParams p;
+  p.set("momentum", 0.7);
   std::vector<double> v(3, 0.0);
   check_three_steps(Nesterov(p),
                     [&](std::size_t, const std::vector<double>& g, std::vector<double>& w) {
@@ -86,8 +86,8 @@ TEST_CASE("unit_nesterov_step_by_hand", "[update]") {
 }
 
 TEST_CASE("unit_adagrad_step_by_hand", "[update]") {
-  UpdateParams p;
-  p.eps = 1e-3f;
+  HyperParams p;
+  p.set("eps", 1e-3);
   std::vector<double> G(3, 0.0);
   check_three_steps(AdaGrad(p),
                     [&](std::size_t, const std::vector<double>& g, std::vector<double>& w) {
@@ -99,9 +99,9 @@ TEST_CASE("unit_adagrad_step_by_hand", "[update]") {
 }
 
 TEST_CASE("unit_rmsprop_step_by_hand", "[update]") {
-  UpdateParams p;
-  p.rho = 0.6f;
-  p.eps = 1e-3f;
+  HyperParams p;
+  p.set("rho", 0.6);
+  p.set("eps", 1e-3);
   std::vector<double> s(3, 0.0);
   check_three_steps(RmsProp(p),
                     [&](std::size_t, const std::vector<double>& g, std::vector<double>& w) {
@@ -113,10 +113,10 @@ TEST_CASE("unit_rmsprop_step_by_hand", "[update]") {
 }
 
 TEST_CASE("unit_adam_step_by_hand_with_bias_correction", "[update]") {
-  UpdateParams p;
-  p.beta1 = 0.5f;
-  p.beta2 = 0.75f;
-  p.eps = 1e-3f;
+  HyperParams p;
+  p.set("beta1", 0.5);
+  p.set("beta2", 0.75);
+  p.set("eps", 1e-3);
   std::vector<double> m(3, 0.0), v(3, 0.0);
   check_three_steps(Adam(p),
                     [&](std::size_t t, const std::vector<double>& g, std::vector<double>& w) {

@@ -1,7 +1,7 @@
 #pragma once
-// The names of the compiled variants. One registry feeds the configs' "variants", the
-// `sgdbench list` output, `sgdbench throughput` and the tests (the micro-benchmarks still
-// name their own instantiations).
+// The names of the compiled variants. One registry feeds the configs' "variants" and
+// "/update" hyper-parameters, `sgdbench list`, `sgdbench throughput`, the
+// micro-benchmarks' step rows and the tests.
 #include <functional>
 #include <string>
 #include <utility>
@@ -9,6 +9,7 @@
 
 #include "data/dataset.hpp"
 #include "train/metrics.hpp"
+#include "train/update/update_params.hpp"
 
 namespace sgdbench {
 
@@ -24,6 +25,7 @@ struct VariantInfo {
   std::vector<std::string> batchings;  // "mini", "full": the Trainer instantiations compiled
   bool classifier = true;              // false: regression (needs real targets)
   bool deterministic = true;
+  std::vector<HyperParam> hyper_params;  // what its update rule declares (/update keys)
   std::function<RunResult(const ModelSpec&, const Dataset& train, const Dataset& test,
                           const Dataset* validation, const TrainSpec&, const Observer&)>
       run;
@@ -47,6 +49,19 @@ class Registry {
     return nullptr;
   }
   const std::vector<VariantInfo>& all() const { return variants_; }
+  /// Every hyper-parameter the compiled rules declare, once per name (rules that share
+  /// one, like eps, share its key), in the order first declared.
+  std::vector<HyperParam> hyper_params() const {
+    std::vector<HyperParam> out;
+    for (const auto& v : variants_) {
+      for (const HyperParam& p : v.hyper_params) {
+        bool known = false;
+        for (const HyperParam& q : out) known = known || q.name == p.name;
+        if (!known) out.push_back(p);
+      }
+    }
+    return out;
+  }
   const std::vector<std::pair<std::string, std::string>>& aliases() const { return aliases_; }
 
  private:

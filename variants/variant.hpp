@@ -1,17 +1,16 @@
 #pragma once
 // A variant: one choice per compile-time axis, compiled once, registered under a name
-// that configs use ("softmax/adam/simd/tbb"). The SGD family is instantiated with both
-// batchings (the config's batch size picks: "full" → FullBatch, an integer →
-// MiniBatches); SVRG runs on mini-batches, L-BFGS on the full batch.
+// that configs use ("softmax/adam/simd/tbb"). An update rule is instantiated with both
+// batchings (the run's BatchSize picks: full → FullBatch, n → MiniBatches); an algorithm
+// with its own loop (SVRG, L-BFGS) with the batchings it names.
+#include <span>
 #include <string>
-#include <type_traits>
+#include <string_view>
 
 #include "concepts.hpp"
 #include "data/dataset.hpp"
 #include "train/batching.hpp"
-#include "train/lbfgs.hpp"
 #include "train/metrics.hpp"
-#include "train/svrg.hpp"
 #include "train/trainer.hpp"
 #include "variant_registrations.hpp"  // generated: each variant file's register_<name>
 #include "variants/registry.hpp"
@@ -21,7 +20,7 @@ namespace sgdbench {
 template <class Model_, class Update_, class Kernels_, class Exec_>
 requires Model<Model_> &&
     (Update<Update_> ||
-     Algorithm<Update_>)&&Kernels<Kernels_>&& Execution<Exec_> struct VariantTypes {
+     OwnLoop<Update_>)&&Kernels<Kernels_>&& Execution<Exec_> struct VariantTypes {
   using ModelType = Model_;
   using UpdateType = Update_;
   using KernelsType = Kernels_;
@@ -37,7 +36,9 @@ std::string kernels_arch() {
   }
 }
 
-/// The registry entry of a variant named `name`.
+/// The registry entry of a variant named `name`. An update rule runs in Trainer with the
+/// batching the run's batch size asks for; an algorithm that owns its loop (OwnLoop) runs
+/// its own trainer on the batchings it names.
 template <class V>
 VariantInfo make_variant(std::string name) {
   using M = typename V::ModelType;
@@ -53,22 +54,19 @@ VariantInfo make_variant(std::string name) {
   info.arch = kernels_arch<K>();
   info.exec = std::string(E::name);
   info.deterministic = E::deterministic;
-  if constexpr (std::is_same_v<U, Svrg>) {
-    info.batchings = {"mini"};
-  } else if constexpr (std::is_same_v<U, Lbfgs>) {
-    info.batchings = {"full"};
+  const std::span<const HyperParam> hyper(U::kHyperParams);
+  info.hyper_params.assign(hyper.begin(), hyper.end());
+  if constexpr (OwnLoop<U>) {
+    for (std::string_view b : U::kBatchings) info.batchings.emplace_back(b);
   } else {
-    info.batchings = {"mini", "full"};
+    info.batchings = {std::string(MiniBatches::name), std::string(FullBatch::name)};
   }
   info.run = [](const ModelSpec& model, const Dataset& train, const Dataset& test,
                 const Dataset* validation, const TrainSpec& spec,
                 const Observer& observe) -> RunResult {
     const M m(model.widths);
-    if constexpr (std::is_same_v<U, Svrg>) {
-      SvrgTrainer<M, K, E> trainer(m, spec);
-      return trainer.run(train, test, observe, validation);
-    } else if constexpr (std::is_same_v<U, Lbfgs>) {
-      LbfgsTrainer<M, K, E> trainer(m, spec);
+    if constexpr (OwnLoop<U>) {
+      typename U::template Trainer<M, K, E> trainer(m, spec);
       return trainer.run(train, test, observe, validation);
     } else {
       if (spec.batch.is_full()) {

@@ -24,8 +24,9 @@ int validate_command(const std::string& config, const std::string& data_dir);
 int report_command(const std::string& dir);
 /// verify: re-run <dir>'s config and compare both ways; 1 on any mismatch.
 int verify_command(const std::string& dir, RunOptions options);
-/// list: the compiled variants and their axes.
-int list_command();
+/// list: the compiled variants and their axes; with `hyper_params`, the /update
+/// hyper-parameters their rules declare, as the Markdown table the README carries.
+int list_command(bool hyper_params);
 
 struct ThroughputArgs {
   ThroughputOptions options;

@@ -3,7 +3,7 @@
 //   sgdbench validate configs/quickstart.json check config, variants and data; run nothing
 //   sgdbench report results/quickstart        tables and plots again from runs.jsonl
 //   sgdbench verify results/quickstart        re-run and compare, both ways
-//   sgdbench list                             the compiled variants and their axes
+//   sgdbench list [--hyper-parameters]        the compiled variants and their axes
 //   sgdbench throughput --variant V --batch B training samples/s, no evaluation (peers)
 // This file parses the command line; each subcommand is a file of its own (commands.hpp).
 #include <fmt/format.h>
@@ -94,14 +94,17 @@ int main(int argc, char** argv) {
   validate->add_option("config", validate_config, "experiment config (JSON)")->required();
   validate->add_option("--data-dir", validate_data_dir, data_help);
 
-  app.add_subcommand("list", "list the compiled variants");
+  bool list_hyper_params = false;
+  app.add_subcommand("list", "list the compiled variants")
+      ->add_flag("--hyper-parameters", list_hyper_params,
+                 "the /update hyper-parameters the compiled rules declare (a Markdown table)");
 
   cli::ThroughputArgs tp;
   add_throughput_options(app, tp, data_help);
   CLI11_PARSE(app, argc, argv);
 
   try {
-    if (app.got_subcommand("list")) return cli::list_command();
+    if (app.got_subcommand("list")) return cli::list_command(list_hyper_params);
     if (app.got_subcommand("throughput")) return cli::throughput_command(tp);
     if (app.got_subcommand("verify")) return cli::verify_command(verify_dir, verify_options);
     if (app.got_subcommand("report")) return cli::report_command(report_dir);

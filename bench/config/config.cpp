@@ -4,12 +4,14 @@
 #include "config/config.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
 
 #include "config/config_fields.hpp"
 #include "config/json_reader.hpp"
+#include "variants/registry.hpp"
 
 namespace sgdbench {
 namespace {
@@ -226,24 +228,30 @@ void parse_noise_scale(const Json& v, const std::string& path, ExperimentConfig&
   x.finish();
 }
 
+/// /update: each key is a hyper-parameter that some compiled update rule declares (its
+/// header's kHyperParams), checked against that declaration's range.
 void parse_update(const Json& v, const std::string& path, ExperimentConfig& c) {
   JsonObject x(v, "/update", path);
-  auto unit = [&](const char* key, float& field, double lo, double hi) {
-    if (const Json* u = x.optional(key)) {
-      field = static_cast<float>(read_number_in(*u, path, x.path_of(key), lo, hi));
+  const std::vector<HyperParam> declared = compiled_variants().hyper_params();
+  for (const auto& [key, value] : v.items()) {
+    auto is_key = [&](const HyperParam& p) { return p.name == key; };
+    if (std::none_of(declared.begin(), declared.end(), is_key)) {
+      std::vector<std::string_view> names;
+      for (const HyperParam& p : declared) names.push_back(p.name);
+      x.fail(key, fmt::format("no compiled update rule declares this hyper-parameter (declared: "
+                              "{}; see sgdbench list --hyper-parameters)",
+                              fmt::join(names, ", ")));
     }
-  };
-  unit("momentum", c.update.momentum, 0.0, 0.999999);
-  unit("beta1", c.update.beta1, 0.0, 0.999999);
-  unit("beta2", c.update.beta2, 0.0, 0.999999);
-  unit("rho", c.update.rho, 0.0, 0.999999);
-  unit("eps", c.update.eps, 1e-30, 1.0);
-  if (const Json* s = x.optional("svrg_inner_epochs")) {
-    c.svrg_inner_epochs = read_number_in(*s, path, "/update/svrg_inner_epochs", 1e-3, 1e3);
   }
-  if (const Json* m = x.optional("lbfgs_memory")) {
-    c.lbfgs_memory = read_uint(*m, path, "/update/lbfgs_memory", 1);
-    if (c.lbfgs_memory > 1000) x.fail("lbfgs_memory", "at most 1000");
+  for (const HyperParam& p : declared) {
+    const Json* given = x.optional(std::string(p.name));
+    if (given == nullptr) continue;
+    const std::string at = x.path_of(std::string(p.name));
+    c.update.set(p.name, p.integer ? static_cast<double>(read_uint(*given, path, at, 1))
+                                   : read_number_in(*given, path, at, p.min, p.max));
+    if (p.integer && (c.update.value(p) < p.min || c.update.value(p) > p.max)) {
+      x.fail(std::string(p.name), fmt::format("must be in [{:g}, {:g}]", p.min, p.max));
+    }
   }
   x.finish();
 }

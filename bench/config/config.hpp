@@ -99,9 +99,7 @@ struct ExperimentConfig {
   std::vector<BatchSize> batch_sizes;
   std::vector<double> learning_rates;
   std::vector<std::uint64_t> seeds;
-  UpdateParams update;
-  double svrg_inner_epochs = 1.0;
-  std::size_t lbfgs_memory = 10;
+  HyperParams update;  // /update: each read by the rule that declares it
   Schedule schedule;
   // budget: any of these (0: no limit on that measure); at least one is set
   double epochs = 0;

@@ -58,8 +58,6 @@ TrainSpec train_spec_of(const ExperimentConfig& c, const Cell& cell, std::size_t
   spec.update = c.update;
   spec.l2 = static_cast<float>(c.model.l2);
   spec.init = c.model.init;
-  spec.svrg_inner_epochs = c.svrg_inner_epochs;
-  spec.lbfgs_memory = c.lbfgs_memory;
   spec.record_params = c.record_params;
   if (c.until_first_target && !c.targets.empty() && c.targets.front().metric != "suboptimality") {
     spec.stop_metric = c.targets.front().metric;

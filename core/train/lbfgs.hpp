@@ -22,10 +22,18 @@
 
 namespace sgdbench {
 
-/// Algorithm tag: a variant whose update is Lbfgs runs LbfgsTrainer (full batch only).
+template <class Model, class K, class Exec>
+class LbfgsTrainer;
+
+/// Algorithm tag (concepts.hpp, OwnLoop): a variant whose update is Lbfgs runs
+/// LbfgsTrainer, on the full batch only.
 struct Lbfgs {
   static constexpr std::string_view name = "lbfgs";
-  static constexpr bool kAlgorithm = true;
+  static constexpr std::string_view kBatchings[] = {"full"};
+  template <class Model, class K, class Exec>
+  using Trainer = LbfgsTrainer<Model, K, Exec>;
+  static constexpr HyperParam kMemory{"lbfgs_memory", 10, 1, 1000, true, "correction pairs kept"};
+  static constexpr HyperParam kHyperParams[] = {kMemory};
 };
 
 template <class Model, class K, class Exec>
@@ -33,6 +41,7 @@ class LbfgsTrainer {
  public:
   LbfgsTrainer(const Model& model, const TrainSpec& spec)
       : spec_(spec),
+        memory_(static_cast<std::size_t>(spec.update.value(Lbfgs::kMemory))),
         engine_(model, spec.chunk_rows),
         w_(model.num_params()),
         trial_(model.num_params()) {
@@ -80,7 +89,7 @@ class LbfgsTrainer {
         if (sy > 1e-12 * dot(p.y, p.y)) {  // keep H positive definite
           p.rho = 1.0 / sy;
           pairs_.push_back(std::move(p));
-          if (pairs_.size() > spec_.lbfgs_memory) pairs_.pop_front();
+          if (pairs_.size() > memory_) pairs_.pop_front();
         }
         g.swap(g_new);
         f = f_new;
@@ -207,6 +216,7 @@ class LbfgsTrainer {
   }
 
   TrainSpec spec_;
+  std::size_t memory_;  // correction pairs kept
   GradientEngine<Model, K, Exec> engine_;
   AlignedBuffer<float> w_, trial_;
   std::deque<Pair> pairs_;

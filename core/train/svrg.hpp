@@ -18,10 +18,23 @@
 
 namespace sgdbench {
 
-/// Algorithm tag: a variant whose update is Svrg runs SvrgTrainer (mini-batches only).
+template <class Model, class K, class Exec>
+class SvrgTrainer;
+
+/// Algorithm tag (concepts.hpp, OwnLoop): a variant whose update is Svrg runs SvrgTrainer,
+/// on mini-batches only.
 struct Svrg {
   static constexpr std::string_view name = "svrg";
-  static constexpr bool kAlgorithm = true;
+  static constexpr std::string_view kBatchings[] = {"mini"};
+  template <class Model, class K, class Exec>
+  using Trainer = SvrgTrainer<Model, K, Exec>;
+  static constexpr HyperParam kInnerEpochs{"svrg_inner_epochs",
+                                           1.0,
+                                           1e-3,
+                                           1e3,
+                                           false,
+                                           "mini-batch passes between full-gradient snapshots"};
+  static constexpr HyperParam kHyperParams[] = {kInnerEpochs};
 };
 
 template <class Model, class K, class Exec>
@@ -45,8 +58,9 @@ class SvrgTrainer {
     MiniBatches batching(train, spec_.batch.rows(train.rows), spec_.seed);
     RunRecorder recorder(engine_, train, test, spec_, observe, validation);
     const std::size_t n_params = w_.size();
-    const auto inner_steps = static_cast<std::size_t>(
-        std::max(1.0, spec_.svrg_inner_epochs * static_cast<double>(batching.steps_per_epoch())));
+    const auto inner_steps = static_cast<std::size_t>(std::max(
+        1.0,
+        spec_.update.value(Svrg::kInnerEpochs) * static_cast<double>(batching.steps_per_epoch())));
     std::size_t step_in_epoch = batching.steps_per_epoch();  // forces a shuffle first
     std::uint64_t examples = 0;
     bool healthy = recorder.evaluate(w_.span());

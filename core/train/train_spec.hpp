@@ -17,7 +17,7 @@ struct TrainSpec {
   BatchSize batch = *BatchSize::of(10);  // full: FullBatch runs it, else MiniBatches
   float lr = 3.0f;
   Schedule schedule;
-  UpdateParams update;
+  HyperParams update;        // /update: read by the rule that declares each one
   float l2 = 0.0f;           // weight decay λ: the objective gains λ/2 ‖w‖²
   std::optional<Init> init;  // absent: the model's default
   std::uint64_t seed = 0;
@@ -37,10 +37,8 @@ struct TrainSpec {
   // "test_accuracy" (at least stop_value) or "train_loss" (at most); empty: never.
   std::string stop_metric;
   double stop_value = 0.0;
-  std::size_t chunk_rows = 256;   // rows per leaf of the gradient reduction tree
-  double divergence_loss = 1e6;   // a mean train loss above this (or NaN/Inf) ends the run
-  double svrg_inner_epochs = 1;   // SVRG: mini-batch passes between full-gradient snapshots
-  std::size_t lbfgs_memory = 10;  // L-BFGS: correction pairs kept
+  std::size_t chunk_rows = 256;  // rows per leaf of the gradient reduction tree
+  double divergence_loss = 1e6;  // a mean train loss above this (or NaN/Inf) ends the run
 };
 
 }  // namespace sgdbench

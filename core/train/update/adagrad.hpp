@@ -13,8 +13,11 @@ namespace sgdbench {
 
 struct AdaGrad {
   static constexpr std::string_view name = "adagrad";
+  static constexpr HyperParam kEps{
+      "eps", 1e-8, 1e-30, 1.0, false, "ε, added to the root of the squared-gradient average"};
+  static constexpr HyperParam kHyperParams[] = {kEps};
   float eps;
-  explicit AdaGrad(const UpdateParams& p = {}) : eps(p.eps) {}
+  explicit AdaGrad(const HyperParams& p = {}) : eps(p.as_float(kEps)) {}
 
   struct State {
     AlignedBuffer<float> sum_sq;

@@ -7,6 +7,7 @@
 #include <span>
 #include <string_view>
 
+#include "train/update/adagrad.hpp"
 #include "train/update/update_params.hpp"
 #include "util/aligned_buffer.hpp"
 
@@ -14,8 +15,15 @@ namespace sgdbench {
 
 struct Adam {
   static constexpr std::string_view name = "adam";
+  static constexpr HyperParam kBeta1{"beta1",  0.9,   0.0,
+                                     0.999999, false, "β₁, the gradient average's decay"};
+  static constexpr HyperParam kBeta2{"beta2",  0.999, 0.0,
+                                     0.999999, false, "β₂, the squared-gradient average's decay"};
+  static constexpr HyperParam kEps = AdaGrad::kEps;  // the same ε key
+  static constexpr HyperParam kHyperParams[] = {kBeta1, kBeta2, kEps};
   float beta1, beta2, eps;
-  explicit Adam(const UpdateParams& p = {}) : beta1(p.beta1), beta2(p.beta2), eps(p.eps) {}
+  explicit Adam(const HyperParams& p = {})
+      : beta1(p.as_float(kBeta1)), beta2(p.as_float(kBeta2)), eps(p.as_float(kEps)) {}
 
   struct State {
     AlignedBuffer<float> m, v;

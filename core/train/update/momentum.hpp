@@ -12,8 +12,11 @@ namespace sgdbench {
 
 struct Momentum {
   static constexpr std::string_view name = "momentum";
+  static constexpr HyperParam kMomentum{"momentum", 0.9,   0.0,
+                                        0.999999,   false, "μ, the velocity's decay"};
+  static constexpr HyperParam kHyperParams[] = {kMomentum};
   float mu;
-  explicit Momentum(const UpdateParams& p = {}) : mu(p.momentum) {}
+  explicit Momentum(const HyperParams& p = {}) : mu(p.as_float(kMomentum)) {}
 
   struct State {
     AlignedBuffer<float> velocity;

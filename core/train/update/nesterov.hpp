@@ -6,6 +6,7 @@
 #include <span>
 #include <string_view>
 
+#include "train/update/momentum.hpp"
 #include "train/update/update_params.hpp"
 #include "util/aligned_buffer.hpp"
 
@@ -13,8 +14,10 @@ namespace sgdbench {
 
 struct Nesterov {
   static constexpr std::string_view name = "nesterov";
+  static constexpr HyperParam kMomentum = Momentum::kMomentum;  // the same μ key
+  static constexpr HyperParam kHyperParams[] = {kMomentum};
   float mu;
-  explicit Nesterov(const UpdateParams& p = {}) : mu(p.momentum) {}
+  explicit Nesterov(const HyperParams& p = {}) : mu(p.as_float(kMomentum)) {}
 
   struct State {
     AlignedBuffer<float> velocity;

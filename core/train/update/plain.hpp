@@ -1,6 +1,7 @@
 #pragma once
 // Plain: w ← w − η g, g = (1/B) Σ_{x ∈ batch} ∇C_x (+ λw). The stochastic gradient step of
 // Robbins & Monro (1951); Nielsen, chapter 1. Stateless: the template for your own rule.
+#include <array>
 #include <cstddef>
 #include <span>
 #include <string_view>
@@ -11,7 +12,10 @@ namespace sgdbench {
 
 struct Plain {
   static constexpr std::string_view name = "plain";
-  explicit Plain(const UpdateParams& /*params*/ = {}) {}
+  static constexpr std::array<HyperParam, 0> kHyperParams{};
+  /// w ← w − (η/B) Σ∇C can be applied as the backward pass forms each layer's gradient.
+  static constexpr bool kFusesIntoBackward = true;
+  explicit Plain(const HyperParams& /*params*/ = {}) {}
 
   /// Per-run state: none.
   struct State {

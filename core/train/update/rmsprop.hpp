@@ -6,6 +6,7 @@
 #include <span>
 #include <string_view>
 
+#include "train/update/adagrad.hpp"
 #include "train/update/update_params.hpp"
 #include "util/aligned_buffer.hpp"
 
@@ -13,8 +14,12 @@ namespace sgdbench {
 
 struct RmsProp {
   static constexpr std::string_view name = "rmsprop";
+  static constexpr HyperParam kRho{"rho",    0.9,   0.0,
+                                   0.999999, false, "ρ, the squared-gradient average's decay"};
+  static constexpr HyperParam kEps = AdaGrad::kEps;  // the same ε key
+  static constexpr HyperParam kHyperParams[] = {kRho, kEps};
   float rho, eps;
-  explicit RmsProp(const UpdateParams& p = {}) : rho(p.rho), eps(p.eps) {}
+  explicit RmsProp(const HyperParams& p = {}) : rho(p.as_float(kRho)), eps(p.as_float(kEps)) {}
 
   struct State {
     AlignedBuffer<float> mean_sq;

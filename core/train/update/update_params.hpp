@@ -1,14 +1,49 @@
 #pragma once
-// The hyper-parameters of every update rule, as the config gives them (defaults are the
-// usual ones from each rule's paper). Each rule reads the ones it needs.
+// Hyper-parameters are declared by the update rule (or algorithm) that reads them: a
+// static kHyperParams list of HyperParam in its header gives each one's config key,
+// default (the usual one from the rule's paper), range and meaning. The config parser,
+// `sgdbench list --hyper-parameters` and the README's table all read those lists through
+// the variant registry, so a new rule with a new hyper-parameter is one header.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 namespace sgdbench {
 
-struct UpdateParams {
-  float momentum = 0.9f;  // Momentum, Nesterov
-  float beta1 = 0.9f;     // Adam
-  float beta2 = 0.999f;   // Adam
-  float rho = 0.9f;       // RmsProp
-  float eps = 1e-8f;      // AdaGrad, RmsProp, Adam
+/// One hyper-parameter of a rule: /update/<name> in a config.
+struct HyperParam {
+  std::string_view name;
+  double default_value;
+  double min, max;  // the accepted range, both ends included
+  bool integer;     // only whole numbers (a count)
+  std::string_view meaning;
+};
+
+/// The /update values a config gave, by name. A rule reads each of its own with
+/// value(decl): the given value, else the declared default.
+class HyperParams {
+ public:
+  void set(std::string_view name, double value) {
+    for (auto& [n, v] : given_) {
+      if (n == name) {
+        v = value;
+        return;
+      }
+    }
+    given_.emplace_back(std::string(name), value);
+  }
+  double value(const HyperParam& p) const {
+    for (const auto& [n, v] : given_) {
+      if (n == p.name) return v;
+    }
+    return p.default_value;
+  }
+  /// As the rules store it (float rules compute in float).
+  float as_float(const HyperParam& p) const { return static_cast<float>(value(p)); }
+
+ private:
+  std::vector<std::pair<std::string, double>> given_;
 };
 
 /// What every rule is handed each step: the summed gradient of the batch, the factor that
