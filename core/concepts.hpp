@@ -22,9 +22,11 @@ namespace sgdbench {
 ///   gemm(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc): C = αop(A)op(B) + βC
 ///   gemv(ta, m, n, alpha, A, lda, x, beta, y): y = αop(A)x + βy
 ///   axpy(n, alpha, x, y): y += αx;   dot(n, x, y);   sigmoid(n, x), exp(n, x): in place
+///   widen_bytes(bytes, n, scale, out): out = float(bytes) · scale (compact data sets)
 /// beta == 0 never reads the output.
 template <class K>
-concept Kernels = requires(float* p, const float* c, std::size_t n, float s) {
+concept Kernels = requires(float* p, const float* c, const std::uint8_t* b, std::size_t n,
+                           float s) {
   { K::name } -> std::convertible_to<std::string_view>;
   K::gemm(Trans::kNo, Trans::kYes, n, n, n, s, c, n, c, n, s, p, n);
   K::gemv(Trans::kNo, n, n, s, c, n, c, s, p);
@@ -32,6 +34,7 @@ concept Kernels = requires(float* p, const float* c, std::size_t n, float s) {
   { K::dot(n, c, c) } -> std::same_as<float>;
   K::sigmoid(n, p);
   K::exp(n, p);
+  K::widen_bytes(b, n, s, p);
 };
 
 namespace concept_probe {

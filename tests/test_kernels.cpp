@@ -149,6 +149,21 @@ TEMPLATE_LIST_TEST_CASE("unit_simd_level1_level2_and_maps_match_scalar_including
   check_level1_and_2<SimdKernels<TestType>>();
 }
 
+TEMPLATE_LIST_TEST_CASE("unit_widen_bytes_gives_the_scalar_bits_including_tails", "[kernels]",
+                        EnabledArchs) {
+  // Every byte value, at lengths around the vector widths (8, 16) so tails are covered.
+  std::vector<std::uint8_t> bytes(300);
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 7);
+  for (const std::size_t n : {0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 256, 300}) {
+    std::vector<float> simd(n + 1, -1.0f), scalar(n + 1, -1.0f);
+    SimdKernels<TestType>::widen_bytes(bytes.data(), n, 1.0f / 255.0f, simd.data());
+    ScalarKernels::widen_bytes(bytes.data(), n, 1.0f / 255.0f, scalar.data());
+    INFO("n = " << n);
+    REQUIRE(simd == scalar);  // bit for bit, and nothing written past n
+    if (n > 0) REQUIRE(scalar[n - 1] == static_cast<float>(bytes[n - 1]) * (1.0f / 255.0f));
+  }
+}
+
 TEST_CASE("unit_gemm_with_beta_zero_ignores_nan_in_output", "[kernels]") {
   const std::vector<float> a(6 * 5, 1.0f), b(5 * 40, 1.0f);
   std::vector<float> c(6 * 40, std::nanf(""));

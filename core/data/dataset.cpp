@@ -5,39 +5,16 @@
 #include <algorithm>
 #include <cmath>
 #include <vector>
-#if defined(__AVX2__) || defined(__AVX512F__)
-#include <immintrin.h>
-#endif
 
+#include "kernels/simd_kernels.hpp"
 #include "util/error.hpp"
 #include "util/rng.hpp"
 
 namespace sgdbench {
 
-void widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* out) {
-  std::size_t i = 0;
-#if defined(__AVX512F__)
-  const __m512 s = _mm512_set1_ps(scale);
-  for (; i + 16 <= n; i += 16) {
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i));
-    // The all-ones "maskz" forms are the same instructions; GCC 12's unmasked forms pass
-    // an undefined vector that -Wmaybe-uninitialized reports (8 false warnings).
-    const __m512i wide = _mm512_maskz_cvtepu8_epi32(__mmask16(0xFFFF), b);
-    _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_maskz_cvtepi32_ps(__mmask16(0xFFFF), wide), s));
-  }
-#elif defined(__AVX2__)
-  const __m256 s = _mm256_set1_ps(scale);
-  for (; i + 8 <= n; i += 8) {
-    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(bytes + i));
-    _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(b)), s));
-  }
-#endif
-  for (; i < n; ++i) out[i] = static_cast<float>(bytes[i]) * scale;
-}
-
 void Dataset::copy_row(std::size_t i, float* out) const {
   if (compact()) {
-    widen_bytes(x8.data() + i * cols, cols, x8_scale, out);
+    SimdKernels<BestArch>::widen_bytes(x8.data() + i * cols, cols, x8_scale, out);
   } else {
     std::copy_n(row(i), cols, out);
   }
@@ -46,7 +23,7 @@ void Dataset::copy_row(std::size_t i, float* out) const {
 void expand(Dataset& d) {
   if (!d.compact()) return;
   d.x.resize(d.rows * d.cols);
-  widen_bytes(d.x8.data(), d.x8.size(), d.x8_scale, d.x.data());
+  SimdKernels<BestArch>::widen_bytes(d.x8.data(), d.x8.size(), d.x8_scale, d.x.data());
   d.x8 = AlignedBuffer<std::uint8_t>{};
   d.x8_scale = 0.0f;
 }

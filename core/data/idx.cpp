@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "kernels/simd_kernels.hpp"
 #include "util/error.hpp"
 
 namespace sgdbench {
@@ -199,7 +200,7 @@ Dataset load_idx_pair(const std::string& images_path, const std::string& labels_
     ds.x8_scale = kPixelScale;
   } else {
     ds.x.resize(ds.rows * ds.cols);
-    widen_bytes(pixels, images.size(), kPixelScale, ds.x.data());
+    SimdKernels<BestArch>::widen_bytes(pixels, images.size(), kPixelScale, ds.x.data());
   }
   return ds;
 }

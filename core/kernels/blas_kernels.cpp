@@ -44,6 +44,10 @@ void BlasKernels::exp(std::size_t n, float* x) {
   ScalarKernels::exp(n, x);
 }
 
+void BlasKernels::widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* out) {
+  ScalarKernels::widen_bytes(bytes, n, scale, out);
+}
+
 void BlasKernels::set_threads(int threads) {
   openblas_set_num_threads(threads);
 }

@@ -3,6 +3,7 @@
 // against, in the micro-benchmarks, the tests and the nielsen/plain/blas/* variants that
 // a config can run (built when SGDBENCH_WITH_BLAS is ON).
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include "kernels/trans.hpp"
@@ -20,6 +21,7 @@ struct BlasKernels {
   static float dot(std::size_t n, const float* x, const float* y);
   static void sigmoid(std::size_t n, float* x);
   static void exp(std::size_t n, float* x);
+  static void widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* out);
   /// OpenBLAS runs its own thread pool; benchmarks pin it to match ours.
   static void set_threads(int threads);
 };

@@ -53,4 +53,8 @@ void ScalarKernels::exp(std::size_t n, float* x) {
   for (std::size_t i = 0; i < n; ++i) x[i] = std::exp(x[i]);
 }
 
+void ScalarKernels::widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* out) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(bytes[i]) * scale;
+}
+
 }  // namespace sgdbench

@@ -3,6 +3,7 @@
 // (scalar_kernels.cpp), so "scalar vs SIMD" in the benchmarks means what it says.
 // Every other kernel set is tested against these.
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include "kernels/trans.hpp"
@@ -27,6 +28,8 @@ struct ScalarKernels {
   static void sigmoid(std::size_t n, float* x);
   /// x ← exp(x), element-wise.
   static void exp(std::size_t n, float* x);
+  /// out[i] = float(bytes[i]) · scale, one rounding each (compact byte data sets).
+  static void widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* out);
 };
 
 }  // namespace sgdbench

@@ -3,6 +3,7 @@
 // type (xsimd::avx2, xsimd::avx512bw, ...); the build compiles the one chosen at
 // configure time (SGDBENCH_ARCH, default the build machine's best) as `BestArch`.
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
@@ -29,6 +30,7 @@ struct SimdKernels {
   static float dot(std::size_t n, const float* x, const float* y);
   static void sigmoid(std::size_t n, float* x);
   static void exp(std::size_t n, float* x);
+  static void widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* out);
 };
 
 /// Every instruction set the build flags enable (BestArch is one of them; a static_assert

@@ -18,10 +18,6 @@ struct Rows {
   float x8_scale = 0.0f;
 };
 
-/// out[0:n] = float(bytes[i]) · scale, one rounding each: the same bits as a float data
-/// set built with that formula.
-void widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* out);
-
 /// Loss and correct predictions summed over rows (correct stays 0 for regression).
 struct EvalSums {
   double loss = 0.0;

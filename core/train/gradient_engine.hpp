@@ -118,7 +118,7 @@ class GradientEngine {
     if (r.x8 == nullptr) return r;
     const std::size_t n = r.count * model_.input_dim();
     if (buf.size() < n) buf.resize(std::max(n, chunk_ * model_.input_dim()));
-    widen_bytes(r.x8, n, r.x8_scale, buf.data());
+    K::widen_bytes(r.x8, n, r.x8_scale, buf.data());
     r.x = buf.data();
     r.x8 = nullptr;
     return r;

@@ -1,0 +1,175 @@
+#pragma once
+// The packed path of SimdKernels::gemm for any shape: BLIS-style (Van Zee & van de Geijn
+// 2015). op(A) and op(B) are copied into contiguous panels (the copy absorbs the
+// transposes), and one register-blocked micro-kernel computes an MR×NR tile of C from a
+// KC-long slice of panels.
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/simd_level1.hpp"
+#include "kernels/trans.hpp"
+#include "util/aligned_buffer.hpp"
+
+namespace sgdbench {
+namespace gemm_detail {
+
+template <class Arch>
+struct Blocking {
+  static constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+  // Accumulators: MR × 2 vectors; 16 of 32 registers with AVX-512, 12 of 16 with AVX2.
+  static constexpr std::size_t MR = W >= 16 ? 8 : 6;
+  static constexpr std::size_t NR = 2 * W;
+  // KC·NR floats of B (a micro-panel) stay in L1, MC·KC floats of A in L2, KC·NC of B
+  // in L3.
+  static constexpr std::size_t KC = 256;
+  static constexpr std::size_t MC = MR * (W >= 16 ? 12 : 16);
+  static constexpr std::size_t NC = NR * 64;
+};
+
+inline float op_at(Trans t, const float* p, std::size_t ld, std::size_t i, std::size_t j) {
+  return t == Trans::kNo ? p[i * ld + j] : p[j * ld + i];
+}
+
+/// Packs op(A)[i0 : i0+mc, p0 : p0+kc] into MR-row panels, each kc columns of MR floats,
+/// zero-padded past mc.
+template <std::size_t MR>
+void pack_a(Trans ta, const float* a, std::size_t lda, std::size_t i0, std::size_t p0,
+            std::size_t mc, std::size_t kc, float* dst) {
+  for (std::size_t ir = 0; ir < mc; ir += MR) {
+    const std::size_t rows = std::min(MR, mc - ir);
+    if (ta == Trans::kNo) {
+      for (std::size_t r = 0; r < rows; ++r) {
+        const float* src = a + (i0 + ir + r) * lda + p0;
+        for (std::size_t p = 0; p < kc; ++p) dst[p * MR + r] = src[p];
+      }
+    } else {
+      for (std::size_t p = 0; p < kc; ++p) {
+        const float* src = a + (p0 + p) * lda + i0 + ir;
+        for (std::size_t r = 0; r < rows; ++r) dst[p * MR + r] = src[r];
+      }
+    }
+    for (std::size_t r = rows; r < MR; ++r) {
+      for (std::size_t p = 0; p < kc; ++p) dst[p * MR + r] = 0.0f;
+    }
+    dst += MR * kc;
+  }
+}
+
+/// Packs op(B)[p0 : p0+kc, j0 : j0+nc] into NR-column panels, each kc rows of NR floats,
+/// zero-padded past nc.
+template <std::size_t NR>
+void pack_b(Trans tb, const float* b, std::size_t ldb, std::size_t p0, std::size_t j0,
+            std::size_t kc, std::size_t nc, float* dst) {
+  for (std::size_t jr = 0; jr < nc; jr += NR) {
+    const std::size_t cols = std::min(NR, nc - jr);
+    if (tb == Trans::kNo) {
+      for (std::size_t p = 0; p < kc; ++p) {
+        const float* src = b + (p0 + p) * ldb + j0 + jr;
+        std::memcpy(dst + p * NR, src, cols * sizeof(float));
+        std::fill(dst + p * NR + cols, dst + (p + 1) * NR, 0.0f);
+      }
+    } else {
+      // Eight rows of B at a time, p outer: each row's cache line serves 16 consecutive p
+      // and the writes are 32-byte runs (measured faster than one row at a time with
+      // strided writes, BM_gemm/simd/mlp_fwd*). Eight, not NR: with a power-of-two ldb
+      // the rows share a cache set, and L1 holds eight ways.
+      const float* src = b + (j0 + jr) * ldb + p0;
+      for (std::size_t c0 = 0; c0 < NR; c0 += 8) {
+        const std::size_t c1 = std::min(c0 + 8, cols);
+        for (std::size_t p = 0; p < kc; ++p) {
+          float* row = dst + p * NR;
+          for (std::size_t c = c0; c < c1; ++c) row[c] = src[c * ldb + p];
+          for (std::size_t c = std::max(c0, c1); c < c0 + 8; ++c) row[c] = 0.0f;
+        }
+      }
+    }
+    dst += NR * kc;
+  }
+}
+
+/// C[0:rows, 0:cols] = alpha · (Ap · Bp) + beta · C for one MR×NR tile.
+template <class Arch>
+void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha, float beta,
+                  float* c, std::size_t ldc, std::size_t rows, std::size_t cols) {
+  using B = xsimd::batch<float, Arch>;
+  using Blk = Blocking<Arch>;
+  constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR;
+  B acc0[MR], acc1[MR];
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < MR; ++r) acc0[r] = acc1[r] = B(0.0f);
+  for (std::size_t p = 0; p < kc; ++p) {
+    const B b0 = B::load_aligned(bp + p * NR);
+    const B b1 = B::load_aligned(bp + p * NR + W);
+#pragma GCC unroll 16
+    for (std::size_t r = 0; r < MR; ++r) {
+      const B av(ap[p * MR + r]);
+      acc0[r] = fmadd<Arch>(av, b0, acc0[r]);
+      acc1[r] = fmadd<Arch>(av, b1, acc1[r]);
+    }
+  }
+  const B va(alpha), vb(beta);
+  if (rows == MR && cols == NR) {
+#pragma GCC unroll 16
+    for (std::size_t r = 0; r < MR; ++r) {
+      float* cr = c + r * ldc;
+      if (beta == 0.0f) {
+        (va * acc0[r]).store_unaligned(cr);
+        (va * acc1[r]).store_unaligned(cr + W);
+      } else {
+        fmadd<Arch>(va, acc0[r], vb * B::load_unaligned(cr)).store_unaligned(cr);
+        fmadd<Arch>(va, acc1[r], vb * B::load_unaligned(cr + W)).store_unaligned(cr + W);
+      }
+    }
+    return;
+  }
+  alignas(64) float tile[MR * NR];
+  for (std::size_t r = 0; r < MR; ++r) {
+    (va * acc0[r]).store_aligned(tile + r * NR);
+    (va * acc1[r]).store_aligned(tile + r * NR + W);
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    float* cr = c + r * ldc;
+    for (std::size_t j = 0; j < cols; ++j) {
+      cr[j] = beta == 0.0f ? tile[r * NR + j] : std::fma(beta, cr[j], tile[r * NR + j]);
+    }
+  }
+}
+
+/// The packed (BLIS) path for any shape: B panels in L3/L2, A blocks in L2, MR×NR tiles.
+template <class Arch>
+void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
+                 const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+                 float* c, std::size_t ldc) {
+  using Blk = Blocking<Arch>;
+  thread_local AlignedBuffer<float> a_pack, b_pack;
+  const std::size_t nc_max = std::min(Blk::NC, (n + Blk::NR - 1) / Blk::NR * Blk::NR);
+  const std::size_t kc_max = std::min(Blk::KC, k);
+  const std::size_t mc_max = std::min(Blk::MC, (m + Blk::MR - 1) / Blk::MR * Blk::MR);
+  if (a_pack.size() < mc_max * kc_max) a_pack.resize(mc_max * kc_max);
+  if (b_pack.size() < nc_max * kc_max) b_pack.resize(nc_max * kc_max);
+
+  for (std::size_t jc = 0; jc < n; jc += Blk::NC) {
+    const std::size_t nc = std::min(Blk::NC, n - jc);
+    for (std::size_t pc = 0; pc < k; pc += Blk::KC) {
+      const std::size_t kc = std::min(Blk::KC, k - pc);
+      const float beta_block = pc == 0 ? beta : 1.0f;
+      pack_b<Blk::NR>(tb, b, ldb, pc, jc, kc, nc, b_pack.data());
+      for (std::size_t ic = 0; ic < m; ic += Blk::MC) {
+        const std::size_t mc = std::min(Blk::MC, m - ic);
+        pack_a<Blk::MR>(ta, a, lda, ic, pc, mc, kc, a_pack.data());
+        for (std::size_t jr = 0; jr < nc; jr += Blk::NR) {
+          for (std::size_t ir = 0; ir < mc; ir += Blk::MR) {
+            micro_kernel<Arch>(kc, a_pack.data() + ir * kc, b_pack.data() + jr * kc, alpha,
+                               beta_block, c + (ic + ir) * ldc + jc + jr, ldc,
+                               std::min(Blk::MR, mc - ir), std::min(Blk::NR, nc - jr));
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace gemm_detail
+}  // namespace sgdbench

@@ -1,0 +1,245 @@
+#pragma once
+// The shape-specific paths of SimdKernels::gemm, each measured faster than the packed
+// path where the dispatcher (simd_gemm.hpp) sends it: dot-product tiles for A·Bᵀ with few
+// rows or columns, a broadcast panel for Nielsen's 30 hidden units, rank-1 blocks for
+// Aᵀ·B with few rows. None packs A; all keep the same summation order on every call.
+#include <algorithm>
+#include <type_traits>
+#include <utility>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/simd_gemm_packed.hpp"
+#include "kernels/simd_level1.hpp"
+
+namespace sgdbench {
+namespace gemm_detail {
+
+/// A·Bᵀ goes to gemm_nt_dots instead of the packed path when C has at most this many
+/// rows or columns (BM_gemm/simd/nielsen_fwd_B*, softmax_fwd_R256).
+inline constexpr std::size_t kNtDotsMaxRows = 64, kNtDotsMaxCols = 32;
+
+/// f(std::integral_constant<std::size_t, R>{}) for the run-time count r: R = r for
+/// r in 1..Max−1, R = Max otherwise. Turns a tile's leftover rows or columns into the
+/// compile-time size its register block needs.
+template <std::size_t Max, std::size_t R = 1, class F>
+void with_count(std::size_t r, F&& f) {
+  if constexpr (R == Max) {
+    f(std::integral_constant<std::size_t, R>{});
+  } else if (r == R) {
+    f(std::integral_constant<std::size_t, R>{});
+  } else {
+    with_count<Max, R + 1>(r, f);
+  }
+}
+
+/// One RT×CT tile of C = alpha · A · Bᵀ + beta · C, A (m×k) and B (n×k) row-major along
+/// k: RT·CT dot products of contiguous rows, RT + CT loads per RT·CT FMAs, no packing.
+template <class Arch, std::size_t RT, std::size_t CT>
+void dot_tile(std::size_t k, float alpha, const float* a, std::size_t lda, const float* b,
+              std::size_t ldb, float beta, float* c, std::size_t ldc,
+              const float* prefetch_a = nullptr) {
+  using B = xsimd::batch<float, Arch>;
+  constexpr std::size_t W = B::size;
+  const std::size_t kv = k - k % W;
+  B acc[RT][CT];
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < RT; ++r) {
+#pragma GCC unroll 8
+    for (std::size_t q = 0; q < CT; ++q) acc[r][q] = B(0.0f);
+  }
+  for (std::size_t p = 0; p < kv; p += W) {
+    if (prefetch_a != nullptr) {  // the next tile's rows, a cache line each per step
+#pragma GCC unroll 8
+      for (std::size_t r = 0; r < RT; ++r) __builtin_prefetch(prefetch_a + r * lda + p, 0, 3);
+    }
+    B av[RT];
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < RT; ++r) av[r] = B::load_unaligned(a + r * lda + p);
+#pragma GCC unroll 8
+    for (std::size_t q = 0; q < CT; ++q) {
+      const B bv = B::load_unaligned(b + q * ldb + p);
+#pragma GCC unroll 8
+      for (std::size_t r = 0; r < RT; ++r) acc[r][q] = fmadd<Arch>(av[r], bv, acc[r][q]);
+    }
+  }
+  for (std::size_t r = 0; r < RT; ++r) {
+    for (std::size_t q = 0; q < CT; ++q) {
+      float s = xsimd::hadd(acc[r][q]);
+      for (std::size_t p = kv; p < k; ++p) s = std::fma(a[r * lda + p], b[q * ldb + p], s);
+      float& cr = c[r * ldc + q];
+      cr = beta == 0.0f ? alpha * s : std::fma(beta, cr, alpha * s);
+    }
+  }
+}
+
+inline constexpr std::size_t kDotRows = 4, kDotCols = 5;
+
+/// C = alpha · A · Bᵀ + beta · C with A (m×k) and B (n×k) both row-major along k, in
+/// 4×5 tiles of dot products (20 accumulators, 9 loads per 20 FMAs) with no packing.
+/// Measured faster than the packed path when m or n is small: the forward pass Z = X Wᵀ
+/// of a small batch, or of a layer with few outputs (softmax's 10, Nielsen's 30).
+template <class Arch>
+void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+                  std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+                  std::size_t ldc) {
+  for (std::size_t i0 = 0; i0 < m; i0 += kDotRows) {
+    const std::size_t rows = std::min(kDotRows, m - i0);
+    for (std::size_t j0 = 0; j0 < n; j0 += kDotCols) {
+      const std::size_t cols = std::min(kDotCols, n - j0);
+      const float* ai = a + i0 * lda;
+      const float* bj = b + j0 * ldb;
+      float* cij = c + i0 * ldc + j0;
+      // While the first column tile runs, the next row block streams in: a full-batch
+      // pass reads A from memory once, in 3 KiB rows the hardware prefetcher only
+      // catches late (softmax full batch: 1.79M -> see results/peers).
+      const float* pf = j0 == 0 && i0 + 3 * kDotRows <= m ? ai + 2 * kDotRows * lda : nullptr;
+      with_count<kDotRows>(rows, [&](auto rt) {
+        with_count<kDotCols>(cols, [&](auto ct) {
+          dot_tile<Arch, decltype(rt)::value, decltype(ct)::value>(k, alpha, ai, lda, bj, ldb, beta,
+                                                                   cij, ldc, pf);
+        });
+      });
+    }
+  }
+}
+
+/// One block of RB rows of C = alpha · Σ_p a_p ⊗ B[p, :] + beta · C: rank-1 updates
+/// C[r, :] += a[p·a_k + r·a_row] · B[p, :] with RB × NV vectors of C in registers, A
+/// broadcast straight from memory and B loaded straight from its rows. Aᵀ·B (the weight
+/// gradient δᵀ X of a narrow layer: a_k = lda, a_row = 1) and A·Bᵀ against a packed Bᵀ
+/// panel (a_k = 1, a_row = lda) share it.
+template <class Arch, std::size_t RB, std::size_t NV>
+[[gnu::noinline]] void rank1_block(std::size_t k, float alpha, const float* a, std::size_t a_k,
+                                   std::size_t a_row, const float* b, std::size_t ldb, float beta,
+                                   float* c, std::size_t ldc) {
+  using B = xsimd::batch<float, Arch>;
+  constexpr std::size_t W = B::size;
+  B acc[RB][NV];
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < RB; ++r) {
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) acc[r][v] = B(0.0f);
+  }
+  for (std::size_t p = 0; p < k; ++p) {
+    B bv[NV];
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) bv[v] = B::load_unaligned(b + p * ldb + v * W);
+#pragma GCC unroll 16
+    for (std::size_t r = 0; r < RB; ++r) {
+      const B av(a[p * a_k + r * a_row]);
+#pragma GCC unroll 4
+      for (std::size_t v = 0; v < NV; ++v) acc[r][v] = fmadd<Arch>(av, bv[v], acc[r][v]);
+    }
+  }
+  const B va(alpha), vb(beta);
+  for (std::size_t r = 0; r < RB; ++r) {
+    for (std::size_t v = 0; v < NV; ++v) {
+      float* cr = c + r * ldc + v * W;
+      const B out =
+          beta == 0.0f ? va * acc[r][v] : fmadd<Arch>(va, acc[r][v], vb * B::load_unaligned(cr));
+      out.store_unaligned(cr);
+    }
+  }
+}
+
+/// C = alpha · A · Bᵀ + beta · C for W < n ≤ 2W (Nielsen's 30 hidden units): Bᵀ packed
+/// once into a k × 2W panel, then 12-row blocks in rank-1 form (24 accumulators, 14 loads
+/// per 24 FMAs). Measured faster than the dot tiles here, whose 20 horizontal sums per
+/// tile cost ~15% at k = 784 (BM_gemm/simd/nielsen_fwd_*).
+inline constexpr std::size_t kBcastRows = 12;
+/// Below this many rows the panel's packing is not paid back (measured at m = 32: 66
+/// GFLOP/s against 80 for the dot tiles; even at m = 64–100; 98 against 80 at m = 256).
+inline constexpr std::size_t kBcastMinRows = 96;
+
+template <class Arch, std::size_t RB>
+void nt_bcast_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
+                   const float* panel, float beta, float* c, std::size_t ldc) {
+  constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+  // Rank-1 form against the panel: A (row r, element p at a[r·lda + p]) broadcast from
+  // its rows, the result into a tile, then the n real columns into C.
+  alignas(64) float tile[RB * 2 * W];
+  rank1_block<Arch, RB, 2>(k, alpha, a, 1, lda, panel, 2 * W, 0.0f, tile, 2 * W);
+  for (std::size_t r = 0; r < RB; ++r) {
+    float* cr = c + r * ldc;
+    const float* tr = tile + r * 2 * W;
+    for (std::size_t j = 0; j < n; ++j) cr[j] = beta == 0.0f ? tr[j] : std::fma(beta, cr[j], tr[j]);
+  }
+}
+
+template <class Arch>
+void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+                   std::size_t ldc) {
+  constexpr std::size_t W = xsimd::batch<float, Arch>::size, NP = 2 * W;
+  thread_local AlignedBuffer<float> panel;
+  if (panel.size() < k * NP) panel.resize(k * NP);
+  for (std::size_t p = 0; p < k; ++p) {
+    float* dst = panel.data() + p * NP;
+    for (std::size_t j = 0; j < n; ++j) dst[j] = b[j * ldb + p];
+    std::fill(dst + n, dst + NP, 0.0f);
+  }
+  for (std::size_t i0 = 0; i0 < m;) {
+    const std::size_t rb = std::min(kBcastRows, m - i0);
+    const float* ai = a + i0 * lda;
+    float* ci = c + i0 * ldc;
+    with_count<kBcastRows>(rb, [&](auto rows) {
+      nt_bcast_rows<Arch, decltype(rows)::value>(n, k, alpha, ai, lda, panel.data(), beta, ci, ldc);
+    });
+    i0 += rb;
+  }
+}
+
+/// Up to this many rows of C, Aᵀ·B goes to gemm_tn_rank1 (BM_gemm/simd/softmax_dW_R256,
+/// nielsen_dW_B100).
+inline constexpr std::size_t kRank1MaxRows = 32, kRank1BlockRows = 12;
+
+template <class Arch, std::size_t RB>
+void rank1_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
+                const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
+  constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+  std::size_t j = 0;
+  for (; j + 2 * W <= n; j += 2 * W)
+    rank1_block<Arch, RB, 2>(k, alpha, a, lda, 1, b + j, ldb, beta, c + j, ldc);
+  for (; j + W <= n; j += W)
+    rank1_block<Arch, RB, 1>(k, alpha, a, lda, 1, b + j, ldb, beta, c + j, ldc);
+  if (j == n) return;
+  // The last n mod W columns: B's tail copied into a zero-padded k×W panel, one vector
+  // block into a tile, then the tail of C updated from the tile (scalar FMAs measured
+  // 7% of a Nielsen full-batch step, for the 30-wide layer's 14 leftover columns).
+  const std::size_t rem = n - j;
+  thread_local AlignedBuffer<float> panel;
+  if (panel.size() < k * W) panel.resize(k * W);
+  for (std::size_t p = 0; p < k; ++p) {
+    float* dst = panel.data() + p * W;
+    std::copy_n(b + p * ldb + j, rem, dst);
+    std::fill(dst + rem, dst + W, 0.0f);
+  }
+  alignas(64) float tile[RB * W];
+  rank1_block<Arch, RB, 1>(k, alpha, a, lda, 1, panel.data(), W, 0.0f, tile, W);
+  for (std::size_t r = 0; r < RB; ++r) {
+    for (std::size_t q = 0; q < rem; ++q) {
+      float& cr = c[r * ldc + j + q];
+      cr = beta == 0.0f ? tile[r * W + q] : std::fma(beta, cr, tile[r * W + q]);
+    }
+  }
+}
+
+/// C = alpha · Aᵀ · B + beta · C for m ≤ kRank1MaxRows, in row blocks of equal size.
+template <class Arch>
+void gemm_tn_rank1(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+                   std::size_t ldc) {
+  const std::size_t blocks = (m + kRank1BlockRows - 1) / kRank1BlockRows;
+  for (std::size_t i0 = 0; i0 < m;) {
+    const std::size_t rb = std::min((m + blocks - 1) / blocks, m - i0);
+    const float* ai = a + i0;
+    float* ci = c + i0 * ldc;
+    with_count<kRank1BlockRows>(rb, [&](auto rows) {
+      rank1_rows<Arch, decltype(rows)::value>(n, k, alpha, ai, lda, b, ldb, beta, ci, ldc);
+    });
+    i0 += rb;
+  }
+}
+
+}  // namespace gemm_detail
+}  // namespace sgdbench
