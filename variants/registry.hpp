@@ -29,6 +29,11 @@ struct VariantInfo {
   std::function<RunResult(const ModelSpec&, const Dataset& train, const Dataset& test,
                           const Dataset* validation, const TrainSpec&, const Observer&)>
       run;
+  /// One training step at a time, for the micro-benchmarks (BM_step): a callable that
+  /// steps once on the next batch of `train` and returns its summed loss. Empty for
+  /// algorithms that own their loop.
+  std::function<std::function<double()>(const ModelSpec&, const Dataset& train, const TrainSpec&)>
+      stepper;
 };
 
 class Registry {

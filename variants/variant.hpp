@@ -3,6 +3,7 @@
 // that configs use ("softmax/adam/simd/tbb"). An update rule is instantiated with both
 // batchings (the run's BatchSize picks: full → FullBatch, n → MiniBatches); an algorithm
 // with its own loop (SVRG, L-BFGS) with the batchings it names.
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,6 +35,27 @@ std::string kernels_arch() {
   } else {
     return "-";
   }
+}
+
+/// Steps of Trainer<M, U, B, K, E> one at a time over the batches of one shuffled epoch,
+/// round and round (VariantInfo::stepper).
+template <class M, class U, class B, class K, class E>
+std::function<double()> single_steps(const ModelSpec& model, const Dataset& train,
+                                     const TrainSpec& spec) {
+  struct State {
+    State(const ModelSpec& model, const Dataset& train, const TrainSpec& spec)
+        : trainer(M(model.widths), spec), batches(train, spec.batch.rows(train.rows), spec.seed) {}
+    Trainer<M, U, B, K, E> trainer;
+    B batches;
+    std::size_t step = 0;
+  };
+  auto state = std::make_shared<State>(model, train, spec);
+  state->batches.begin_epoch();
+  return [state] {
+    const double loss = state->trainer.step(state->batches.batch(state->step));
+    state->step = (state->step + 1) % state->batches.steps_per_epoch();
+    return loss;
+  };
 }
 
 /// The registry entry of a variant named `name`. An update rule runs in Trainer with the
@@ -77,6 +99,13 @@ VariantInfo make_variant(std::string name) {
       return trainer.run(train, test, observe, validation);
     }
   };
+  if constexpr (!OwnLoop<U>) {
+    info.stepper = [](const ModelSpec& model, const Dataset& train,
+                      const TrainSpec& spec) -> std::function<double()> {
+      if (spec.batch.is_full()) return single_steps<M, U, FullBatch, K, E>(model, train, spec);
+      return single_steps<M, U, MiniBatches, K, E>(model, train, spec);
+    };
+  }
   return info;
 }
 

@@ -1,5 +1,6 @@
 // Google Benchmark micro-benchmarks: the kernels on the shapes training uses, and one
-// training step of Nielsen's network. Run:  build/release/bench/micro/sgdbench_micro
+// training step of registered variants (their names from the variant registry). Run:
+// build/release/bench/micro/sgdbench_micro
 // (--benchmark_format=json --benchmark_out=FILE for compare.py).
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -9,20 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "exec/sequential.hpp"
-#include "exec/tbb_deterministic.hpp"
 #ifdef SGDBENCH_WITH_BLAS
 #include "kernels/blas_kernels.hpp"
 #endif
 #include "kernels/scalar_kernels.hpp"
 #include "kernels/simd_kernels.hpp"
-#include "model/mlp.hpp"
-#include "model/softmax.hpp"
-#include "train/batching.hpp"
-#include "train/trainer.hpp"
-#include "train/update/plain.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/rng.hpp"
+#include "variants/registry.hpp"
 
 namespace sgdbench {
 namespace {
@@ -72,34 +67,63 @@ void bm_gemv(benchmark::State& state, Trans ta, std::size_t m, std::size_t n) {
       benchmark::Counter::kIsRate);
 }
 
-/// One SGD step of `Model` (widths) on a batch of B rows of random data (Batching =
-/// FullBatch: B rows, the whole set, as full-batch gradient descent sees it).
-template <class Model, class K, class Exec, class Batching = MiniBatches>
-void bm_model_step(benchmark::State& state, std::vector<std::size_t> widths, std::size_t batch,
-                   float lr) {
+/// Random rows for a step benchmark: at least 1000, and at least one batch.
+Dataset random_rows(const std::vector<std::size_t>& widths, std::size_t rows) {
   Dataset data;
-  data.rows = std::max<std::size_t>(batch, 1000);
+  data.rows = std::max<std::size_t>(rows, 1000);
   data.cols = widths.front();
   data.classes = widths.back();
   data.x.resize(data.rows * data.cols);
   fill_uniform(data.x, 3);
   for (std::size_t i = 0; i < data.rows; ++i)
     data.y.push_back(static_cast<std::uint8_t>(i % data.classes));
+  return data;
+}
+
+/// One training step of a registered variant (its stepper) on B rows of random data;
+/// the full batch is `full_rows` rows, as full-batch gradient descent sees them.
+void bm_step(benchmark::State& state, const VariantInfo* v, std::vector<std::size_t> widths,
+             BatchSize batch, std::size_t full_rows, float lr) {
+  const Dataset data = random_rows(widths, batch.is_full() ? full_rows : batch.rows(0));
   TrainSpec spec;
-  spec.batch = *BatchSize::of(batch);
+  spec.batch = batch;
   spec.lr = lr;
-  const Model model(widths);
-  Trainer<Model, Plain, Batching, K, Exec> trainer(model, spec);
-  Batching batches(data, batch, 0);
-  batches.begin_epoch();
-  std::size_t step = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(trainer.step(batches.batch(step)));
-    step = (step + 1) % batches.steps_per_epoch();
+  const auto step = v->stepper(ModelSpec{widths}, data, spec);
+  for (auto _ : state) benchmark::DoNotOptimize(step());
+  state.counters["samples/s"] = benchmark::Counter(
+      static_cast<double>(batch.rows(data.rows)) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+
+/// The step workloads: Nielsen's network on every kernels and execution policy, and the
+/// peer workloads (bench/peers/workloads.json) beyond it. Variants come from the registry.
+struct StepWorkload {
+  std::string variant;
+  std::vector<std::size_t> widths;
+  std::vector<BatchSize> batches;
+  float lr;
+};
+
+void register_steps() {
+  constexpr std::size_t kFullRows = 60000;  // Fashion-MNIST's training set (random values)
+  const BatchSize full = BatchSize::full();
+  auto b = [](std::size_t n) { return *BatchSize::of(n); };
+  const std::vector<StepWorkload> workloads = {
+      {"nielsen/plain/scalar/seq", {784, 30, 10}, {b(1), b(10), b(100), b(1000)}, 3.0f},
+      {"nielsen/plain/simd/tbb", {784, 30, 10}, {b(1), b(10), b(100), b(1000), full}, 3.0f},
+      {"softmax/plain/simd/tbb", {784, 10}, {b(100), b(1000), full}, 0.01f},
+      {"mlp/plain/simd/tbb", {784, 1024, 1024, 10}, {b(256)}, 0.01f}};
+  for (const StepWorkload& w : workloads) {
+    const VariantInfo* v = compiled_variants().find(w.variant);
+    if (v == nullptr || !v->stepper) continue;  // not compiled in this build
+    for (const BatchSize batch : w.batches) {
+      const std::string size = batch.is_full() ? fmt::format("full{}", kFullRows)
+                                               : fmt::format("B{}", batch.to_string());
+      benchmark::RegisterBenchmark(fmt::format("BM_step/{}/{}", v->name, size).c_str(), bm_step, v,
+                                   w.widths, batch, kFullRows, w.lr)
+          ->UseRealTime();
+    }
   }
-  state.counters["samples/s"] =
-      benchmark::Counter(static_cast<double>(batch) * static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate);
 }
 
 template <class K>
@@ -133,16 +157,6 @@ void register_kernels(const std::string& kernels) {
                                bm_gemv<K>, Trans::kYes, 30, 784);
 }
 
-template <class K, class Exec>
-void register_steps(const std::string& variant) {
-  for (std::size_t b : {1, 10, 100, 1000}) {
-    benchmark::RegisterBenchmark(fmt::format("BM_step/{}/B{}", variant, b).c_str(),
-                                 bm_model_step<Mlp<Sigmoid, QuadraticCost>, K, Exec>,
-                                 std::vector<std::size_t>{784, 30, 10}, b, 3.0f)
-        ->UseRealTime();
-  }
-}
-
 }  // namespace
 }  // namespace sgdbench
 
@@ -158,30 +172,7 @@ int main(int argc, char** argv) {
 #ifdef SGDBENCH_WITH_BLAS  // the OpenBLAS rows are the yardstick, when built
   register_kernels<BlasKernels>("blas");
 #endif
-  register_steps<ScalarKernels, Sequential>("nielsen/scalar/seq");
-  register_steps<SimdKernels<BestArch>, TbbDeterministic>("nielsen/simd/tbb");
-  // The peer workloads (bench/peers/workloads.json) beyond Nielsen's: softmax and the MLP.
-  using Simd = SimdKernels<BestArch>;
-  for (std::size_t b : {100, 1000}) {
-    benchmark::RegisterBenchmark(fmt::format("BM_step/softmax/simd/tbb/B{}", b).c_str(),
-                                 bm_model_step<Softmax, Simd, TbbDeterministic>,
-                                 std::vector<std::size_t>{784, 10}, b, 0.01f)
-        ->UseRealTime();
-  }
-  // Full batch: the 60,000 rows of Fashion-MNIST's training set (random values here).
-  benchmark::RegisterBenchmark(
-      "BM_step/nielsen/simd/tbb/full60000",
-      bm_model_step<Mlp<Sigmoid, QuadraticCost>, Simd, TbbDeterministic, FullBatch>,
-      std::vector<std::size_t>{784, 30, 10}, 60000, 3.0f)
-      ->UseRealTime();
-  benchmark::RegisterBenchmark("BM_step/softmax/simd/tbb/full60000",
-                               bm_model_step<Softmax, Simd, TbbDeterministic, FullBatch>,
-                               std::vector<std::size_t>{784, 10}, 60000, 0.01f)
-      ->UseRealTime();
-  benchmark::RegisterBenchmark("BM_step/mlp/simd/tbb/B256",
-                               bm_model_step<Mlp<Relu, CrossEntropyCost>, Simd, TbbDeterministic>,
-                               std::vector<std::size_t>{784, 1024, 1024, 10}, 256, 0.01f)
-      ->UseRealTime();
+  register_steps();
   benchmark::AddCustomContext("simd_arch", std::string(BestArch::name()));
   benchmark::AddCustomContext("threads", "1");
   benchmark::AddCustomContext("git_commit", SGDBENCH_GIT_COMMIT);
