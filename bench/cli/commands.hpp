@@ -17,7 +17,7 @@ struct RunArgs {
   RunOptions options;
 };
 /// run: train every cell, write <out>/<name>/, print the summary; 128 + signal on Ctrl-C.
-int run_command(RunArgs args);
+int run_command(const RunArgs& args);
 /// validate: check the config, its variants and its data; run nothing.
 int validate_command(const std::string& config, const std::string& data_dir);
 /// report: tables and plots again from <dir>/runs.jsonl.

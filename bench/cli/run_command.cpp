@@ -14,7 +14,7 @@ std::string default_data_dir() {
   return SGDBENCH_SOURCE_DIR "/data";
 }
 
-int run_command(RunArgs args) {
+int run_command(const RunArgs& args) {
   const ExperimentConfig config = parse_config(args.config);
   const RunOptions& options = args.options;
   install_interrupt_handlers();

@@ -233,11 +233,13 @@ void parse_noise_scale(const Json& v, const std::string& path, ExperimentConfig&
 void parse_update(const Json& v, const std::string& path, ExperimentConfig& c) {
   JsonObject x(v, "/update", path);
   const std::vector<HyperParam> declared = compiled_variants().hyper_params();
-  for (const auto& [key, value] : v.items()) {
+  for (const auto& item : v.items()) {
+    const std::string& key = item.key();
     auto is_key = [&](const HyperParam& p) { return p.name == key; };
     if (std::none_of(declared.begin(), declared.end(), is_key)) {
-      std::vector<std::string_view> names;
-      for (const HyperParam& p : declared) names.push_back(p.name);
+      std::vector<std::string_view> names(declared.size());
+      std::transform(declared.begin(), declared.end(), names.begin(),
+                     [](const HyperParam& p) { return p.name; });
       x.fail(key, fmt::format("no compiled update rule declares this hyper-parameter (declared: "
                               "{}; see sgdbench list --hyper-parameters)",
                               fmt::join(names, ", ")));

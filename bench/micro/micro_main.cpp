@@ -82,7 +82,7 @@ Dataset random_rows(const std::vector<std::size_t>& widths, std::size_t rows) {
 
 /// One training step of a registered variant (its stepper) on B rows of random data;
 /// the full batch is `full_rows` rows, as full-batch gradient descent sees them.
-void bm_step(benchmark::State& state, const VariantInfo* v, std::vector<std::size_t> widths,
+void bm_step(benchmark::State& state, const VariantInfo* v, const std::vector<std::size_t>& widths,
              BatchSize batch, std::size_t full_rows, float lr) {
   const Dataset data = random_rows(widths, batch.is_full() ? full_rows : batch.rows(0));
   TrainSpec spec;

@@ -174,30 +174,30 @@ std::string preamble(const std::vector<Json>& records, const std::string& note,
 /// The Markdown/LaTeX header row and the CSV header.
 std::vector<std::string> columns(const Collected& k, std::string& csv) {
   std::vector<std::string> md;
-  if (k.show_dataset) md.push_back("dataset");
-  if (k.any_widths) md.push_back("widths");
+  if (k.show_dataset) md.emplace_back("dataset");
+  if (k.any_widths) md.emplace_back("widths");
   md.insert(md.end(), {"variant", "B", "lr"});
   std::vector<std::string> cols = {"variant", "dataset", "widths", "batching", "batch_size",
                                    "lr",      "threads", "runs",   "diverged"};
-  if (k.show_threads) md.push_back("threads");
-  md.push_back("runs");
+  if (k.show_threads) md.emplace_back("threads");
+  md.emplace_back("runs");
   for (long e = 1; e <= k.epoch_columns; ++e) {
-    md.push_back(fmt::format("acc % ep {}", e));
-    cols.push_back(fmt::format("test_accuracy_epoch_{}", e));
+    md.emplace_back(fmt::format("acc % ep {}", e));
+    cols.emplace_back(fmt::format("test_accuracy_epoch_{}", e));
   }
   if (k.classification) {
-    md.push_back("test acc %");
+    md.emplace_back("test acc %");
     cols.insert(cols.end(), {"test_accuracy_mean", "test_accuracy_sd"});
   }
-  md.push_back("train loss");
+  md.emplace_back("train loss");
   cols.insert(cols.end(), {"train_loss_mean", "train_loss_sd"});
   if (k.subopt) {
-    md.push_back("F − F*");
+    md.emplace_back("F − F*");
     cols.insert(cols.end(), {"suboptimality_mean", "suboptimality_sd"});
   }
   if (k.noise) {
-    md.push_back("B_simple");
-    cols.push_back("b_simple_mean");
+    md.emplace_back("B_simple");
+    cols.emplace_back("b_simple_mean");
   }
   for (const auto& label : k.targets) {
     md.push_back(fmt::format("s to {}", label));

@@ -103,7 +103,7 @@ void check_same_build(const std::string& dir, const Json& machine, bool default_
   const Json recorded = read_json_file(path);
   std::vector<std::string> fields = {"git_commit", "git_dirty", "compiler", "cxx_flags",
                                      "simd_arch"};
-  if (default_threads) fields.push_back("logical_cores");
+  if (default_threads) fields.emplace_back("logical_cores");
   for (const std::string& f : fields) {
     if (recorded.value(f, Json()) != machine.value(f, Json())) {
       throw Error(

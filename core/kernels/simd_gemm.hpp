@@ -28,19 +28,22 @@ inline constexpr double kParallelMinMacs = 4.0e6;
 
 }  // namespace gemm_detail
 
+namespace gemm_detail {
+
+/// Degenerate shapes (empty C, k = 0 or alpha = 0, one row of C, k = 1) as level-1/2
+/// kernels, which is what makes B = 1 training fast; false when C is a real product.
 template <class Arch>
-void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
-                             float alpha, const float* a, std::size_t lda, const float* b,
-                             std::size_t ldb, float beta, float* c, std::size_t ldc) {
-  using namespace gemm_detail;
-  using Blk = Blocking<Arch>;
-  if (m == 0 || n == 0) return;
+bool gemm_degenerate(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
+                     const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+                     float* c, std::size_t ldc) {
+  using K = SimdKernels<Arch>;
+  if (m == 0 || n == 0) return true;
   if (k == 0 || alpha == 0.0f) {
     for (std::size_t i = 0; i < m; ++i) {
       for (std::size_t j = 0; j < n; ++j)
         c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
     }
-    return;
+    return true;
   }
   thread_local AlignedBuffer<float> vec;  // a strided operand gathered contiguous
   if (m == 1) {                           // one row of C: c = alpha · op(B)ᵀ · a + beta · c
@@ -52,11 +55,11 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
     }
     // op(B) is k×n: stored B is n×k for kYes (rows dotted with x), k×n for kNo.
     if (tb == Trans::kYes) {
-      gemv(Trans::kNo, n, k, alpha, b, ldb, x, beta, c);
+      K::gemv(Trans::kNo, n, k, alpha, b, ldb, x, beta, c);
     } else {
-      gemv(Trans::kYes, k, n, alpha, b, ldb, x, beta, c);
+      K::gemv(Trans::kYes, k, n, alpha, b, ldb, x, beta, c);
     }
-    return;
+    return true;
   }
   if (k == 1) {  // rank-1 update: C_i = beta · C_i + (alpha · a_i) · b
     const float* brow = b;
@@ -72,25 +75,43 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
       } else if (beta != 1.0f) {
         for (std::size_t j = 0; j < n; ++j) ci[j] *= beta;
       }
-      axpy(n, alpha * op_at(ta, a, lda, i, 0), brow, ci);
+      K::axpy(n, alpha * op_at(ta, a, lda, i, 0), brow, ci);
     }
-    return;
+    return true;
   }
 
+  return false;
+}
+
+/// The shapes training produces most, each measured faster than the packed path where it
+/// is sent (simd_gemm_shapes.hpp); false for every other shape.
+template <class Arch>
+bool gemm_shape_path(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
+                     const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+                     float* c, std::size_t ldc) {
   if (ta == Trans::kNo && tb == Trans::kYes && m >= kBcastMinRows &&
       n > xsimd::batch<float, Arch>::size && n <= 2 * xsimd::batch<float, Arch>::size) {
     gemm_nt_bcast<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    return;
+    return true;
   }
   if (ta == Trans::kNo && tb == Trans::kYes && (m <= kNtDotsMaxRows || n <= kNtDotsMaxCols)) {
     gemm_nt_dots<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    return;
+    return true;
   }
   if (ta == Trans::kYes && tb == Trans::kNo && m <= kRank1MaxRows) {
     gemm_tn_rank1<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    return;
+    return true;
   }
 
+  return false;
+}
+
+/// The packed path, split into column (or row) slices across threads for large products.
+template <class Arch>
+void gemm_packed_split(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
+                       const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+                       float* c, std::size_t ldc) {
+  using Blk = Blocking<Arch>;
   // Large products are split into column (or row) slices across TBB's threads: each
   // slice is the same serial packed GEMM, so every entry of C is summed in the same order
   // whatever the thread count (the deterministic policy's promise holds).
@@ -128,6 +149,18 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
     return;
   }
   gemm_packed<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+}  // namespace gemm_detail
+
+template <class Arch>
+void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
+                             float alpha, const float* a, std::size_t lda, const float* b,
+                             std::size_t ldb, float beta, float* c, std::size_t ldc) {
+  using namespace gemm_detail;
+  if (gemm_degenerate<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
+  if (gemm_shape_path<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
+  gemm_packed_split<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 }  // namespace sgdbench

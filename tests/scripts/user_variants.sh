@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# -DSGDBENCH_USER_VARIANTS=DIR compiles a user's rule in without editing the tree: a
+# configure with tests/user_variants generates a group that includes its header and
+# registers lsq/signum/simd/tbb, and that group compiles (the rule meets the Update
+# concept). The full build is left out to keep CTest short; the generated file is what
+# a full build compiles.
+# Usage: user_variants.sh SOURCE_DIR
+set -euo pipefail
+src=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake -S "$src" -B "$tmp" -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+  -DSGDBENCH_WITH_BLAS=OFF -DSGDBENCH_USER_VARIANTS="$src/tests/user_variants" \
+  -DSGDBENCH_VARIANTS="lsq/plain/simd/tbb;lsq/signum/simd/tbb" >"$tmp/configure.log" 2>&1 ||
+  { cat "$tmp/configure.log"; exit 1; }
+group="$tmp/variants/groups/lsq_simd_tbb.cpp"
+grep -q '#include "signum.hpp"' "$group"
+grep -q 'make_variant<VariantTypes<M, Signum, K, E>>("lsq/signum/simd/tbb")' "$group"
+[[ ! -e "$tmp/variants/groups/softmax_simd_tbb.cpp" ]]  # not asked for by SGDBENCH_VARIANTS
+# Compile that one translation unit with the build's own command.
+/usr/bin/python3 - "$tmp/compile_commands.json" "$group" <<'PY'
+import json, subprocess, sys
+commands, group = sys.argv[1], sys.argv[2]
+entry = next(e for e in json.load(open(commands)) if e["file"] == group)
+subprocess.run(entry["command"], shell=True, cwd=entry["directory"], check=True)
+PY
+# A variant line naming no member is an error that names the file and line.
+mkdir -p "$tmp/bad"
+printf 'variant lsq nosuchrule simd tbb\n' >"$tmp/bad/variants.list"
+if cmake -S "$src" -B "$tmp/bad-build" -DSGDBENCH_USER_VARIANTS="$tmp/bad" >"$tmp/bad.log" 2>&1; then
+  echo "a variant line naming an unknown rule configured without an error" >&2
+  exit 1
+fi
+# (CMake wraps long messages: join the lines before looking.)
+tr -s '\n ' ' ' <"$tmp/bad.log" | grep -q "variants.list:1: no member line for update 'nosuchrule'"
+echo "user variant lsq/signum/simd/tbb generated and compiled; an unknown member is refused"
