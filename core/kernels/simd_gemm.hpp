@@ -30,12 +30,35 @@ inline constexpr double kParallelMinMacs = 4.0e6;
 
 namespace gemm_detail {
 
+/// One call's arguments, as SimdKernels::gemm takes them.
+struct GemmArgs {
+  Trans ta, tb;
+  std::size_t m, n, k;
+  float alpha;
+  const float* a;
+  std::size_t lda;
+  const float* b;
+  std::size_t ldb;
+  float beta;
+  float* c;
+  std::size_t ldc;
+};
+
+/// p[0], p[stride], … (n values) as a contiguous array: p itself when stride is 1, else
+/// gathered into `buf`.
+inline const float* contiguous(const float* p, std::size_t n, std::size_t stride,
+                               AlignedBuffer<float>& buf) {
+  if (stride == 1) return p;
+  buf.resize(std::max(buf.size(), n));
+  for (std::size_t i = 0; i < n; ++i) buf[i] = p[i * stride];
+  return buf.data();
+}
+
 /// Degenerate shapes (empty C, k = 0 or alpha = 0, one row of C, k = 1) as level-1/2
 /// kernels, which is what makes B = 1 training fast; false when C is a real product.
 template <class Arch>
-bool gemm_degenerate(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
-                     const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
-                     float* c, std::size_t ldc) {
+bool gemm_degenerate(const GemmArgs& g) {
+  const auto& [ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc] = g;
   using K = SimdKernels<Arch>;
   if (m == 0 || n == 0) return true;
   if (k == 0 || alpha == 0.0f) {
@@ -47,12 +70,7 @@ bool gemm_degenerate(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size
   }
   thread_local AlignedBuffer<float> vec;  // a strided operand gathered contiguous
   if (m == 1) {                           // one row of C: c = alpha · op(B)ᵀ · a + beta · c
-    const float* x = a;
-    if (ta == Trans::kYes && lda != 1) {
-      vec.resize(std::max(vec.size(), k));
-      for (std::size_t p = 0; p < k; ++p) vec[p] = a[p * lda];
-      x = vec.data();
-    }
+    const float* x = ta == Trans::kYes ? contiguous(a, k, lda, vec) : a;
     // op(B) is k×n: stored B is n×k for kYes (rows dotted with x), k×n for kNo.
     if (tb == Trans::kYes) {
       K::gemv(Trans::kNo, n, k, alpha, b, ldb, x, beta, c);
@@ -62,12 +80,7 @@ bool gemm_degenerate(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size
     return true;
   }
   if (k == 1) {  // rank-1 update: C_i = beta · C_i + (alpha · a_i) · b
-    const float* brow = b;
-    if (tb == Trans::kYes && ldb != 1) {
-      vec.resize(std::max(vec.size(), n));
-      for (std::size_t j = 0; j < n; ++j) vec[j] = b[j * ldb];
-      brow = vec.data();
-    }
+    const float* brow = tb == Trans::kYes ? contiguous(b, n, ldb, vec) : b;
     for (std::size_t i = 0; i < m; ++i) {
       float* ci = c + i * ldc;
       if (beta == 0.0f) {
@@ -86,24 +99,21 @@ bool gemm_degenerate(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size
 /// The shapes training produces most, each measured faster than the packed path where it
 /// is sent (simd_gemm_shapes.hpp); false for every other shape.
 template <class Arch>
-bool gemm_shape_path(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
-                     const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
-                     float* c, std::size_t ldc) {
-  if (ta == Trans::kNo && tb == Trans::kYes && m >= kBcastMinRows &&
-      n > xsimd::batch<float, Arch>::size && n <= 2 * xsimd::batch<float, Arch>::size) {
+bool gemm_shape_path(const GemmArgs& g) {
+  const auto& [ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc] = g;
+  constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+  const bool nt = ta == Trans::kNo && tb == Trans::kYes;  // A·Bᵀ: the forward pass
+  const bool tn = ta == Trans::kYes && tb == Trans::kNo;  // Aᵀ·B: the weight gradient
+  if (nt && m >= kBcastMinRows && n > W && n <= 2 * W) {
     gemm_nt_bcast<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    return true;
-  }
-  if (ta == Trans::kNo && tb == Trans::kYes && (m <= kNtDotsMaxRows || n <= kNtDotsMaxCols)) {
+  } else if (nt && (m <= kNtDotsMaxRows || n <= kNtDotsMaxCols)) {
     gemm_nt_dots<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    return true;
-  }
-  if (ta == Trans::kYes && tb == Trans::kNo && m <= kRank1MaxRows) {
+  } else if (tn && m <= kRank1MaxRows) {
     gemm_tn_rank1<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    return true;
+  } else {
+    return false;
   }
-
-  return false;
+  return true;
 }
 
 /// The packed path, split into column (or row) slices across threads for large products.
@@ -158,8 +168,8 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
                              float alpha, const float* a, std::size_t lda, const float* b,
                              std::size_t ldb, float beta, float* c, std::size_t ldc) {
   using namespace gemm_detail;
-  if (gemm_degenerate<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
-  if (gemm_shape_path<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
+  const GemmArgs args{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc};
+  if (gemm_degenerate<Arch>(args) || gemm_shape_path<Arch>(args)) return;
   gemm_packed_split<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 

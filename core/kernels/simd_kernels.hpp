@@ -8,7 +8,7 @@
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
-#include "kernels/trans.hpp"
+#include "kernels/kernel_set.hpp"
 
 namespace sgdbench {
 
@@ -20,17 +20,7 @@ struct SimdKernels {
   static constexpr std::string_view name = "simd";
   static constexpr std::string_view arch_name() { return Arch::name(); }
 
-  // Same contracts as ScalarKernels (scalar_kernels.hpp).
-  static void gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
-                   const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
-                   float* c, std::size_t ldc);
-  static void gemv(Trans ta, std::size_t m, std::size_t n, float alpha, const float* a,
-                   std::size_t lda, const float* x, float beta, float* y);
-  static void axpy(std::size_t n, float alpha, const float* x, float* y);
-  static float dot(std::size_t n, const float* x, const float* y);
-  static void sigmoid(std::size_t n, float* x);
-  static void exp(std::size_t n, float* x);
-  static void widen_bytes(const std::uint8_t* bytes, std::size_t n, float scale, float* out);
+  SGDBENCH_KERNEL_SET_MEMBERS;  // kernel_set.hpp: the list and the contracts
 };
 
 /// Every instruction set the build flags enable (BestArch is one of them; a static_assert

@@ -8,7 +8,6 @@
 #include <string_view>
 
 #include "train/update/update_params.hpp"
-#include "util/aligned_buffer.hpp"
 
 namespace sgdbench {
 
@@ -20,17 +19,14 @@ struct Signum {
   float beta;
   explicit Signum(const HyperParams& p = {}) : beta(p.as_float(kBeta)) {}
 
-  struct State {
-    AlignedBuffer<float> m;
-    explicit State(std::size_t n) : m(n) {}
-  };
+  using State = PerParameter;  // the momentum average m
 
   template <class K>
   void apply(State& s, StepInput in, std::span<const float> grad_sum, std::span<float> w) const {
     for (std::size_t i = 0; i < w.size(); ++i) {
-      const float g = in.scale * grad_sum[i] + in.l2 * w[i];
-      s.m[i] = beta * s.m[i] + (1.0f - beta) * g;
-      w[i] -= in.lr * (s.m[i] > 0.0f ? 1.0f : (s.m[i] < 0.0f ? -1.0f : 0.0f));
+      float& m = s.value[i];
+      m = beta * m + (1.0f - beta) * in.gradient(grad_sum, w, i);
+      w[i] -= in.lr * (m > 0.0f ? 1.0f : (m < 0.0f ? -1.0f : 0.0f));
     }
   }
 };

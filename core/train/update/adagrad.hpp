@@ -19,16 +19,13 @@ struct AdaGrad {
   float eps;
   explicit AdaGrad(const HyperParams& p = {}) : eps(p.as_float(kEps)) {}
 
-  struct State {
-    AlignedBuffer<float> sum_sq;
-    explicit State(std::size_t n) : sum_sq(n) {}
-  };
+  using State = PerParameter;  // Σ g², per parameter
 
   template <class K>
   void apply(State& s, StepInput in, std::span<const float> grad_sum, std::span<float> w) const {
-    float* G = s.sum_sq.data();
+    float* G = s.value.data();
     for (std::size_t i = 0; i < w.size(); ++i) {
-      const float g = in.scale * grad_sum[i] + in.l2 * w[i];
+      const float g = in.gradient(grad_sum, w, i);
       G[i] += g * g;
       w[i] -= in.lr * g / (std::sqrt(G[i]) + eps);
     }

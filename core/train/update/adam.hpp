@@ -40,7 +40,7 @@ struct Adam {
     float* m = s.m.data();
     float* v = s.v.data();
     for (std::size_t i = 0; i < w.size(); ++i) {
-      const float g = in.scale * grad_sum[i] + in.l2 * w[i];
+      const float g = in.gradient(grad_sum, w, i);
       m[i] = beta1 * m[i] + (1.0f - beta1) * g;
       v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
       w[i] -= in.lr * (m[i] * c1) / (std::sqrt(v[i] * c2) + eps);

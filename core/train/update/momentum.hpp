@@ -18,18 +18,27 @@ struct Momentum {
   float mu;
   explicit Momentum(const HyperParams& p = {}) : mu(p.as_float(kMomentum)) {}
 
-  struct State {
-    AlignedBuffer<float> velocity;
-    explicit State(std::size_t n) : velocity(n) {}
-  };
+  using State = PerParameter;  // the velocity v
 
   template <class K>
   void apply(State& s, StepInput in, std::span<const float> grad_sum, std::span<float> w) const {
-    float* v = s.velocity.data();
+    velocity_step<false>(s, in, grad_sum, w);
+  }
+
+ protected:
+  /// v ← μ v + g, then w ← w − η v, or with `kNesterov` w ← w − η (g + μ v).
+  template <bool kNesterov>
+  void velocity_step(State& s, StepInput in, std::span<const float> grad_sum,
+                     std::span<float> w) const {
+    float* v = s.value.data();
     for (std::size_t i = 0; i < w.size(); ++i) {
-      const float g = in.scale * grad_sum[i] + in.l2 * w[i];
+      const float g = in.gradient(grad_sum, w, i);
       v[i] = mu * v[i] + g;
-      w[i] -= in.lr * v[i];
+      if constexpr (kNesterov) {
+        w[i] -= in.lr * (g + mu * v[i]);
+      } else {
+        w[i] -= in.lr * v[i];
+      }
     }
   }
 };

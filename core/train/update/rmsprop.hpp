@@ -21,16 +21,13 @@ struct RmsProp {
   float rho, eps;
   explicit RmsProp(const HyperParams& p = {}) : rho(p.as_float(kRho)), eps(p.as_float(kEps)) {}
 
-  struct State {
-    AlignedBuffer<float> mean_sq;
-    explicit State(std::size_t n) : mean_sq(n) {}
-  };
+  using State = PerParameter;  // the running mean of g²
 
   template <class K>
   void apply(State& st, StepInput in, std::span<const float> grad_sum, std::span<float> w) const {
-    float* s = st.mean_sq.data();
+    float* s = st.value.data();
     for (std::size_t i = 0; i < w.size(); ++i) {
-      const float g = in.scale * grad_sum[i] + in.l2 * w[i];
+      const float g = in.gradient(grad_sum, w, i);
       s[i] = rho * s[i] + (1.0f - rho) * g * g;
       w[i] -= in.lr * g / (std::sqrt(s[i]) + eps);
     }

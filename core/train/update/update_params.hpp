@@ -4,10 +4,14 @@
 // default (the usual one from the rule's paper), range and meaning. The config parser,
 // `sgdbench list --hyper-parameters` and the README's table all read those lists through
 // the variant registry, so a new rule with a new hyper-parameter is one header.
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "util/aligned_buffer.hpp"
 
 namespace sgdbench {
 
@@ -53,6 +57,17 @@ struct StepInput {
   float lr;
   float scale;
   float l2;
+  /// g_i = scale · grad_sum_i + λ · w_i.
+  float gradient(std::span<const float> grad_sum, std::span<const float> w, std::size_t i) const {
+    return scale * grad_sum[i] + l2 * w[i];
+  }
+};
+
+/// The per-run state of a rule that keeps one number per parameter (a velocity, a sum or
+/// a running mean of squared gradients), zero at the start.
+struct PerParameter {
+  AlignedBuffer<float> value;
+  explicit PerParameter(std::size_t num_params) : value(num_params) {}
 };
 
 }  // namespace sgdbench
