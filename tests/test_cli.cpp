@@ -205,6 +205,7 @@ TEST_CASE("cli_throughput_prints_samples_per_second_and_refuses_bad_flags", "[cl
   const auto bad_data =
       run_sgdbench("throughput --variant softmax/plain/simd/tbb --dataset cifar", dir);
   REQUIRE(bad_data.exit_code != 0);
-  REQUIRE_THAT(bad_data.output, Contains("--dataset must be mnist or fashion-mnist"));
+  REQUIRE_THAT(bad_data.output,
+               Contains("--dataset must be a built-in image set (mnist, fashion-mnist)"));
   REQUIRE(run_sgdbench("throughput --peak-flops --threads 0", dir).exit_code != 0);
 }

@@ -10,9 +10,7 @@ namespace sgdbench::cli {
 int throughput_command(ThroughputArgs args) {
   ThroughputOptions& tp = args.options;
   if (!args.machine_of.empty()) {
-    ExperimentConfig c;
-    c.file = args.machine_of;
-    fmt::print("{}\n", machine_description(c).dump());
+    fmt::print("{}\n", machine_description(args.machine_of).dump());
   } else if (args.peak_flops) {
     fmt::print("{}\n", measure_peak_flops(tp.threads).dump());
   } else if (args.stream) {

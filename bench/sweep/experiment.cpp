@@ -276,7 +276,7 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   if (interrupt_requested())
     throw Interrupted("interrupted while the data loaded; nothing written");
   const Json header = experiment_header(c);
-  const Json machine = machine_description(c);
+  const Json machine = machine_description(c.file);
   const bool all_cores = std::find(c.threads.begin(), c.threads.end(), 0) != c.threads.end();
   StartingPoint start = starting_point(dir, header, machine, options.resume, all_cores);
   if (!start.complete.empty()) {
