@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -157,6 +158,17 @@ void register_kernels(const std::string& kernels) {
                                bm_gemv<K>, Trans::kYes, 30, 784);
 }
 
+/// The CPU's model name (/proc/cpuinfo), recorded with every figure.
+std::string cpu_model() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) {
+      return line.substr(line.find(':') + 2);
+    }
+  }
+  return "unknown";
+}
+
 }  // namespace
 }  // namespace sgdbench
 
@@ -173,6 +185,7 @@ int main(int argc, char** argv) {
   register_kernels<BlasKernels>("blas");
 #endif
   register_steps();
+  benchmark::AddCustomContext("cpu_model", cpu_model());
   benchmark::AddCustomContext("simd_arch", std::string(BestArch::name()));
   benchmark::AddCustomContext("threads", "1");
   benchmark::AddCustomContext("git_commit", SGDBENCH_GIT_COMMIT);
