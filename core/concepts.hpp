@@ -71,12 +71,14 @@ struct ProbeKernels {
 /// with leaf(i, acc), taking extra accumulators from `pool` and combining them with
 /// join(into, from); for_ranges(n, grain, body) calls body(first, last) over [0, n) (on
 /// its threads: gathering mini-batches). `deterministic` promises the same bits for any
-/// thread count.
+/// thread count; `kernel_threads` caps the threads one kernel call may use
+/// (kernels/kernel_threads.hpp).
 template <class E>
 concept Execution = requires(const E e, concept_probe::Acc& acc,
                              AccumulatorPool<concept_probe::Acc>& pool) {
   { E::name } -> std::convertible_to<std::string_view>;
   { E::deterministic } -> std::convertible_to<bool>;
+  { E::kernel_threads } -> std::convertible_to<std::size_t>;
   e.reduce(std::size_t{}, acc, pool, concept_probe::Leaf{}, concept_probe::Join{});
   e.for_ranges(std::size_t{}, std::size_t{}, concept_probe::RangeBody{});
 };
@@ -131,6 +133,8 @@ concept FusesIntoBackward = Update<U> && requires {
 template <class U>
 concept OwnLoop = requires {
   { U::name } -> std::convertible_to<std::string_view>;
+  // names the trainer (an alias is not instantiated here, so any types do)
+  typename U::template Trainer<concept_probe::Acc, concept_probe::ProbeKernels, concept_probe::Acc>;
   { U::kBatchings[0] } -> std::convertible_to<std::string_view>;
   std::span<const HyperParam>(U::kHyperParams);
 };

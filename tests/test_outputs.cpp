@@ -570,6 +570,17 @@ TEST_CASE("unit_update_keys_are_what_the_rules_declare_with_their_ranges", "[out
   };
   const std::vector<HyperParam> declared = compiled_variants().hyper_params();
   REQUIRE(declared.size() >= 7);  // momentum, beta1, beta2, eps, rho, svrg, lbfgs
+  // Rules that share a key (eps, momentum) declare it alike: one default, one range.
+  for (const VariantInfo& v : compiled_variants().all()) {
+    for (const HyperParam& p : v.hyper_params) {
+      for (const HyperParam& q : declared) {
+        if (q.name != p.name) continue;
+        INFO(v.name << " declares " << p.name << " unlike another rule");
+        REQUIRE((p.default_value == q.default_value && p.min == q.min && p.max == q.max &&
+                 p.integer == q.integer));
+      }
+    }
+  }
   for (const HyperParam& p : declared) {
     const std::string key(p.name);
     INFO(key);

@@ -30,8 +30,8 @@ struct VariantInfo {
                           const Dataset* validation, const TrainSpec&, const Observer&)>
       run;
   /// One training step at a time, for the micro-benchmarks (BM_step): a callable that
-  /// steps once on the next batch of `train` and returns its summed loss. Empty for
-  /// algorithms that own their loop.
+  /// steps once on the next batch of `train` and returns its summed loss. It keeps a
+  /// reference to `train`, which must outlive it. Empty for algorithms that own their loop.
   std::function<std::function<double()>(const ModelSpec&, const Dataset& train, const TrainSpec&)>
       stepper;
 };

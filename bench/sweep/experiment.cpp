@@ -42,7 +42,13 @@ double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOp
   }
   const Cell cell{v, BatchSize::full(), 1.0, 0, 0, "", nullptr};
   TrainSpec spec = train_spec_of(c, cell, data.train.rows);
-  // Its own budget: f_star epochs, no other limit, no stop at a target, the final point only.
+  // F* is a property of the problem, not of the methods under test: the F* variant runs
+  // at its defaults (constant step, default hyper-parameters, the default divergence
+  // limit) whatever /schedule, /update and /execution set for them. Its own budget:
+  // f_star epochs, no other limit, no stop at a target, the final point only.
+  spec.schedule = Schedule{};
+  spec.update = HyperParams{};
+  spec.divergence_loss = TrainSpec{}.divergence_loss;
   spec.epochs = c.f_star_epochs;
   spec.max_grad_evals = spec.max_updates = 0;
   spec.max_seconds = 0;

@@ -13,12 +13,15 @@
 
 #include "exec/accumulator_pool.hpp"
 #include "exec/pooled_body.hpp"
+#include "kernels/kernel_threads.hpp"
 
 namespace sgdbench {
 
 struct TbbDeterministic {
   static constexpr std::string_view name = "tbb";
   static constexpr bool deterministic = true;
+  /// A kernel may split one call across whatever threads TBB allows.
+  static constexpr std::size_t kernel_threads = kAnyKernelThreads;
 
   /// Same contract as Sequential::reduce.
   template <class Acc, class Leaf, class Join>

@@ -1,6 +1,7 @@
 #pragma once
 // How many threads one kernel call may split its work across (SimdKernels::gemm on large
-// products). The execution policy decides, for the chunks it runs: Sequential sets 1, so
+// products). The execution policy decides (its kernel_threads; GradientEngine sets it on
+// the calling thread for every gradient, fused step and evaluation): Sequential says 1, so
 // a "seq" variant stays on one core whatever TBB could offer; the TBB policies leave the
 // limit open, and the kernel then uses what TBB's arena and tbb::global_control (a run's
 // thread count) allow. The kernels are static functions called from inside the models,
@@ -11,7 +12,10 @@
 
 namespace sgdbench {
 
-inline thread_local std::size_t t_kernel_thread_limit = std::numeric_limits<std::size_t>::max();
+/// No limit beyond TBB's.
+inline constexpr std::size_t kAnyKernelThreads = std::numeric_limits<std::size_t>::max();
+
+inline thread_local std::size_t t_kernel_thread_limit = kAnyKernelThreads;
 
 /// The limit for kernel calls on this thread.
 inline std::size_t kernel_thread_limit() {

@@ -9,6 +9,7 @@
 
 #include "data/dataset.hpp"
 #include "exec/accumulator_pool.hpp"
+#include "kernels/kernel_threads.hpp"
 #include "model/rows.hpp"
 #include "util/aligned_buffer.hpp"
 
@@ -31,6 +32,7 @@ class GradientEngine {
 
   /// Σ_rows ∇C into grad() (overwritten); returns Σ_rows C.
   double gradient(std::span<const float> params, Rows batch) {
+    const KernelThreadLimit limit(Exec::kernel_threads);
     root_.reset();
     auto leaf = [&](std::size_t i, GradAcc& acc) {
       const std::size_t begin = i * chunk_;
@@ -50,6 +52,7 @@ class GradientEngine {
   /// bits on any thread count): params += alpha · Σ_rows ∇C straight into the parameters,
   /// with no gradient buffer to clear, fill and read back. Returns Σ_rows C.
   double step_in_place(std::span<float> params, Rows batch, float alpha) {
+    const KernelThreadLimit limit(Exec::kernel_threads);
     return model_.template accumulate_gradient<K>(params, as_floats(batch, root_.wide), root_.ws,
                                                   params.data(), alpha);
   }
@@ -62,6 +65,7 @@ class GradientEngine {
 
   /// Σ C and correct predictions over a whole data set.
   EvalSums evaluate(std::span<const float> params, const Dataset& data) {
+    const KernelThreadLimit limit(Exec::kernel_threads);
     EvalAcc total;
     const Rows all = data.all_rows();
     auto leaf = [&](std::size_t i, EvalAcc& acc) {

@@ -9,8 +9,10 @@ set -euo pipefail
 src=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Only the variants matter here: no BLAS, benchmarks or tests (so nothing else is required).
+lean=(-DSGDBENCH_WITH_BLAS=OFF -DSGDBENCH_BUILD_BENCHMARKS=OFF -DSGDBENCH_BUILD_TESTS=OFF)
 cmake -S "$src" -B "$tmp" -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
-  -DSGDBENCH_WITH_BLAS=OFF -DSGDBENCH_USER_VARIANTS="$src/tests/user_variants" \
+  "${lean[@]}" -DSGDBENCH_USER_VARIANTS="$src/tests/user_variants" \
   -DSGDBENCH_VARIANTS="lsq/plain/simd/tbb;lsq/signum/simd/tbb" >"$tmp/configure.log" 2>&1 ||
   { cat "$tmp/configure.log"; exit 1; }
 group="$tmp/variants/groups/lsq_simd_tbb.cpp"
@@ -27,10 +29,20 @@ PY
 # A variant line naming no member is an error that names the file and line.
 mkdir -p "$tmp/bad"
 printf 'variant lsq nosuchrule simd tbb\n' >"$tmp/bad/variants.list"
-if cmake -S "$src" -B "$tmp/bad-build" -DSGDBENCH_USER_VARIANTS="$tmp/bad" >"$tmp/bad.log" 2>&1; then
+if cmake -S "$src" -B "$tmp/bad-build" "${lean[@]}" -DSGDBENCH_USER_VARIANTS="$tmp/bad" \
+  >"$tmp/bad.log" 2>&1; then
   echo "a variant line naming an unknown rule configured without an error" >&2
   exit 1
 fi
 # (CMake wraps long messages: join the lines before looking.)
 tr -s '\n ' ' ' <"$tmp/bad.log" | grep -q "variants.list:1: no member line for update 'nosuchrule'"
-echo "user variant lsq/signum/simd/tbb generated and compiled; an unknown member is refused"
+# So is a requires= that names no option of the build (a typo would drop variants silently).
+printf 'member kernels fast Fast fast.hpp requires=SGDBENCH_WITH_BLSA\n' >"$tmp/bad/variants.list"
+if cmake -S "$src" -B "$tmp/bad-build2" "${lean[@]}" -DSGDBENCH_USER_VARIANTS="$tmp/bad" \
+  >"$tmp/bad2.log" 2>&1; then
+  echo "a requires= naming no option configured without an error" >&2
+  exit 1
+fi
+tr -s '\n ' ' ' <"$tmp/bad2.log" | grep -q "got 'requires=SGDBENCH_WITH_BLSA'"
+echo "user variant lsq/signum/simd/tbb generated and compiled; an unknown member and an" \
+  "unknown requires= are refused"
