@@ -354,3 +354,50 @@ TEST_CASE("unit_verify_accepts_a_diverged_run_whose_figures_are_null", "[harness
   REQUIRE(r.mismatches == 0);
   REQUIRE(r.figures_compared > 0);
 }
+
+TEST_CASE("regression_tuning_could_not_choose_on_a_validation_split", "[harness][protocol]") {
+  TempDir dir("validation");
+  Json c = mixture_config();
+  c["dataset"]["validation"] = 50;  // carved from the 200 training rows
+  c["sweep"]["seed"] = {5};
+  c["sweep"]["batch_size"] = {10};
+  c["sweep"]["lr"] = {{"log_grid", {{"min", 1e-3}, {"max", 1.0}, {"num", 4}}}};
+  c["targets"] = {{"validation_accuracy", {0.6}}};
+  c["tuning"] = {{"seeds", {0, 1}}, {"select_by", "validation_accuracy"}};
+  const auto records = run(dir, c);
+  const auto runs = of_type(records, "run");
+  REQUIRE(runs.size() == 4 + 2);
+  double best_accuracy = -1.0, best_lr = 0.0;
+  for (const Json& r : runs) {
+    INFO(r.dump());
+    REQUIRE(r["validation_accuracy"].is_number());  // run lines carry the split's figures
+    REQUIRE(r["validation_loss"].is_number());
+    REQUIRE(r["targets"].contains("validation_accuracy>=0.6"));
+    if (r["phase"] == "tune" && r["validation_accuracy"].get<double>() > best_accuracy) {
+      best_accuracy = r["validation_accuracy"];
+      best_lr = r["lr"];
+    }
+  }
+  // The choice is the tuning run with the best final validation accuracy (first of ties).
+  REQUIRE(of_type(records, "tuning").front()["chosen"][0]["lr"].get<double>() == best_lr);
+  // The target is met at the first point whose validation accuracy reaches it.
+  for (const Json& r : runs) {
+    const Json& t = r["targets"]["validation_accuracy>=0.6"];
+    if (t.contains("missed")) continue;
+    for (const Json& p : of_type(records, "point")) {
+      if (p["lr"] != r["lr"] || p["seed"] != r["seed"] || p["phase"] != r["phase"]) continue;
+      if (p["validation_accuracy"].get<double>() >= 0.6) {
+        REQUIRE(p["grad_evals"] == t["grad_evals"]);
+        break;
+      }
+    }
+  }
+  // Without a validation split, both are refused before anything runs.
+  Json no_split = c;
+  no_split["dataset"].erase("validation");
+  REQUIRE_THROWS_WITH(run(dir, no_split),
+                      Contains("validation_accuracy>=0.6") && Contains("no validation split"));
+  no_split.erase("targets");
+  no_split["tuning"]["select_by"] = "validation_loss";
+  REQUIRE_THROWS_WITH(run(dir, no_split), Contains("/tuning/select_by: validation_loss needs"));
+}

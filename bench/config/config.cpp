@@ -183,11 +183,14 @@ Tuning parse_tuning(const Json& v, const std::string& path, bool any_targets,
   if (const Json* p = x.optional("points")) tuning.points = read_bool(*p, path, "/tuning/points");
   if (const Json* s = x.optional("select_by")) {
     tuning.select_by = read_string(*s, path, "/tuning/select_by");
-    const bool known = tuning.select_by == "train_loss" || tuning.select_by == "test_accuracy" ||
-                       tuning.select_by == "updates_to_target" ||
-                       tuning.select_by == "seconds_to_target";
+    const std::string& by = tuning.select_by;
+    const bool known = by == "train_loss" || by == "validation_loss" || by == "test_accuracy" ||
+                       by == "validation_accuracy" || by == "updates_to_target" ||
+                       by == "seconds_to_target";
     if (!known) {
-      x.fail("select_by", "one of train_loss, test_accuracy, updates_to_target, seconds_to_target");
+      x.fail("select_by",
+             "one of train_loss, validation_loss, test_accuracy, validation_accuracy, "
+             "updates_to_target, seconds_to_target");
     }
     if (tuning.select_by.ends_with("_to_target") && !any_targets) {
       x.fail("select_by", "needs /targets (the first target is used)");
@@ -352,12 +355,16 @@ ExperimentConfig for_problem(const ExperimentConfig& config, const Problem& p) {
   return c;
 }
 
+bool higher_is_better(std::string_view metric) {
+  return metric.ends_with("_accuracy");
+}
+
 std::string Target::label() const {
-  return fmt::format("{}{}{:g}", metric, metric == "test_accuracy" ? ">=" : "<=", value);
+  return fmt::format("{}{}{:g}", metric, higher_is_better(metric) ? ">=" : "<=", value);
 }
 
 bool Target::reached(double v) const {
-  return metric == "test_accuracy" ? v >= value : v <= value;
+  return higher_is_better(metric) ? v >= value : v <= value;
 }
 
 }  // namespace sgdbench

@@ -49,7 +49,11 @@ inline constexpr std::uint64_t kMaxChunkRows = 1 << 20;
 inline constexpr std::uint64_t kMaxThreads = 4096;
 
 /// A target for *-to-target figures: the first evaluation point at which `metric`
-/// (test_accuracy: at least; train_loss, suboptimality: at most) reaches `value`.
+/// (test_accuracy, validation_accuracy: at least; train_loss, validation_loss,
+/// suboptimality: at most) reaches `value`.
+/// Accuracies are reached from below (at least), losses and suboptimality from above.
+bool higher_is_better(std::string_view metric);
+
 struct Target {
   std::string metric;
   double value = 0.0;

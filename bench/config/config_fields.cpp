@@ -23,12 +23,13 @@ bool read_bool(const Json& v, const std::string& file, const std::string& path) 
 std::vector<Target> parse_targets(const Json& v, const std::string& file, const std::string& at) {
   JsonObject x(v, at, file);
   std::vector<Target> targets;
-  for (const char* metric : {"test_accuracy", "train_loss", "suboptimality"}) {
+  for (const char* metric :
+       {"test_accuracy", "validation_accuracy", "train_loss", "validation_loss", "suboptimality"}) {
     if (const Json* values_json = x.optional(metric)) {
       const Json& values = read_nonempty_array(*values_json, file, x.path_of(metric));
       for (std::size_t i = 0; i < values.size(); ++i) {
         const std::string p = fmt::format("{}/{}/{}", at, metric, i);
-        const double value = std::string(metric) == "test_accuracy"
+        const double value = higher_is_better(metric)
                                  ? read_number_in(values[i], file, p, 0.0, 1.0)
                                  : read_number_in(values[i], file, p, 0.0, 1e30);
         targets.push_back({metric, value});

@@ -91,10 +91,6 @@ Json CellRunner::point_record(const Json& key, const MetricPoint& p, bool noise,
   add_figures(line, p);
   if (noise) line["b_simple"] = finite_or_null(p.b_simple);
   if (!p.params.empty()) line["params"] = p.params;
-  if (data_.validation.rows > 0) {
-    line["validation_loss"] = p.validation_loss;
-    line["validation_accuracy"] = finite_or_null(p.validation_accuracy);
-  }
   for (const Target& t : c_.targets) {
     const Json& value = line[t.metric];
     if (reached.contains(t.label()) || !value.is_number() || !t.reached(value.get<double>()))
@@ -149,6 +145,10 @@ void CellRunner::add_figures(Json& line, const MetricPoint& p) const {
   line["test_accuracy"] = finite_or_null(p.test_accuracy);  // null for regression
   line["grad_norm"] = p.grad_norm;
   if (f_star_) line["suboptimality"] = p.train_loss - *f_star_;
+  if (data_.validation.rows > 0) {  // points and run lines alike
+    line["validation_loss"] = p.validation_loss;
+    line["validation_accuracy"] = finite_or_null(p.validation_accuracy);
+  }
 }
 
 }  // namespace sgdbench

@@ -21,6 +21,25 @@ void check_batch_sizes_fit(const std::string& file, const std::string& at,
   }
 }
 
+/// Targets and a tuning choice on the validation split need one.
+void check_validation_split(const ExperimentConfig& c, const Split& data) {
+  if (data.validation.rows > 0) return;
+  for (const Target& t : c.targets) {
+    if (t.metric.starts_with("validation_")) {
+      throw Error(
+          fmt::format("{}: target {} of {}: the data set has no validation split (set "
+                      "its \"validation\": rows carved from the training set)",
+                      c.file, t.label(), c.dataset.name));
+    }
+  }
+  if (c.tuning && c.tuning->select_by.starts_with("validation_")) {
+    throw Error(
+        fmt::format("{}: /tuning/select_by: {} needs a validation split, and {} has none "
+                    "(set its \"validation\")",
+                    c.file, c.tuning->select_by, c.dataset.name));
+  }
+}
+
 }  // namespace
 
 ModelSpec model_widths(const ExperimentConfig& c, const VariantInfo& v, const Dataset& train) {
@@ -57,11 +76,12 @@ Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
     for (const auto& v : registry.all()) known += "\n  " + v.name;
     throw Error(
         fmt::format("{}: /variants/{}: variant \"{}\" is not compiled in this build. Compiled:{}\n"
-                    "To add one, list its file under variants/ in SGDBENCH_VARIANTS, e.g.\n"
-                    "  cmake --preset release -DSGDBENCH_VARIANTS=\"<list>;<new_variant>\"",
+                    "To add one, add its line to variants/variants.list (and to "
+                    "-DSGDBENCH_VARIANTS if this build was configured with a subset)",
                     c.file, i, c.variants[i], known));
   }
   Split data = load_dataset(c, data_dir);
+  check_validation_split(c, data);
   // With several problems, a variant runs on those of its task (classification or
   // regression); with one problem, every variant must fit it.
   std::size_t fitting = 0;

@@ -6,9 +6,11 @@ double tuning_score(const Json& run, const Tuning& tuning, const std::vector<Tar
   const double inf = std::numeric_limits<double>::infinity();
   if (run["status"] != "ok") return inf;
   const std::string& by = tuning.select_by;
-  if (by == "train_loss") return run["train_loss"].get<double>();
-  if (by == "test_accuracy")
-    return run["test_accuracy"].is_number() ? -run["test_accuracy"].get<double>() : inf;
+  if (by == "train_loss" || by == "validation_loss") {
+    return run[by].is_number() ? run[by].get<double>() : inf;
+  }
+  if (by == "test_accuracy" || by == "validation_accuracy")  // higher is better
+    return run[by].is_number() ? -run[by].get<double>() : inf;
   const Json& t = run["targets"][targets.front().label()];
   if (t.contains("missed")) return inf;
   return t[by == "updates_to_target" ? "updates" : "seconds"].get<double>();

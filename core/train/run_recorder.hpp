@@ -111,7 +111,11 @@ class RunRecorder {
     if (observe_) observe_(point_);
     if (spec_.stop_metric == "test_accuracy")
       reached_stop_ = point_.test_accuracy >= spec_.stop_value;
+    if (spec_.stop_metric == "validation_accuracy")
+      reached_stop_ = point_.validation_accuracy >= spec_.stop_value;
     if (spec_.stop_metric == "train_loss") reached_stop_ = point_.train_loss <= spec_.stop_value;
+    if (spec_.stop_metric == "validation_loss")
+      reached_stop_ = point_.validation_loss <= spec_.stop_value;
     healthy_ = std::isfinite(point_.train_loss) && point_.train_loss <= spec_.divergence_loss;
     return healthy_;
   }

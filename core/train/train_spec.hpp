@@ -34,7 +34,8 @@ struct TrainSpec {
   // Throughput runs (sgdbench throughput): no evaluation at all, only counts and seconds.
   bool timing_only = false;
   // Stop once an evaluation point reaches this (steps-to-target experiments):
-  // "test_accuracy" (at least stop_value) or "train_loss" (at most); empty: never.
+  // "test_accuracy" or "validation_accuracy" (at least stop_value), "train_loss" or
+  // "validation_loss" (at most); empty: never.
   std::string stop_metric;
   double stop_value = 0.0;
   std::size_t chunk_rows = 256;  // rows per leaf of the gradient reduction tree
