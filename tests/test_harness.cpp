@@ -401,3 +401,54 @@ TEST_CASE("regression_tuning_could_not_choose_on_a_validation_split", "[harness]
   no_split["tuning"]["select_by"] = "validation_loss";
   REQUIRE_THROWS_WITH(run(dir, no_split), Contains("/tuning/select_by: validation_loss needs"));
 }
+
+TEST_CASE("regression_tuned_rates_sat_on_the_grid_edge_unflagged", "[harness][protocol]") {
+  TempDir dir("bracket");
+  Json c = mixture_config();
+  c["sweep"]["seed"] = {5};
+  c["sweep"]["batch_size"] = {10};
+  // Rates far too small: the best starts on the grid's upper edge.
+  c["sweep"]["lr"] = {{"log_grid", {{"min", 1e-3}, {"max", 1e-2}, {"per_decade", 3}}}};
+  c["tuning"] = {
+      {"seeds", {0}}, {"select_by", "train_loss"}, {"bracket", {{"max_extensions", 12}}}};
+  const auto records = run(dir, c);
+  const Json choice = of_type(records, "tuning").front()["chosen"][0];
+  INFO(choice.dump());
+  const auto tried = choice["tried"].get<std::vector<double>>();
+  REQUIRE(tried.size() > 4);  // the 4 grid rates and the extensions above them
+  REQUIRE(choice["tuning_runs"] == tried.size());
+  for (std::size_t i = 1; i < tried.size(); ++i) {
+    REQUIRE(tried[i] / tried[i - 1] == Approx(std::cbrt(10.0)));  // one grid step apart
+  }
+  REQUIRE(choice["solved"] == true);
+  REQUIRE(choice["bracketed"] == true);
+  // Bracketed: the chosen rate has a tried neighbour on each side, neither better.
+  const double best = choice["lr"];
+  REQUIRE(best > tried.front());
+  REQUIRE(best < tried.back());
+  for (const Json& r : of_type(records, "run")) {
+    if (r["phase"] == "tune" && r["status"] == "ok") {
+      REQUIRE(r["train_loss"].get<double>() >= choice["score"].get<double>());
+    }
+  }
+  REQUIRE_THAT(read_text(dir.file("out/harness/summary.md")), Contains("rates tried"));
+
+  // Capped before the optimum: the choice is flagged on the edge in every table.
+  c["tuning"]["bracket"]["max_extensions"] = 1;
+  const auto capped = of_type(run(dir, c), "tuning").front()["chosen"][0];
+  REQUIRE(capped["bracketed"] == false);
+  REQUIRE(capped["tried"].size() == 5);
+  REQUIRE_THAT(read_text(dir.file("out/harness/summary.md")), Contains(" (edge)"));
+  REQUIRE_THAT(read_text(dir.file("out/harness/summary.tex")), Contains(" (edge)"));
+
+  // No rate reaches the target: no choice, no final runs, and the table says so.
+  c["targets"] = {{"train_loss", {1e-12}}};
+  c["tuning"]["select_by"] = "updates_to_target";
+  const auto missed = run(dir, c);
+  const auto none = of_type(missed, "tuning").front()["chosen"][0];
+  REQUIRE(none["solved"] == false);
+  REQUIRE(none["lr"].is_null());
+  REQUIRE(none["tried"].size() == 4 + 2);  // one step beyond each edge
+  for (const Json& r : of_type(missed, "run")) REQUIRE(r["phase"] == "tune");
+  REQUIRE_THAT(read_text(dir.file("out/harness/summary.md")), Contains("none reached"));
+}

@@ -196,6 +196,14 @@ Tuning parse_tuning(const Json& v, const std::string& path, bool any_targets,
       x.fail("select_by", "needs /targets (the first target is used)");
     }
   }
+  if (const Json* b = x.optional("bracket")) {
+    JsonObject bracket(*b, "/tuning/bracket", path);
+    tuning.bracket = true;
+    tuning.max_extensions =
+        read_uint(bracket.required("max_extensions"), path, "/tuning/bracket/max_extensions");
+    if (tuning.max_extensions > 100) bracket.fail("max_extensions", "at most 100");
+    bracket.finish();
+  }
   if (c.seeds.size() != 1) {
     fail_at(path, "/sweep/seed", "with /tuning, the sweep has exactly one seed: the tuning seed");
   }

@@ -69,6 +69,11 @@ struct Tuning {
   bool points = true;  // false: tuning-phase runs keep their run line, not their points
   std::string select_by = "train_loss";  // train_loss, test_accuracy, updates_to_target,
                                          // seconds_to_target (the first target)
+  // /tuning/bracket: extend the grid by its own step at an edge while the best lr sits
+  // there (at most max_extensions per edge), flag a choice still on the edge, choose no lr
+  // when no rate scores, break ties by the lower final validation loss.
+  bool bracket = false;
+  std::size_t max_extensions = 0;
 };
 
 /// One problem of an experiment: a dataset (with its label and targets) and the model

@@ -76,11 +76,27 @@ std::vector<double> parse_learning_rates(const Json& lr, const std::string& path
     JsonObject grid(g.required("log_grid"), at + "/log_grid", path);
     const double lo = read_number_in(grid.required("min"), path, at + "/log_grid/min", 1e-30, 1e30);
     const double hi = read_number_in(grid.required("max"), path, at + "/log_grid/max", lo, 1e30);
-    const auto num = read_uint(grid.required("num"), path, at + "/log_grid/num", 1);
-    if (num > 1000) grid.fail("num", "at most 1000");
-    for (std::uint64_t i = 0; i < num; ++i) {
-      const double t = num == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(num - 1);
-      out.push_back(lo * std::pow(hi / lo, t));
+    const Json* num_json = grid.optional("num");
+    const Json* per_decade_json = grid.optional("per_decade");
+    if ((num_json == nullptr) == (per_decade_json == nullptr)) {
+      fail_at(path, at + "/log_grid", "give either num (points in all) or per_decade");
+    }
+    if (num_json != nullptr) {
+      const auto num = read_uint(*num_json, path, at + "/log_grid/num", 1);
+      if (num > 1000) grid.fail("num", "at most 1000");
+      for (std::uint64_t i = 0; i < num; ++i) {
+        const double t = num == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(num - 1);
+        out.push_back(lo * std::pow(hi / lo, t));
+      }
+    } else {
+      // min · 10^(i/per_decade) up to max (included when it lies on the grid, to 1e-9).
+      const auto per = read_uint(*per_decade_json, path, at + "/log_grid/per_decade", 1);
+      if (per > 100) grid.fail("per_decade", "at most 100");
+      const double steps = std::log10(hi / lo) * static_cast<double>(per);
+      if (steps > 1000) grid.fail("per_decade", "more than 1000 points between min and max");
+      for (std::uint64_t i = 0; static_cast<double>(i) <= steps + 1e-9; ++i) {
+        out.push_back(lo * std::pow(10.0, static_cast<double>(i) / static_cast<double>(per)));
+      }
     }
     grid.finish();
     g.finish();

@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "records/output_files.hpp"
+#include "records/tuning_table.hpp"
 #include "records/two_tables.hpp"
 #include "util/error.hpp"
 
@@ -55,13 +56,6 @@ std::string fmt_stats(const Stats& s, const char* spec, double scale = 1.0) {
   if (s.n == 0) return "–";
   return fmt::format(fmt::runtime(std::string("{:") + spec + "} ± {:" + spec + "}"), s.mean * scale,
                      s.sd * scale);
-}
-
-/// A method label (a /variants entry's "label") names the row; the variant follows.
-std::string method_name(const Json& r) {
-  return r.contains("method") ? fmt::format("{} [{}]", r["method"].get<std::string>(),
-                                            r["variant"].get<std::string>())
-                              : r["variant"].get<std::string>();
 }
 
 /// One row of the table: the runs (and points) of one (dataset, widths, method, B, lr,
@@ -310,30 +304,13 @@ std::vector<std::string> cell_row(const Cell& cell, const Collected& k,
   return row;
 }
 
-/// The learning rate the tuning protocol chose for each cell.
-void add_tuning_tables(const std::vector<Json>& records, std::string& md, std::string& tex) {
-  const Json& header = records.front();
-  TwoTables out(md, tex);
-  for (const Json& r : records) {
-    if (r.value("type", "") != "tuning") continue;
-    const std::string title =
-        fmt::format("Learning rate chosen per cell by {} (tuning seed {}):",
-                    header["config"]["tuning"].value("select_by", "train_loss"),
-                    header["config"]["sweep"]["seed"][0].dump());
-    md += "\n" + title + "\n\n";
-    tex += "\n% " + latex_cell(title) + "\n";
-    out.head({"dataset", "variant", "B", "threads", "lr"}, 3);
-    for (const Json& ch : r["chosen"]) {
-      const auto b = ch["batch_size"].get<std::size_t>();
-      out.row({ch.value("dataset", ""), method_name(ch), b == 0 ? "full" : std::to_string(b),
-               std::to_string(ch["threads"].get<std::size_t>()),
-               fmt::format("{:g}", ch["lr"].get<double>())});
-    }
-    out.end();
-  }
-}
-
 }  // namespace
+
+std::string method_name(const Json& r) {
+  return r.contains("method") ? fmt::format("{} [{}]", r["method"].get<std::string>(),
+                                            r["variant"].get<std::string>())
+                              : r["variant"].get<std::string>();
+}
 
 std::vector<Json> read_records(const std::string& dir) {
   const std::string path = dir + "/runs.jsonl";

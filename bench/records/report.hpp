@@ -11,6 +11,10 @@
 
 namespace sgdbench {
 
+/// A method label (a /variants entry's "label") names a row, the variant after it:
+/// "SGD [softmax/plain/simd/tbb]"; without a label, the variant.
+std::string method_name(const Json& record);
+
 /// The records of results/<name>/runs.jsonl; a bad line is an error naming its number.
 std::vector<Json> read_records(const std::string& dir);
 

@@ -233,6 +233,7 @@ class Sweep {
     LrSearch search(*c_.tuning, pc.targets);
     for (const Cell& cell : cells) search.offer(cell.lr, run_cell(runner, label, cell));
     const Cell& first = cells.front();
+    if (c_.tuning->bracket) extend_to_bracket(runner, label, first, search);
     Json choice = extra_key;
     if (!first.sweep->label.empty()) choice["method"] = first.sweep->label;
     choice.update({{"variant", first.variant->name},
@@ -242,13 +243,41 @@ class Sweep {
                    {"lr", search.best_lr()},
                    {"select_by", c_.tuning->select_by},
                    {"score", search.best_score()}});
+    if (c_.tuning->bracket) {
+      choice["solved"] = search.solved();
+      choice["bracketed"] = search.solved() && search.best_edge() == Edge::kInside;
+      choice["tried"] = search.tried();
+      choice["tuning_runs"] = search.runs();
+      choice["tuning_seconds"] = search.seconds();
+      if (!search.solved()) choice["lr"] = nullptr;  // no rate scored: nothing is chosen
+    }
     chosen_.push_back(choice);
+    if (c_.tuning->bracket && !search.solved()) return;
     for (std::uint64_t seed : c_.tuning->seeds) {
       Cell cell = first;
       cell.lr = search.best_lr();
       cell.seed = seed;
       cell.phase = "final";
       run_cell(runner, label, cell);
+    }
+  }
+
+  /// /tuning/bracket: while the best lr is the lowest (highest) tried, try one grid step
+  /// beyond it, at most max_extensions times per edge; while no rate scores, try beyond
+  /// the highest, then beyond the lowest.
+  void extend_to_bracket(const CellRunner& runner, const std::string& label, const Cell& first,
+                         LrSearch& search) {
+    std::size_t low = 0, high = 0;
+    const std::size_t cap = c_.tuning->max_extensions;
+    for (;;) {
+      Edge side = search.best_edge();
+      if (!search.solved()) side = high < cap ? Edge::kHigh : Edge::kLow;
+      if (side == Edge::kInside || (side == Edge::kLow ? low : high) >= cap) return;
+      ++(side == Edge::kLow ? low : high);
+      Cell cell = first;
+      cell.lr = search.next_rate(side);
+      ++total_;  // a cell the plan did not count
+      search.offer(cell.lr, run_cell(runner, label, cell));
     }
   }
 

@@ -1,6 +1,16 @@
 #include "tuning/lr_search.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace sgdbench {
+namespace {
+
+double number_or(const Json& v, const char* field, double fallback) {
+  return v.contains(field) && v[field].is_number() ? v[field].get<double>() : fallback;
+}
+
+}  // namespace
 
 double tuning_score(const Json& run, const Tuning& tuning, const std::vector<Target>& targets) {
   const double inf = std::numeric_limits<double>::infinity();
@@ -17,13 +27,59 @@ double tuning_score(const Json& run, const Tuning& tuning, const std::vector<Tar
 }
 
 void LrSearch::offer(double lr, const Json& run) {
-  if (!any_) best_lr_ = lr;
-  any_ = true;
-  const double score = tuning_score(run, tuning_, targets_);
-  if (score < best_score_) {
-    best_score_ = score;
-    best_lr_ = lr;
+  const double inf = std::numeric_limits<double>::infinity();
+  offers_.push_back({lr, tuning_score(run, tuning_, targets_),
+                     number_or(run, "validation_loss", inf), number_or(run, "train_seconds", 0)});
+}
+
+std::size_t LrSearch::best_index() const {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < offers_.size(); ++i) {
+    const Offer& o = offers_[i];
+    const Offer& b = offers_[best];
+    const bool tie_won = tuning_.bracket && o.score == b.score && std::isfinite(o.score) &&
+                         o.validation_loss < b.validation_loss;
+    if (o.score < b.score || tie_won) best = i;
   }
+  return best;
+}
+
+double LrSearch::best_score() const {
+  return offers_[best_index()].score;
+}
+
+bool LrSearch::solved() const {
+  return std::isfinite(best_score());
+}
+
+std::vector<double> LrSearch::tried() const {
+  std::vector<double> lrs;
+  for (const Offer& o : offers_) lrs.push_back(o.lr);
+  std::sort(lrs.begin(), lrs.end());
+  return lrs;
+}
+
+Edge LrSearch::best_edge() const {
+  const std::vector<double> lrs = tried();
+  const double best = best_lr();
+  if (best == lrs.front()) return Edge::kLow;
+  if (best == lrs.back()) return Edge::kHigh;
+  return Edge::kInside;
+}
+
+double LrSearch::next_rate(Edge side) const {
+  const std::vector<double> lrs = tried();
+  const std::size_t n = lrs.size();
+  if (side == Edge::kLow) {
+    return lrs.front() / (n > 1 ? lrs[1] / lrs[0] : std::cbrt(10.0));
+  }
+  return lrs.back() * (n > 1 ? lrs[n - 1] / lrs[n - 2] : std::cbrt(10.0));
+}
+
+double LrSearch::seconds() const {
+  double s = 0.0;
+  for (const Offer& o : offers_) s += o.seconds;
+  return s;
 }
 
 }  // namespace sgdbench
