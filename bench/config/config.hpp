@@ -121,7 +121,7 @@ struct ExperimentConfig {
   bool record_params = false;  // /eval/record_params: models of at most 64 parameters
   std::vector<Target> targets;
   std::optional<Tuning> tuning;
-  std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 4;  // b_big = 0: off
+  std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 50;  // b_big = 0: off
   // F* for problems without a closed form: the final loss of a long run of this variant
   // (e.g. L-BFGS for L2-regularised softmax); empty: exact least squares F* only.
   std::string f_star_variant;

@@ -29,7 +29,7 @@ struct TrainSpec {
   // Evaluation cadence: a point every this many gradient evaluations (0: every epoch).
   std::uint64_t eval_every_grad_evals = 0;
   // Gradient noise scale B_simple at each point (noise_b_big = 0: not measured).
-  std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 4;
+  std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 50;
   bool record_params = false;  // copy the parameters into every point (trajectory plots)
   // Throughput runs (sgdbench throughput): no evaluation at all, only counts and seconds.
   bool timing_only = false;
