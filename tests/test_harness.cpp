@@ -2,6 +2,7 @@
 // the tables rebuilt from runs.jsonl, machine.json and config checks.
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -451,4 +452,46 @@ TEST_CASE("regression_tuned_rates_sat_on_the_grid_edge_unflagged", "[harness][pr
   REQUIRE(none["tried"].size() == 4 + 2);  // one step beyond each edge
   for (const Json& r : of_type(missed, "run")) REQUIRE(r["phase"] == "tune");
   REQUIRE_THAT(read_text(dir.file("out/harness/summary.md")), Contains("none reached"));
+}
+
+TEST_CASE("regression_time_to_target_resolution_depended_on_the_method", "[harness][protocol]") {
+  TempDir dir("grid");
+  Json c = mixture_config();
+  c["sweep"]["batch_size"] = {1, "full"};
+  c["sweep"]["seed"] = {0};
+  c["sweep"]["lr"] = {0.1};
+  c["budget"]["epochs"] = 2;
+  c["targets"] = {{"train_loss", {1.2}}};
+  c["eval"] = {{"log_per_decade", 4}};
+  const auto records = run(dir, c);
+  std::map<std::string, std::vector<std::uint64_t>> evals;  // batching → point grad_evals
+  for (const Json& p : of_type(records, "point")) {
+    evals[p["batching"].get<std::string>()].push_back(p["grad_evals"]);
+  }
+  // One grid for both: ceil(10^(j/4)) below the first epoch mark (200 rows), then epochs.
+  // SGD at B = 1 lands on every mark; GD's first step already passes them all.
+  const std::vector<std::uint64_t> grid = {0, 1, 2, 4, 6, 10, 18, 32, 57, 100, 178, 200, 400};
+  REQUIRE(evals["mini"] == grid);
+  REQUIRE(evals["full"] == std::vector<std::uint64_t>{0, 200, 400});
+  // The crossing is interpolated inside the bracket of the points around it.
+  std::size_t crossings = 0;
+  for (const Json& r : of_type(records, "run")) {
+    const Json& t = r["targets"]["train_loss<=1.2"];
+    INFO(r.dump());
+    if (t.contains("missed")) continue;
+    const auto lo = t["bracket_grad_evals"][0].get<double>();
+    const auto hi = t["bracket_grad_evals"][1].get<double>();
+    REQUIRE(hi == t["grad_evals"].get<double>());  // the first point that met it
+    const double x = t["interpolated"]["grad_evals"];
+    REQUIRE(x >= lo);
+    REQUIRE(x <= hi);
+    REQUIRE(t["interpolated"]["seconds"].get<double>() <= t["seconds"].get<double>());
+    ++crossings;
+  }
+  REQUIRE(crossings == 2);
+  // Off by default: the records keep their old form.
+  c.erase("eval");
+  for (const Json& r : of_type(run(dir, c), "run")) {
+    REQUIRE_FALSE(r["targets"]["train_loss<=1.2"].contains("interpolated"));
+  }
 }

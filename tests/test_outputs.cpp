@@ -413,7 +413,7 @@ TEST_CASE("regression_schema_and_parser_disagreed_on_dataset_options", "[outputs
                     "seed": [0], "widths": [[4, 3, 2]]},
           "budget": {"epochs": 1, "grad_evals": 10, "updates": 10, "seconds": 1,
                      "until_first_target": true},
-          "eval": {"every_grad_evals": 5, "record_params": false},
+          "eval": {"every_grad_evals": 5, "record_params": false, "log_per_decade": 4},
           "targets": {"test_accuracy": [0.5], "train_loss": [1.0], "suboptimality": [0.1],
                       "validation_accuracy": [0.5], "validation_loss": [1.0]},
           "tuning": {"seeds": [1], "points": false, "select_by": "train_loss",

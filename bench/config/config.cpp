@@ -165,6 +165,10 @@ void parse_eval(const Json& v, const std::string& path, ExperimentConfig& c) {
   }
   if (const Json* r = x.optional("record_params"))
     c.record_params = read_bool(*r, path, "/eval/record_params");
+  if (const Json* l = x.optional("log_per_decade")) {
+    c.eval_log_per_decade = read_uint(*l, path, "/eval/log_per_decade", 1);
+    if (c.eval_log_per_decade > 100) x.fail("log_per_decade", "at most 100");
+  }
   if (x.has("every_epochs") && x.has("every_grad_evals")) {
     x.fail("every_grad_evals", "give every_epochs or every_grad_evals, not both");
   }

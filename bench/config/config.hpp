@@ -118,6 +118,9 @@ struct ExperimentConfig {
   // evaluation cadence: every_grad_evals when set, else every_epochs
   double eval_every_epochs = 1.0;
   std::uint64_t eval_every_grad_evals = 0;
+  // /eval/log_per_decade: log-spaced points before the first linear one, and crossing
+  // figures interpolated between the two points that bracket a target (0: off)
+  std::size_t eval_log_per_decade = 0;
   bool record_params = false;  // /eval/record_params: models of at most 64 parameters
   std::vector<Target> targets;
   std::optional<Tuning> tuning;

@@ -51,6 +51,7 @@ TrainSpec train_spec_of(const ExperimentConfig& c, const Cell& cell, std::size_t
           ? c.eval_every_grad_evals
           : std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(
                                            c.eval_every_epochs * static_cast<double>(train_rows))));
+  spec.eval_log_per_decade = c.eval_log_per_decade;
   spec.chunk_rows = c.chunk_rows;
   spec.divergence_loss = c.divergence_loss;
   spec.schedule =
@@ -84,8 +85,8 @@ Json CellRunner::key(const Cell& cell) const {
   return key;
 }
 
-Json CellRunner::point_record(const Json& key, const MetricPoint& p, bool noise,
-                              Json& reached) const {
+Json CellRunner::point_record(const Json& key, const MetricPoint& p, bool noise, Json& reached,
+                              const Json& previous) const {
   Json line = key;
   line["type"] = "point";
   add_figures(line, p);
@@ -99,8 +100,29 @@ Json CellRunner::point_record(const Json& key, const MetricPoint& p, bool noise,
                           {"epochs", p.epoch},
                           {"updates", p.updates},
                           {"grad_evals", p.grad_evals}};
+    if (c_.eval_log_per_decade > 0) add_crossing(reached[t.label()], t, previous, line);
   }
   return line;
+}
+
+void CellRunner::add_crossing(Json& at, const Target& t, const Json& before, const Json& now) {
+  // The fraction of the way from `before` (target not met) to `now` (met) at which the
+  // metric, taken as linear in between, crosses the target.
+  double f = 1.0;
+  if (before.is_object() && before[t.metric].is_number()) {
+    const double a = before[t.metric].get<double>(), b = now[t.metric].get<double>();
+    f = b == a ? 1.0 : std::clamp((t.value - a) / (b - a), 0.0, 1.0);
+  }
+  const Json& from = before.is_object() ? before : now;
+  auto lerp = [&](const char* field) {
+    const double x0 = from[field].get<double>(), x1 = now[field].get<double>();
+    return x0 + f * (x1 - x0);
+  };
+  at["interpolated"] = {{"seconds", lerp("train_seconds")},
+                        {"epochs", lerp("epoch")},
+                        {"updates", lerp("updates")},
+                        {"grad_evals", lerp("grad_evals")}};
+  at["bracket_grad_evals"] = {from["grad_evals"], now["grad_evals"]};
 }
 
 Json CellRunner::run(const Cell& cell) const {
@@ -109,10 +131,12 @@ Json CellRunner::run(const Cell& cell) const {
   const TrainSpec spec = train_spec_of(c_, cell, data_.train.rows);
   const Json key = this->key(cell);
   Json reached = Json::object();
+  Json previous;  // the point before (for crossings interpolated between two points)
   // Under tuning with points off, a tuning run's curve is not kept (its run line is).
   const bool keep_points = cell.phase != "tune" || !c_.tuning || c_.tuning->points;
   auto observe = [&](const MetricPoint& p) {
-    Json line = point_record(key, p, spec.noise_b_big > 0, reached);
+    Json line = point_record(key, p, spec.noise_b_big > 0, reached, previous);
+    if (c_.eval_log_per_decade > 0) previous = line;
     if (keep_points) emit_(std::move(line));
     stop_if_interrupted();
   };

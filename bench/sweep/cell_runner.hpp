@@ -52,7 +52,12 @@ class CellRunner {
 
  private:
   /// The point record of `p`, noting in `reached` the targets it meets first.
-  Json point_record(const Json& key, const MetricPoint& p, bool noise, Json& reached) const;
+  /// `previous`: the point before (null for the first).
+  Json point_record(const Json& key, const MetricPoint& p, bool noise, Json& reached,
+                    const Json& previous) const;
+  /// /eval/log_per_decade: the target's crossing figures interpolated between `before` and
+  /// `now`, and the bracket they lie in.
+  static void add_crossing(Json& at, const Target& t, const Json& before, const Json& now);
   void add_figures(Json& line, const MetricPoint& p) const;
 
   const ExperimentConfig& c_;

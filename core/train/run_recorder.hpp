@@ -44,7 +44,7 @@ class RunRecorder {
                                  : static_cast<std::uint64_t>(evals);
     if (spec.max_grad_evals > 0) max_evals_ = std::min(max_evals_, spec.max_grad_evals);
     cadence_ = spec.eval_every_grad_evals > 0 ? spec.eval_every_grad_evals : train.rows;
-    next_eval_ = cadence_;
+    next_eval_ = next_mark(0);
   }
 
   using Clock = std::chrono::steady_clock;
@@ -79,7 +79,7 @@ class RunRecorder {
 
   /// Evaluates and reports a point; false when the run has diverged.
   bool evaluate(std::span<const float> w) {
-    while (next_eval_ <= point_.grad_evals) next_eval_ += cadence_;
+    while (next_eval_ <= point_.grad_evals) next_eval_ = next_mark(next_eval_);
     last_evaluated_ = point_.grad_evals;
     if (spec_.timing_only) return true;
     point_.train_loss = engine_.gradient(w, train_.all_rows()) / static_cast<double>(train_.rows) +
@@ -133,6 +133,21 @@ class RunRecorder {
   }
 
  private:
+  /// The evaluation mark after `after` gradient evaluations: the multiples of the cadence,
+  /// and with eval_log_per_decade = k the marks ceil(10^(j/k)) below the first of them.
+  std::uint64_t next_mark(std::uint64_t after) const {
+    const std::size_t k = spec_.eval_log_per_decade;
+    if (k > 0 && after + 1 < cadence_) {
+      for (std::size_t j = 0;; ++j) {
+        const auto mark = static_cast<std::uint64_t>(
+            std::ceil(std::pow(10.0, static_cast<double>(j) / static_cast<double>(k)) - 1e-9));
+        if (mark >= cadence_) break;
+        if (mark > after) return mark;
+      }
+    }
+    return (after / cadence_ + 1) * cadence_;
+  }
+
   /// The simple noise scale B_simple = tr(Σ) / |G|² by the two-batch estimator of
   /// McCandlish et al. (2018): with E|G_B|² = |G|² + tr(Σ)/B,
   ///   |G|² ≈ (B_big |G_big|² − B_small |G_small|²) / (B_big − B_small),

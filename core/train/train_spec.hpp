@@ -28,6 +28,9 @@ struct TrainSpec {
   double max_seconds = 0.0;  // training seconds, evaluation excluded
   // Evaluation cadence: a point every this many gradient evaluations (0: every epoch).
   std::uint64_t eval_every_grad_evals = 0;
+  // > 0: also points at ceil(10^(j/k)) gradient evaluations below the first of those
+  // (k = this): one grid for every method, log-spaced early and linear later.
+  std::size_t eval_log_per_decade = 0;
   // Gradient noise scale B_simple at each point (noise_b_big = 0: not measured).
   std::size_t noise_b_small = 0, noise_b_big = 0, noise_batches = 50;
   bool record_params = false;  // copy the parameters into every point (trajectory plots)
