@@ -64,6 +64,20 @@ TEST_CASE("example_lsq_gd_and_lbfgs_reach_1e-6", "[convergence]") {
   REQUIRE(relative_suboptimality(lbfgs, p.f_star) <= 1e-6);
 }
 
+TEST_CASE("example_gd_with_armijo_backtracking_reaches_1e-6_without_a_tuned_step",
+          "[convergence]") {
+  const LsqProblem p;
+  TrainSpec spec;
+  spec.batch = BatchSize::full();
+  spec.lr = 100.0f;    // the first trial step, far above 2/L: backtracking finds its own
+  spec.epochs = 1200;  // budget: 1200 passes, every trial step counted
+  const Trace gd = run_variant("lsq/gdarmijo/simd/tbb", p.data, {{20, 1}}, spec);
+  INFO("GD Armijo: rho = " << relative_suboptimality(gd, p.f_star) << " in "
+                           << gd.result.final_point.updates << " steps");
+  REQUIRE(relative_suboptimality(gd, p.f_star) <= 1e-6);
+  REQUIRE(gd.result.final_point.grad_evals <= 1200u * 1000u);
+}
+
 TEST_CASE("example_lsq_svrg_reaches_1e-4_and_sgd_with_inverse_time_1e-2", "[convergence]") {
   const LsqProblem p;
   TrainSpec spec;

@@ -1,0 +1,103 @@
+#pragma once
+// Full-batch gradient descent with Armijo backtracking (Armijo 1966; Nocedal & Wright 2006,
+// algorithm 3.1): gradient descent with no learning rate to tune, the fair shot a
+// practitioner gives GD. Each iteration, with g = ∇F(w):
+//   t ← 2 t  (the last accepted step, doubled: steps may grow again),
+//   halve t until F(w − t g) ≤ F(w) − c t ‖g‖²,   then w ← w − t g.
+// The config's lr is the first trial step. Every trial is a full pass (n gradient
+// evaluations, counted against the budget); the accepted trial's gradient starts the next
+// iteration.
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "train/gradient_engine.hpp"
+#include "train/run_recorder.hpp"
+#include "util/aligned_buffer.hpp"
+
+namespace sgdbench {
+
+template <class Model, class K, class Exec>
+class GdArmijoTrainer;
+
+/// Algorithm tag (concepts.hpp, OwnLoop): full batch only.
+struct GdArmijo {
+  static constexpr std::string_view name = "gdarmijo";
+  static constexpr std::string_view kBatchings[] = {"full"};
+  template <class Model, class K, class Exec>
+  using Trainer = GdArmijoTrainer<Model, K, Exec>;
+  static constexpr HyperParam kSufficientDecrease{
+      "armijo_c", 1e-4, 1e-8, 0.5, false, "c, the sufficient decrease Armijo asks"};
+  static constexpr HyperParam kHyperParams[] = {kSufficientDecrease};
+};
+
+template <class Model, class K, class Exec>
+class GdArmijoTrainer {
+ public:
+  GdArmijoTrainer(const Model& model, const TrainSpec& spec)
+      : spec_(spec),
+        c_(spec.update.value(GdArmijo::kSufficientDecrease)),
+        engine_(model, spec.chunk_rows),
+        w_(model.num_params()),
+        trial_(model.num_params()),
+        g_(model.num_params()),
+        g_trial_(model.num_params()) {
+    Rng rng(spec.seed, Stream::kInit);
+    model.init(w_.span(), rng, spec.init.value_or(Model::kDefaultInit));
+  }
+
+  RunResult run(const Dataset& train, const Dataset& test, const Observer& observe,
+                const Dataset* validation = nullptr) {
+    RunRecorder recorder(engine_, train, test, spec_, observe, validation);
+    bool healthy = recorder.evaluate(w_.span());
+    recorder.start_clock();
+    double f = objective(train, w_.span(), g_);
+    recorder.count(train.rows, 0);
+    double t = spec_.lr;
+    while (healthy && recorder.budget_left()) {
+      double g2 = 0.0;
+      for (const double gi : g_) g2 += gi * gi;
+      t *= 2.0;
+      std::uint64_t passes = 0;
+      double f_trial = f;
+      bool accepted = false;
+      while (!accepted && t > 1e-30) {
+        for (std::size_t i = 0; i < g_.size(); ++i) {
+          trial_[i] = static_cast<float>(w_[i] - t * g_[i]);
+        }
+        f_trial = objective(train, trial_.span(), g_trial_);
+        ++passes;
+        accepted = f_trial <= f - c_ * t * g2;
+        if (!accepted) t *= 0.5;
+      }
+      recorder.count(passes * train.rows, accepted ? 1 : 0);
+      if (!accepted) break;  // no step decreases F: converged to float precision
+      std::swap(w_, trial_);
+      g_.swap(g_trial_);
+      f = f_trial;
+      healthy = recorder.checkpoint(w_.span());
+    }
+    recorder.stop_clock();
+    return recorder.finish(w_.span());
+  }
+
+ private:
+  /// F(w) and ∇F(w) = (1/n) Σ∇C + λw.
+  double objective(const Dataset& train, std::span<const float> w, std::vector<double>& grad) {
+    const double inv_n = 1.0 / static_cast<double>(train.rows);
+    const double loss = engine_.gradient(w, train.all_rows()) * inv_n + l2_penalty(w, spec_.l2);
+    const auto g = engine_.grad();
+    for (std::size_t i = 0; i < grad.size(); ++i) grad[i] = g[i] * inv_n + spec_.l2 * w[i];
+    return loss;
+  }
+
+  TrainSpec spec_;
+  double c_;
+  GradientEngine<Model, K, Exec> engine_;
+  AlignedBuffer<float> w_, trial_;
+  std::vector<double> g_, g_trial_;
+};
+
+}  // namespace sgdbench
