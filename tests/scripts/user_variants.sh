@@ -26,23 +26,23 @@ commands, group = sys.argv[1], sys.argv[2]
 entry = next(e for e in json.load(open(commands)) if e["file"] == group)
 subprocess.run(entry["command"], shell=True, cwd=entry["directory"], check=True)
 PY
-# A variant line naming no member is an error that names the file and line.
-mkdir -p "$tmp/bad"
-printf 'variant lsq nosuchrule simd tbb\n' >"$tmp/bad/variants.list"
-if cmake -S "$src" -B "$tmp/bad-build" "${lean[@]}" -DSGDBENCH_USER_VARIANTS="$tmp/bad" \
-  >"$tmp/bad.log" 2>&1; then
-  echo "a variant line naming an unknown rule configured without an error" >&2
-  exit 1
-fi
-# (CMake wraps long messages: join the lines before looking.)
-tr -s '\n ' ' ' <"$tmp/bad.log" | grep -q "variants.list:1: no member line for update 'nosuchrule'"
-# So is a requires= that names no option of the build (a typo would drop variants silently).
-printf 'member kernels fast Fast fast.hpp requires=SGDBENCH_WITH_BLSA\n' >"$tmp/bad/variants.list"
-if cmake -S "$src" -B "$tmp/bad-build2" "${lean[@]}" -DSGDBENCH_USER_VARIANTS="$tmp/bad" \
-  >"$tmp/bad2.log" 2>&1; then
-  echo "a requires= naming no option configured without an error" >&2
-  exit 1
-fi
-tr -s '\n ' ' ' <"$tmp/bad2.log" | grep -q "got 'requires=SGDBENCH_WITH_BLSA'"
+# refused LINE MESSAGE: a user list holding LINE fails to configure, saying MESSAGE.
+refused() {
+  local dir
+  dir=$(mktemp -d -p "$tmp")
+  printf '%s\n' "$1" >"$dir/variants.list"
+  if cmake -S "$src" -B "$dir/build" "${lean[@]}" -DSGDBENCH_USER_VARIANTS="$dir" \
+    >"$dir/log" 2>&1; then
+    echo "configured without an error: $1" >&2
+    exit 1
+  fi
+  # (CMake wraps long messages: join the lines before looking.)
+  tr -s '\n ' ' ' <"$dir/log" | grep -qF "$2" || { cat "$dir/log" >&2; exit 1; }
+}
+# A variant line naming no member: the error names the file and line.
+refused 'variant lsq nosuchrule simd tbb' "variants.list:1: no member line for update 'nosuchrule'"
+# A requires= that names no option of the build (a typo would drop variants silently).
+refused 'member kernels fast Fast fast.hpp requires=SGDBENCH_WITH_BLSA' \
+  "got 'requires=SGDBENCH_WITH_BLSA'"
 echo "user variant lsq/signum/simd/tbb generated and compiled; an unknown member and an" \
   "unknown requires= are refused"
