@@ -53,7 +53,7 @@ class GdArmijoTrainer {
     RunRecorder recorder(engine_, train, test, spec_, observe, validation);
     bool healthy = recorder.evaluate(w_.span());
     recorder.start_clock();
-    double f = objective(train, w_.span(), g_);
+    double f = full_objective(engine_, train, w_.span(), spec_.l2, g_);
     recorder.count(train.rows, 0);
     double t = spec_.lr;
     while (healthy && recorder.budget_left()) {
@@ -67,7 +67,7 @@ class GdArmijoTrainer {
         for (std::size_t i = 0; i < g_.size(); ++i) {
           trial_[i] = static_cast<float>(w_[i] - t * g_[i]);
         }
-        f_trial = objective(train, trial_.span(), g_trial_);
+        f_trial = full_objective(engine_, train, trial_.span(), spec_.l2, g_trial_);
         ++passes;
         accepted = f_trial <= f - c_ * t * g2;
         if (!accepted) t *= 0.5;
@@ -84,15 +84,6 @@ class GdArmijoTrainer {
   }
 
  private:
-  /// F(w) and ∇F(w) = (1/n) Σ∇C + λw.
-  double objective(const Dataset& train, std::span<const float> w, std::vector<double>& grad) {
-    const double inv_n = 1.0 / static_cast<double>(train.rows);
-    const double loss = engine_.gradient(w, train.all_rows()) * inv_n + l2_penalty(w, spec_.l2);
-    const auto g = engine_.grad();
-    for (std::size_t i = 0; i < grad.size(); ++i) grad[i] = g[i] * inv_n + spec_.l2 * w[i];
-    return loss;
-  }
-
   TrainSpec spec_;
   double c_;
   GradientEngine<Model, K, Exec> engine_;

@@ -118,13 +118,9 @@ class LbfgsTrainer {
     return s;
   }
 
-  /// F(w) and ∇F(w) = (1/n) Σ∇C + λw.
+  /// F(w) and ∇F(w) on the training set (full_objective).
   double objective(std::span<const float> w, std::vector<double>& grad) {
-    const double inv_n = 1.0 / static_cast<double>(train_->rows);
-    const double loss = engine_.gradient(w, train_->all_rows()) * inv_n + l2_penalty(w, spec_.l2);
-    const auto g = engine_.grad();
-    for (std::size_t i = 0; i < grad.size(); ++i) grad[i] = g[i] * inv_n + spec_.l2 * w[i];
-    return loss;
+    return full_objective(engine_, *train_, w, spec_.l2, grad);
   }
 
   /// d = −H g by the two-loop recursion.

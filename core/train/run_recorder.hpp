@@ -27,6 +27,18 @@ inline double l2_penalty(std::span<const float> w, float l2) {
   return 0.5 * l2 * s;
 }
 
+/// F(w) = (1/n) Σ C + λ/2 ‖w‖² over all of `train`, and ∇F(w) = (1/n) Σ∇C + λw into
+/// `grad` (double): the objective of the full-batch algorithms (L-BFGS, GD with Armijo).
+template <class Engine>
+double full_objective(Engine& engine, const Dataset& train, std::span<const float> w, float l2,
+                      std::vector<double>& grad) {
+  const double inv_n = 1.0 / static_cast<double>(train.rows);
+  const double loss = engine.gradient(w, train.all_rows()) * inv_n + l2_penalty(w, l2);
+  const auto g = engine.grad();
+  for (std::size_t i = 0; i < grad.size(); ++i) grad[i] = g[i] * inv_n + l2 * w[i];
+  return loss;
+}
+
 template <class Engine>
 class RunRecorder {
  public:
