@@ -346,7 +346,7 @@ TEST_CASE("regression_latex_table_dropped_sd_and_reached_and_said_dash_for_misse
     REQUIRE_THAT(tex, Contains(row + " \\\\"));
   }
   REQUIRE(rows == 7);  // the header and 6 cells
-  REQUIRE_THAT(tex, Contains("$\\pm$"));
+  REQUIRE_THAT(tex, Contains("7.50 [7.00, 8.00]") && Contains("missed (0/2)"));
   // A label with "|" stays one Markdown cell; one starting with "[" stays a LaTeX cell.
   Json labelled = config;
   labelled["variants"] = {{{"variant", "nielsen/plain/scalar/seq"}, {"label", "[a|b]"}}};

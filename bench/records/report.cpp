@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "records/output_files.hpp"
+#include "records/seed_stats.hpp"
 #include "records/tuning_table.hpp"
 #include "records/two_tables.hpp"
 #include "util/error.hpp"
@@ -22,40 +23,26 @@
 namespace sgdbench {
 namespace {
 
-struct Stats {
-  double mean = std::numeric_limits<double>::quiet_NaN(), sd = 0.0;
-  std::size_t n = 0;
-};
-
-/// Mean and sample standard deviation of the finite values.
-Stats stats(const std::vector<double>& values) {
-  Stats s;
-  std::vector<double> v;
-  for (double x : values) {
-    if (std::isfinite(x)) v.push_back(x);
-  }
-  s.n = v.size();
-  if (v.empty()) return s;
-  s.mean = 0.0;
-  for (double x : v) s.mean += x;
-  s.mean /= static_cast<double>(v.size());
-  if (v.size() > 1) {
-    double ss = 0.0;
-    for (double x : v) ss += (x - s.mean) * (x - s.mean);
-    s.sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
-  }
-  return s;
-}
-
 double number(const Json& r, const char* key) {
   return r.contains(key) && r[key].is_number() ? r[key].get<double>()
                                                : std::numeric_limits<double>::quiet_NaN();
 }
 
-std::string fmt_stats(const Stats& s, const char* spec, double scale = 1.0) {
-  if (s.n == 0) return "–";
-  return fmt::format(fmt::runtime(std::string("{:") + spec + "} ± {:" + spec + "}"), s.mean * scale,
-                     s.sd * scale);
+/// "value [lo, hi]": the estimate and its bootstrap 95 % interval ("∞" for a censored
+/// bound); one seed gives the value alone, none "–".
+std::string fmt_estimate(const Estimate& e, const char* spec, double scale = 1.0) {
+  if (e.n == 0) return "–";
+  const auto one = [&](double x) {
+    return std::isinf(x) ? std::string("∞")
+                         : fmt::format(fmt::runtime(std::string("{:") + spec + "}"), x * scale);
+  };
+  if (e.n == 1) return one(e.value);
+  return fmt::format("{} [{}, {}]", one(e.value), one(e.lo), one(e.hi));
+}
+
+/// The CSV fields of an estimate: value, lo, hi ("inf" for a censored bound).
+std::string csv_estimate(const Estimate& e) {
+  return fmt::format(",{:.6g},{:.6g},{:.6g}", e.value, e.lo, e.hi);
 }
 
 /// One row of the table: the runs (and points) of one (dataset, widths, method, B, lr,
@@ -76,7 +63,8 @@ struct Collected {
   std::map<Key, Cell> cells;
   std::vector<std::string> targets;
   long epoch_columns = 0;  // accuracy after each epoch when few epochs and points fall on them
-  bool classification = false, subopt = false, noise = false, any_widths = false;
+  bool classification = false, validation = false, subopt = false, noise = false;
+  bool any_widths = false;
   bool show_threads = false, show_dataset = false;
 };
 
@@ -102,6 +90,7 @@ void add_to_cell(const Json& r, Collected& k, long& max_epoch, bool& integral_ca
   if (r.value("type", "") == "run") {
     cell.runs.push_back(r);
     k.subopt |= r.contains("suboptimality");
+    k.validation |= r.contains("validation_accuracy") && r["validation_accuracy"].is_number();
     return;
   }
   k.classification |= r["test_accuracy"].is_number();
@@ -136,6 +125,26 @@ Collected collect(const std::vector<Json>& records) {
   return k;
 }
 
+/// Which split chose the learning rates: a reader must know whether the test figures
+/// are also the ones a choice was made on.
+std::string split_note(const Json& config, const Collected& k) {
+  std::string note;
+  if (k.validation) note = "Validation figures are on a split carved from the training data. ";
+  if (!config.contains("tuning")) return note;
+  const std::string by = config["tuning"].value("select_by", "train_loss");
+  const bool on_targets = by.find("_to_target") != std::string::npos;
+  const std::string chosen_on = on_targets && !k.targets.empty() ? k.targets.front() : by;
+  if (chosen_on.rfind("test", 0) == 0) {
+    return note + fmt::format("The learning rates were chosen on the test split ({}). ", chosen_on);
+  }
+  return note + fmt::format(
+                    "The learning rates were chosen on {} ({}); test figures are reported, "
+                    "never used for a choice. ",
+                    chosen_on.rfind("validation", 0) == 0 ? "the validation split"
+                                                          : "the training objective",
+                    chosen_on);
+}
+
 /// The title, an interrupted run's note, the description and what the numbers mean.
 std::string preamble(const std::vector<Json>& records, const std::string& note,
                      const Collected& k) {
@@ -155,13 +164,16 @@ std::string preamble(const std::vector<Json>& records, const std::string& note,
     }
   }
   md += fmt::format(
-      "{}; git {}. Mean ± sd over seeds{}; training seconds exclude evaluation; a target "
-      "column gives the mean over the seeds that reached it (reached/runs); \"missed\": no "
-      "seed reached it; \"–\": it does not apply.\n\n",
+      "{}; git {}. Seeds aggregated{}: figures are means, and times and steps to a target "
+      "medians over all seeds with a miss counted as never (reached/runs beside them), each "
+      "with its bootstrap 95 % interval [lo, hi] ({} resamples; ∞: the misses can hold the "
+      "median); \"missed\": the median seed never reached it; \"–\": it does not apply. "
+      "{}Training seconds exclude evaluation.\n\n",
       sizes, header.value("git_commit", "?"),
       header["config"].contains("tuning")
-          ? " (the lr chosen by the tuning protocol, re-run with the tuning seeds)"
-          : "");
+          ? " (the lr chosen by the tuning protocol, re-run with the reporting seeds)"
+          : "",
+      kBootstrapResamples, split_note(header["config"], k));
   return md;
 }
 
@@ -179,27 +191,35 @@ std::vector<std::string> columns(const Collected& k, std::string& csv) {
     md.emplace_back(fmt::format("acc % ep {}", e));
     cols.emplace_back(fmt::format("test_accuracy_epoch_{}", e));
   }
+  const auto estimate = [&](const std::string& name, const char* stat) {
+    for (const char* f : {stat, "lo", "hi"}) cols.push_back(fmt::format("{}_{}", name, f));
+  };
   if (k.classification) {
     md.emplace_back("test acc %");
-    cols.insert(cols.end(), {"test_accuracy_mean", "test_accuracy_sd"});
+    estimate("test_accuracy", "mean");
+  }
+  if (k.validation) {
+    md.emplace_back("validation acc %");
+    estimate("validation_accuracy", "mean");
   }
   md.emplace_back("train loss");
-  cols.insert(cols.end(), {"train_loss_mean", "train_loss_sd"});
+  estimate("train_loss", "mean");
   if (k.subopt) {
     md.emplace_back("F − F*");
-    cols.insert(cols.end(), {"suboptimality_mean", "suboptimality_sd"});
+    estimate("suboptimality", "mean");
   }
   if (k.noise) {
-    md.emplace_back("B_simple");
-    cols.emplace_back("b_simple_mean");
+    md.emplace_back(k.targets.empty() ? "B_simple at end" : "B_simple at target");
+    estimate("b_simple", "median");
   }
   for (const auto& label : k.targets) {
     md.push_back(fmt::format("s to {}", label));
     md.push_back(fmt::format("steps to {}", label));
-    for (const char* f : {"reached", "seconds_mean", "seconds_sd", "epochs_mean", "updates_mean",
-                          "updates_sd", "grad_evals_mean"}) {
-      cols.push_back(fmt::format("{}:{}", label, f));
-    }
+    cols.push_back(label + ":reached");
+    estimate(label + ":seconds", "median");
+    estimate(label + ":updates", "median");
+    cols.push_back(label + ":grad_evals_median");
+    cols.push_back(label + ":epochs_median");
   }
   md.insert(md.end(), {"train s", "samples/s"});
   cols.insert(cols.end(), {"train_seconds_mean", "samples_per_second_mean"});
@@ -208,44 +228,64 @@ std::vector<std::string> columns(const Collected& k, std::string& csv) {
   return md;
 }
 
-/// Seconds and steps to one target over a cell's runs: mean over the seeds that reached
-/// it, with reached/runs; "missed" when none did, "–" when the target is not this
-/// problem's.
+/// Seconds and steps to one target over a cell's runs: the median over all its seeds with
+/// a miss counted as +∞, its bootstrap interval and reached/runs; "missed (0/n)" when the
+/// median is a miss, "–" when the target is not this problem's.
 void add_target(const Cell& cell, const std::string& label, std::vector<std::string>& row,
                 std::string& csv) {
+  const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> seconds, epochs, updates, evals;
-  std::size_t applicable = 0;  // runs of a problem that has this target
+  std::size_t reached = 0;
   for (const Json& r : cell.runs) {
     if (!r.contains("targets") || !r["targets"].contains(label)) continue;
-    ++applicable;
     const Json& hit = r["targets"][label];
-    if (hit.contains("missed")) continue;
-    seconds.push_back(hit["seconds"]);
-    epochs.push_back(hit["epochs"]);
-    updates.push_back(hit["updates"]);
-    evals.push_back(hit["grad_evals"]);
+    const bool missed = hit.contains("missed");
+    reached += !missed;
+    seconds.push_back(missed ? inf : hit["seconds"].get<double>());
+    epochs.push_back(missed ? inf : hit["epochs"].get<double>());
+    updates.push_back(missed ? inf : hit["updates"].get<double>());
+    evals.push_back(missed ? inf : hit["grad_evals"].get<double>());
   }
-  const Stats s = stats(seconds), u = stats(updates);
-  const std::string reached = fmt::format("{}/{}", s.n, applicable);
-  row.push_back(applicable == 0 ? "–"
-                : s.n           ? fmt::format("{} ({})", fmt_stats(s, ".3g"), reached)
-                                : "missed");
-  row.push_back(u.n ? fmt::format("{:.0f}", u.mean) : applicable == 0 ? "–" : "missed");
-  csv += fmt::format(",{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}", reached, s.mean, s.sd,
-                     stats(epochs).mean, u.mean, u.sd, stats(evals).mean);
+  const Estimate s = censored_median(seconds), u = censored_median(updates);
+  const std::string count = fmt::format("{}/{}", reached, seconds.size());
+  const auto cell_text = [&](const Estimate& e, const char* spec) -> std::string {
+    if (e.n == 0) return "–";
+    if (std::isinf(e.value)) return fmt::format("missed ({})", count);
+    return fmt::format("{} ({})", fmt_estimate(e, spec), count);
+  };
+  row.push_back(cell_text(s, ".3g"));
+  row.push_back(cell_text(u, ".0f"));
+  csv += fmt::format(",{}", count) + csv_estimate(s) + csv_estimate(u) +
+         fmt::format(",{:.6g},{:.6g}", censored_median(evals).value, censored_median(epochs).value);
 }
 
-/// B_simple of a cell: the mean over its points (issue 11 redefines it).
-Stats b_simple_of(const Cell& cell, const std::vector<Json>& records) {
+/// B_simple of each seed's run at the first point that met the first target (at the last
+/// point when the problem has no target); a seed that missed the target gives none.
+Estimate b_simple_of(const Cell& cell, const std::vector<Json>& records,
+                     const std::vector<std::string>& targets) {
   std::vector<double> v;
-  for (const Json& r : records) {
-    if (r.value("type", "") == "point" && r["variant"] == cell.variant &&
-        r["batch_size"] == cell.batch_size && r["lr"] == cell.lr &&
-        r.value("phase", "") != "tune") {
-      v.push_back(number(r, "b_simple"));
+  for (const Json& run : cell.runs) {
+    double at = std::numeric_limits<double>::infinity();  // grad evals where it is read
+    if (!targets.empty() && run.contains("targets") && run["targets"].contains(targets[0])) {
+      const Json& hit = run["targets"][targets[0]];
+      if (hit.contains("missed")) continue;
+      at = hit["grad_evals"].get<double>();
     }
+    double value = std::numeric_limits<double>::quiet_NaN();
+    for (const Json& r : records) {
+      if (r.value("type", "") != "point" || r.value("phase", "") == "tune" ||
+          r["seed"] != run["seed"] || r["batch_size"] != cell.batch_size || r["lr"] != cell.lr ||
+          r.value("dataset", "") != cell.dataset || r.value("widths", "") != cell.widths ||
+          method_name(r) != cell.variant || r["threads"] != cell.threads ||
+          !r["b_simple"].is_number()) {
+        continue;
+      }
+      value = r["b_simple"].get<double>();
+      if (r["grad_evals"].get<double>() >= at) break;
+    }
+    v.push_back(value);
   }
-  return stats(v);
+  return censored_median(v);
 }
 
 /// One cell's row: its key, then the figures the columns call for.
@@ -254,7 +294,7 @@ std::vector<std::string> cell_row(const Cell& cell, const Collected& k,
   auto col = [&](const char* field) {
     std::vector<double> v;
     for (const Json& r : cell.runs) v.push_back(number(r, field));
-    return stats(v);
+    return mean_estimate(v);
   };
   std::size_t diverged = 0;
   for (const Json& r : cell.runs) diverged += r.value("status", "") != "ok";
@@ -274,33 +314,38 @@ std::vector<std::string> cell_row(const Cell& cell, const Collected& k,
                      diverged);
   for (long e = 1; e <= k.epoch_columns; ++e) {
     const auto it = cell.accuracy_at_epoch.find(e);
-    const Stats s = it == cell.accuracy_at_epoch.end() ? Stats{} : stats(it->second);
-    row.push_back(fmt_stats(s, ".2f"));
-    csv += fmt::format(",{}", s.n ? fmt::format("{:.6g}", s.mean / 100.0) : "");
+    const Estimate a = it == cell.accuracy_at_epoch.end() ? Estimate{} : mean_estimate(it->second);
+    row.push_back(fmt_estimate(a, ".2f"));
+    csv += fmt::format(",{}", a.n ? fmt::format("{:.6g}", a.value / 100.0) : "");
   }
   if (k.classification) {
-    const Stats a = col("test_accuracy");
-    row.push_back(fmt_stats(a, ".2f", 100.0));
-    csv += fmt::format(",{:.6g},{:.6g}", a.mean, a.sd);
+    const Estimate a = col("test_accuracy");
+    row.push_back(fmt_estimate(a, ".2f", 100.0));
+    csv += csv_estimate(a);
   }
-  const Stats loss = col("train_loss");
-  row.push_back(fmt_stats(loss, ".4g"));
-  csv += fmt::format(",{:.8g},{:.6g}", loss.mean, loss.sd);
+  if (k.validation) {
+    const Estimate a = col("validation_accuracy");
+    row.push_back(fmt_estimate(a, ".2f", 100.0));
+    csv += csv_estimate(a);
+  }
+  const Estimate loss = col("train_loss");
+  row.push_back(fmt_estimate(loss, ".4g"));
+  csv += csv_estimate(loss);
   if (k.subopt) {
-    const Stats s = col("suboptimality");
-    row.push_back(fmt_stats(s, ".3g"));
-    csv += fmt::format(",{:.6g},{:.6g}", s.mean, s.sd);
+    const Estimate s = col("suboptimality");
+    row.push_back(fmt_estimate(s, ".3g"));
+    csv += csv_estimate(s);
   }
   if (k.noise) {
-    const Stats s = b_simple_of(cell, records);
-    row.push_back(s.n ? fmt::format("{:.3g}", s.mean) : "–");
-    csv += fmt::format(",{:.6g}", s.mean);
+    const Estimate s = b_simple_of(cell, records, k.targets);
+    row.push_back(fmt_estimate(s, ".3g"));
+    csv += csv_estimate(s);
   }
   for (const auto& label : k.targets) add_target(cell, label, row, csv);
-  const Stats secs = col("train_seconds"), rate = col("samples_per_second");
-  row.push_back(fmt::format("{:.3g}", secs.mean));
-  row.push_back(fmt::format("{:.0f}", rate.mean));
-  csv += fmt::format(",{:.6g},{:.6g}\n", secs.mean, rate.mean);
+  const Estimate secs = col("train_seconds"), rate = col("samples_per_second");
+  row.push_back(fmt::format("{:.3g}", secs.value));
+  row.push_back(fmt::format("{:.0f}", rate.value));
+  csv += fmt::format(",{:.6g},{:.6g}\n", secs.value, rate.value);
   return row;
 }
 

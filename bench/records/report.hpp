@@ -1,6 +1,7 @@
 #pragma once
 // The tables of an experiment, rebuilt from its records alone (runs.jsonl): one row per
-// run cell (variant, batch size, lr, threads), seeds aggregated as mean ± sd, targets as
+// run cell (variant, batch size, lr, threads), seeds aggregated (records/seed_stats.hpp:
+// means, censored medians to targets, bootstrap intervals), targets as
 // columns. Written as summary.md, summary.csv and summary.tex (booktabs tabulars, to
 // \input into a paper; "missed": no seed reached a target, "--": it does not apply).
 #include <string>

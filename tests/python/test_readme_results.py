@@ -15,8 +15,11 @@ NAN = "nan"
 
 
 def target_cells(label, reached, seconds):
-    return {f"{label}:reached": reached, f"{label}:seconds_mean": seconds,
-            f"{label}:seconds_sd": 0, f"{label}:updates_mean": NAN}
+    missed = reached.startswith("0/") and not reached.endswith("/0")
+    v = "inf" if missed else seconds
+    return {f"{label}:reached": reached, f"{label}:seconds_median": v,
+            f"{label}:seconds_lo": v, f"{label}:seconds_hi": "inf" if reached == "1/3" else v,
+            f"{label}:updates_median": NAN}
 
 
 def write_csv(path, rows):
@@ -33,7 +36,8 @@ def write_csv(path, rows):
 def nielsen_row(dataset, widths, batching, b, acc, targets):
     r = {"variant": "nielsen/plain/simd/tbb", "dataset": dataset, "widths": widths,
          "batching": batching, "batch_size": b, "lr": 3, "threads": 2, "runs": 3,
-         "test_accuracy_mean": acc, "test_accuracy_sd": 0.01,
+         "test_accuracy_mean": acc, "test_accuracy_lo": acc - 0.01,
+         "test_accuracy_hi": acc + 0.01,
          "samples_per_second_mean": 1000 * b}
     for t in targets:
         r.update(target_cells(*t))
@@ -102,17 +106,18 @@ class Tables(unittest.TestCase):
             os.path.join(self.tmp, "results", "nielsen", "summary.csv")).splitlines()
         self.assertEqual(cells(table[0]), ["data (784-30-10)", "B",
                                            "test accuracy after 10 epochs (%)",
-                                           "seconds to first target", "samples/s"])
+                                           "median seconds to the first target "
+                                           "(reached/runs)", "samples/s"])
         rows = [cells(line) for line in table[2:]]
         # The 784-100-10 row is left out; one row per (problem, B), in the csv's order.
         self.assertEqual([r[:2] for r in rows], [["A", "10"], ["A", "full"], ["B", "10"],
                                                  ["B", "full"]])
-        self.assertEqual(rows[0][2], "91.0 ± 1.0")
-        self.assertEqual(rows[0][3], "0.5 s to test_accuracy>=0.8 (3/3)")
-        self.assertEqual(rows[1][3], "missed test_accuracy>=0.8")
+        self.assertEqual(rows[0][2], "91.0 [90.0, 92.0]")
+        self.assertEqual(rows[0][3], "test_accuracy>=0.8: 0.5 s (3/3)")
+        self.assertEqual(rows[1][3], "test_accuracy>=0.8: missed (0/3)")
         # B's first target is its own easiest, 0.7, not the first column (A's 0.8).
-        self.assertEqual(rows[2][3], "0.125 s to test_accuracy>=0.7 (3/3)")
-        self.assertEqual(rows[3][3], "missed test_accuracy>=0.7")
+        self.assertEqual(rows[2][3], "test_accuracy>=0.7: 0.125 s (3/3)")
+        self.assertEqual(rows[3][3], "test_accuracy>=0.7: missed (0/3)")
         self.assertEqual(rows[2][4], "10,000")
         self.assertNotIn("55.5", "\n".join(table))
 
@@ -120,8 +125,8 @@ class Tables(unittest.TestCase):
         table = readme_results.nielsen_table(
             os.path.join(self.tmp, "results", "nielsen", "summary.csv"), "784-100-10")
         rows = [cells(line) for line in table.splitlines()[2:]]
-        self.assertEqual(rows, [["A", "10", "55.5 ± 1.0", "0.25 s to test_accuracy>=0.8 (3/3)",
-                                 "10,000"]])
+        self.assertEqual(rows, [["A", "10", "55.5 [54.5, 56.5]",
+                                 "test_accuracy>=0.8: 0.25 s (3/3)", "10,000"]])
 
     def test_tradeoff_table(self):
         table = readme_results.tradeoff_table(
@@ -130,11 +135,11 @@ class Tables(unittest.TestCase):
                                            "F − F* ≤ 0.001"])
         rows = [cells(line) for line in table[2:]]
         self.assertEqual(rows, [
-            ["lsq", "GD", "full", "0.002 s", "—"],
-            ["lsq", "SGD", "10", "0.0005 s", "0.004 s"],
-            # fash has widths; lsq's target is not fash's: an empty cell, not "not reached".
-            ["fash (784-10)", "GD", "full", "—", ""],
-            ["fash (784-10)", "SGD", "10", "0.75 s", ""],
+            ["lsq", "GD", "full", "0.002 s (3/3)", "missed (0/3)"],
+            ["lsq", "SGD", "10", "0.0005 s (3/3)", "0.004 s (3/3)"],
+            # fash has widths; lsq's target is not fash's: an empty cell, not "missed".
+            ["fash (784-10)", "GD", "full", "missed (0/3)", ""],
+            ["fash (784-10)", "SGD", "10", "0.75 s (3/3)", ""],
         ])
 
     def test_main_rewrites_the_section_only(self):
@@ -151,9 +156,9 @@ class Tables(unittest.TestCase):
         self.assertTrue(text.endswith("<!-- results:end -->\n\nafter\n"))
         self.assertNotIn("\nold\n", text)
         self.assertIn("(no results/peers yet", text)
-        self.assertIn("| B | 10 | 85.0 ± 1.0 | 0.125 s to test_accuracy>=0.7 (3/3) | 10,000 |",
-                      text)
-        self.assertIn("| fash (784-10) | SGD | 10 | 0.75 s |  |", text)
+        self.assertIn("| B | 10 | 85.0 [84.0, 86.0] | test_accuracy>=0.7: 0.125 s (3/3) | "
+                      "10,000 |", text)
+        self.assertIn("| fash (784-10) | SGD | 10 | 0.75 s (3/3) |  |", text)
         readme_results.main(root)  # idempotent
         with open(readme) as f:
             self.assertEqual(f.read(), text)
