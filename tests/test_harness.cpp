@@ -12,6 +12,7 @@
 #include "records/verify.hpp"
 #include "sweep/experiment.hpp"
 #include "test_helpers.hpp"
+#include "tuning/lr_search.hpp"
 #include "util/error.hpp"
 
 using namespace sgdbench;
@@ -452,6 +453,40 @@ TEST_CASE("regression_tuned_rates_sat_on_the_grid_edge_unflagged", "[harness][pr
   REQUIRE(none["tried"].size() == 4 + 2);  // one step beyond each edge
   for (const Json& r : of_type(missed, "run")) REQUIRE(r["phase"] == "tune");
   REQUIRE_THAT(read_text(dir.file("out/harness/summary.md")), Contains("none reached"));
+}
+
+TEST_CASE("regression_a_rate_that_blew_up_won_on_a_transient_crossing", "[harness][protocol]") {
+  // batch-scaling's momentum B = 2 "won" at lr 1 by touching 80 % test accuracy on the
+  // way up to a train loss of 105 (it started at 2.3).
+  Tuning tuning;
+  tuning.select_by = "updates_to_target";
+  tuning.bracket = true;
+  const std::vector<Target> targets = {{"test_accuracy", 0.8}};
+  auto run_line = [](double updates, double start, double end) {
+    return Json{{"status", "ok"},
+                {"start_train_loss", start},
+                {"train_loss", end},
+                {"targets", {{"test_accuracy>=0.8", {{"updates", updates}, {"seconds", 0.1}}}}}};
+  };
+  LrSearch search(tuning, targets);
+  search.offer(0.1, run_line(2000, 2.3, 0.5));
+  search.offer(1.0, run_line(300, 2.3, 105.0));  // fastest to the target, then blew up
+  search.offer(0.01, run_line(9000, 2.3, 0.6));
+  REQUIRE(search.best_lr() == 0.1);
+  REQUIRE(search.best_edge() == Edge::kInside);  // 1.0 counts as a worse neighbour
+  REQUIRE(ended_unstable(run_line(300, 2.3, 105.0)));
+  REQUIRE_FALSE(ended_unstable(run_line(300, 2.3, 2.29)));
+
+  // The harness records where each bracketed tuning run started.
+  TempDir dir("unstable");
+  Json c = mixture_config();
+  c["sweep"]["seed"] = {5};
+  c["sweep"]["batch_size"] = {10};
+  c["sweep"]["lr"] = {0.1, 1000.0};
+  c["tuning"] = {{"seeds", {0}}, {"select_by", "train_loss"}, {"bracket", {{"max_extensions", 0}}}};
+  for (const Json& r : of_type(run(dir, c), "run")) {
+    if (r["phase"] == "tune") REQUIRE(r["start_train_loss"].get<double>() > 0.0);
+  }
 }
 
 TEST_CASE("regression_time_to_target_resolution_depended_on_the_method", "[harness][protocol]") {

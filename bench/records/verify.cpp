@@ -32,10 +32,12 @@ std::string key_of(const Json& r) {
 }
 
 /// Figures of points and runs that must reproduce exactly under a deterministic variant.
-constexpr const char* kExactFields[] = {
-    "train_loss",    "test_loss",       "test_accuracy",       "grad_evals", "updates",  "epoch",
-    "suboptimality", "validation_loss", "validation_accuracy", "grad_norm",  "b_simple", "status",
-    "params",        "batching",        "batch_size"};
+constexpr const char* kExactFields[] = {"train_loss",      "test_loss",       "test_accuracy",
+                                        "grad_evals",      "updates",         "epoch",
+                                        "suboptimality",   "validation_loss", "validation_accuracy",
+                                        "grad_norm",       "b_simple",        "status",
+                                        "params",          "batching",        "batch_size",
+                                        "start_train_loss"};
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -132,9 +132,11 @@ Json CellRunner::run(const Cell& cell) const {
   const Json key = this->key(cell);
   Json reached = Json::object();
   Json previous;  // the point before (for crossings interpolated between two points)
+  double start_train_loss = std::numeric_limits<double>::quiet_NaN();
   // Under tuning with points off, a tuning run's curve is not kept (its run line is).
   const bool keep_points = cell.phase != "tune" || !c_.tuning || c_.tuning->points;
   auto observe = [&](const MetricPoint& p) {
+    if (p.grad_evals == 0) start_train_loss = p.train_loss;
     Json line = point_record(key, p, spec.noise_b_big > 0, reached, previous);
     if (c_.eval_log_per_decade > 0) previous = line;
     if (keep_points) emit_(std::move(line));
@@ -146,6 +148,11 @@ Json CellRunner::run(const Cell& cell) const {
   line["type"] = "run";
   line["status"] = std::string(to_string(r.status));
   add_figures(line, r.final_point);
+  // A bracketing search refuses a rate whose run ended above where it started
+  // (tuning/lr_search.cpp): its tuning runs say where that was.
+  if (cell.phase == "tune" && c_.tuning && c_.tuning->bracket) {
+    line["start_train_loss"] = finite_or_null(start_train_loss);
+  }
   line["samples_per_second"] = r.samples_per_second;
   if (!c_.targets.empty()) {
     Json targets = Json::object();

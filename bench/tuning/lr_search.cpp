@@ -26,9 +26,18 @@ double tuning_score(const Json& run, const Tuning& tuning, const std::vector<Tar
   return t[by == "updates_to_target" ? "updates" : "seconds"].get<double>();
 }
 
+bool ended_unstable(const Json& run) {
+  const double start = number_or(run, "start_train_loss", std::numeric_limits<double>::quiet_NaN());
+  const double end = number_or(run, "train_loss", std::numeric_limits<double>::quiet_NaN());
+  return std::isfinite(start) && !(end <= start);
+}
+
 void LrSearch::offer(double lr, const Json& run) {
   const double inf = std::numeric_limits<double>::infinity();
-  offers_.push_back({lr, tuning_score(run, tuning_, targets_),
+  // With bracketing, a run that ended above its starting loss scores as a miss: a
+  // transient crossing of the target on the way up is not a solution.
+  const bool unstable = tuning_.bracket && ended_unstable(run);
+  offers_.push_back({lr, unstable ? inf : tuning_score(run, tuning_, targets_),
                      number_or(run, "validation_loss", inf), number_or(run, "train_seconds", 0)});
 }
 

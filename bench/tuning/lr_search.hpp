@@ -4,7 +4,8 @@
 // the best run by `select_by` wins, and the chosen lr is re-run with every tuning seed
 // (the "final" phase). With /tuning/bracket the grid is extended at an edge while the
 // best lr sits there, a choice still on the edge is flagged, a cell no rate scores gets no
-// choice, and ties go to the lower final validation loss. The sweep
+// choice, ties go to the lower final validation loss, and a rate whose run ended above its
+// starting loss cannot win. The sweep
 // (sweep/experiment.cpp) runs the cells; this room scores them and chooses.
 #include <cstddef>
 #include <limits>
@@ -19,6 +20,10 @@ namespace sgdbench {
 /// The tuning score of a finished run record: lower is better; a miss or a divergence is
 /// +∞. `targets` are the problem's (select_by *_to_target uses the first).
 double tuning_score(const Json& run, const Tuning& tuning, const std::vector<Target>& targets);
+
+/// Whether a run's final train loss is above (or not comparable to) the start_train_loss
+/// its run line records (tuning runs under /tuning/bracket record it).
+bool ended_unstable(const Json& run);
 
 /// Where the best lr lies among the rates tried, in lr order.
 enum class Edge { kLow, kHigh, kInside };
