@@ -207,6 +207,10 @@ TEST_CASE("unit_config_checks_for_the_new_sections", "[harness][hostile]") {
   c = mixture_config();
   c["tuning"] = {{"seeds", {0}}};
   REQUIRE_THAT(error_of(c), Contains("/sweep/seed: with /tuning"));
+  // Issue 11: the tuning seed is not reported again as if it were fresh.
+  c["sweep"]["seed"] = {2};
+  c["tuning"] = {{"seeds", {0, 1, 2}}};
+  REQUIRE_THAT(error_of(c), Contains("/tuning/seeds/2: seed 2 is also the tuning seed"));
   c = mixture_config();
   c["targets"] = {{"test_accuracy", {1.5}}};
   REQUIRE_THAT(error_of(c), Contains("/targets/test_accuracy/0"));
@@ -487,6 +491,25 @@ TEST_CASE("regression_a_rate_that_blew_up_won_on_a_transient_crossing", "[harnes
   for (const Json& r : of_type(run(dir, c), "run")) {
     if (r["phase"] == "tune") REQUIRE(r["start_train_loss"].get<double>() > 0.0);
   }
+}
+
+TEST_CASE("regression_svrg_overran_the_budget_by_an_outer_loop", "[harness][protocol]") {
+  // tradeoff gave SVRG 21 epochs against the others' 20: it checked the budget only after
+  // a whole outer loop (a full gradient and an epoch of double-cost steps).
+  TempDir dir("svrg-budget");
+  Json c = mixture_config();
+  c["variants"] = {"softmax/svrg/simd/tbb"};
+  c["sweep"]["batch_size"] = {10};
+  c["sweep"]["seed"] = {0};
+  c["budget"] = {{"grad_evals", 1000}};  // an outer loop is 200 + 20 steps x 20 = 600
+  c["eval"] = {{"every_grad_evals", 100}};
+  const auto records = run(dir, c);
+  const Json r = of_type(records, "run").front();
+  INFO(r.dump());
+  REQUIRE(r["grad_evals"].get<std::uint64_t>() >= 1000);
+  REQUIRE(r["grad_evals"].get<std::uint64_t>() <= 1000 + 2 * 10);  // within one step
+  // Evaluated on the grid inside the outer loop too, not once per outer loop.
+  REQUIRE(of_type(records, "point").size() >= 8);  // was 3: 0, 600 and 1200
 }
 
 TEST_CASE("regression_time_to_target_resolution_depended_on_the_method", "[harness][protocol]") {

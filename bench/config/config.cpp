@@ -211,6 +211,15 @@ Tuning parse_tuning(const Json& v, const std::string& path, bool any_targets,
   if (c.seeds.size() != 1) {
     fail_at(path, "/sweep/seed", "with /tuning, the sweep has exactly one seed: the tuning seed");
   }
+  for (std::size_t i = 0; i < tuning.seeds.size(); ++i) {
+    if (tuning.seeds[i] == c.seeds.front()) {
+      fail_at(path, fmt::format("/tuning/seeds/{}", i),
+              fmt::format("seed {} is also the tuning seed (/sweep/seed): the reporting seeds "
+                          "must be disjoint from it, or the run the rate was chosen on is "
+                          "reported as if it were fresh",
+                          tuning.seeds[i]));
+    }
+  }
   x.finish();
   return tuning;
 }

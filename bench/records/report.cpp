@@ -66,7 +66,29 @@ struct Collected {
   bool classification = false, validation = false, subopt = false, noise = false;
   bool any_widths = false;
   bool show_threads = false, show_dataset = false;
+  // Tuned cells whose rate is still on the edge of the rates tried, or was given
+  // (not tuned): the lr column says so (tuning_key of the cell).
+  std::map<std::string, std::string> lr_flags;
 };
+
+/// A tuned cell's identity in the tuning record and in the runs.
+std::string tuning_key(const std::string& dataset, const std::string& widths,
+                       const std::string& method, std::size_t batch, std::size_t threads) {
+  return fmt::format("{}|{}|{}|{}|{}", dataset, widths, method, batch, threads);
+}
+
+/// The flags of the tuning record's choices (with /tuning/bracket).
+void collect_lr_flags(const Json& tuning, Collected& k) {
+  for (const Json& ch : tuning["chosen"]) {
+    if (!ch.contains("solved") || !ch["solved"].get<bool>()) continue;
+    const std::string flag = ch.value("fixed_rate", false)  ? " (fixed)"
+                             : !ch["bracketed"].get<bool>() ? " (edge)"
+                                                            : "";
+    if (flag.empty()) continue;
+    k.lr_flags[tuning_key(ch.value("dataset", ""), ch.value("widths", ""), method_name(ch),
+                          ch["batch_size"], ch["threads"])] = flag;
+  }
+}
 
 /// A point's or run's record added to its cell.
 void add_to_cell(const Json& r, Collected& k, long& max_epoch, bool& integral_cadence) {
@@ -114,6 +136,7 @@ Collected collect(const std::vector<Json>& records) {
   std::set<std::string> datasets;
   for (const Json& r : records) {
     const std::string type = r.value("type", "");
+    if (type == "tuning") collect_lr_flags(r, k);
     if ((type != "point" && type != "run") || r.value("phase", "") == "tune") continue;
     add_to_cell(r, k, max_epoch, integral_cadence);
     thread_counts.insert(r["threads"].get<std::size_t>());
@@ -145,6 +168,37 @@ std::string split_note(const Json& config, const Collected& k) {
                     chosen_on);
 }
 
+/// The budget each run had, from the config: one for every method, or each method's
+/// own when /variants gives some their own epochs (a reader must see unequal budgets).
+std::string budget_note(const Json& config) {
+  const Json budget = config.value("budget", Json::object());
+  std::vector<std::string> limits;
+  if (budget.contains("epochs")) {
+    limits.push_back(
+        fmt::format("{:g} epochs of gradient evaluations", budget["epochs"].get<double>()));
+  }
+  if (budget.contains("grad_evals")) {
+    limits.push_back(fmt::format("{} gradient evaluations", budget["grad_evals"].dump()));
+  }
+  if (budget.contains("updates"))
+    limits.push_back(fmt::format("{} updates", budget["updates"].dump()));
+  if (budget.contains("seconds")) {
+    limits.push_back(fmt::format("{:g} training seconds", budget["seconds"].get<double>()));
+  }
+  std::string text;
+  for (std::size_t i = 0; i < limits.size(); ++i) text += (i ? ", " : "") + limits[i];
+  if (budget.value("until_first_target", false)) text += ", or the first target reached";
+  std::string own;
+  for (const Json& v : config.value("variants", Json::array())) {
+    if (v.is_object() && v.contains("epochs")) {
+      own += fmt::format("{}{} [{}]: {:g} epochs", own.empty() ? "" : "; ", v.value("label", ""),
+                         v["variant"].get<std::string>(), v["epochs"].get<double>());
+    }
+  }
+  if (own.empty()) return fmt::format("Budget per run, the same for every method: {}. ", text);
+  return fmt::format("Budget per run: {}; unequal, these methods have their own: {}. ", text, own);
+}
+
 /// The title, an interrupted run's note, the description and what the numbers mean.
 std::string preamble(const std::vector<Json>& records, const std::string& note,
                      const Collected& k) {
@@ -168,12 +222,12 @@ std::string preamble(const std::vector<Json>& records, const std::string& note,
       "medians over all seeds with a miss counted as never (reached/runs beside them), each "
       "with its bootstrap 95 % interval [lo, hi] ({} resamples; ∞: the misses can hold the "
       "median); \"missed\": the median seed never reached it; \"–\": it does not apply. "
-      "{}Training seconds exclude evaluation.\n\n",
+      "{}{}Training seconds exclude evaluation.\n\n",
       sizes, header.value("git_commit", "?"),
       header["config"].contains("tuning")
           ? " (the lr chosen by the tuning protocol, re-run with the reporting seeds)"
           : "",
-      kBootstrapResamples, split_note(header["config"], k));
+      kBootstrapResamples, budget_note(header["config"]), split_note(header["config"], k));
   return md;
 }
 
@@ -238,8 +292,12 @@ void add_target(const Cell& cell, const std::string& label, std::vector<std::str
   std::size_t reached = 0;
   for (const Json& r : cell.runs) {
     if (!r.contains("targets") || !r["targets"].contains(label)) continue;
-    const Json& hit = r["targets"][label];
-    const bool missed = hit.contains("missed");
+    const Json& first_point = r["targets"][label];
+    const bool missed = first_point.contains("missed");
+    // On the shared evaluation grid (/eval/log_per_decade) the crossing interpolated
+    // between the two points that bracket it, else the first point that met it.
+    const Json& hit =
+        first_point.contains("interpolated") ? first_point["interpolated"] : first_point;
     reached += !missed;
     seconds.push_back(missed ? inf : hit["seconds"].get<double>());
     epochs.push_back(missed ? inf : hit["epochs"].get<double>());
@@ -288,6 +346,15 @@ Estimate b_simple_of(const Cell& cell, const std::vector<Json>& records,
   return censored_median(v);
 }
 
+/// " (edge)" for a tuned rate still on the edge of the rates tried, " (fixed)" for a
+/// given one, else nothing.
+std::string lr_flag(const Cell& cell, const Collected& k) {
+  const auto it =
+      k.lr_flags.find(tuning_key(cell.dataset, cell.widths, cell.variant,
+                                 cell.batching == "full" ? 0 : cell.batch_size, cell.threads));
+  return it == k.lr_flags.end() ? "" : it->second;
+}
+
 /// One cell's row: its key, then the figures the columns call for.
 std::vector<std::string> cell_row(const Cell& cell, const Collected& k,
                                   const std::vector<Json>& records, std::string& csv) {
@@ -306,7 +373,7 @@ std::vector<std::string> cell_row(const Cell& cell, const Collected& k,
   row.insert(row.end(), {cell.variant,
                          cell.batching == "full" ? fmt::format("full ({})", cell.batch_size)
                                                  : std::to_string(cell.batch_size),
-                         fmt::format("{:g}", cell.lr)});
+                         fmt::format("{:g}{}", cell.lr, lr_flag(cell, k))});
   if (k.show_threads) row.push_back(std::to_string(cell.threads));
   row.push_back(runs);
   csv += fmt::format("{},{},{},{},{},{:g},{},{},{}", cell.variant, cell.dataset, cell.widths,

@@ -33,10 +33,11 @@ void add_tuning_tables(const std::vector<Json>& records, std::string& md, std::s
         row.push_back(fmt::format("{:g}", ch["lr"].get<double>()));
       } else {
         const Json& tried = ch["tried"];
-        row.push_back(!ch["solved"].get<bool>() ? "none reached"
-                      : ch["bracketed"].get<bool>()
-                          ? fmt::format("{:g}", ch["lr"].get<double>())
-                          : fmt::format("{:g} (edge)", ch["lr"].get<double>()));
+        row.push_back(
+            !ch["solved"].get<bool>()       ? "none reached"
+            : ch.value("fixed_rate", false) ? fmt::format("{:g} (fixed)", ch["lr"].get<double>())
+            : ch["bracketed"].get<bool>()   ? fmt::format("{:g}", ch["lr"].get<double>())
+                                            : fmt::format("{:g} (edge)", ch["lr"].get<double>()));
         row.push_back(fmt::format("{}: {:g} to {:g}", tried.size(), tried.front().get<double>(),
                                   tried.back().get<double>()));
         row.push_back(std::to_string(ch["tuning_runs"].get<std::size_t>()));

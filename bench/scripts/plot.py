@@ -8,7 +8,8 @@ Every figure has one panel per problem (dataset x widths), titled with the probl
 - steps to each target against the batch size, log-log (Shallue et al. 2019);
 - throughput (samples/s) against the batch size;
 - the trajectory of two-parameter least-squares problems and the configured analyses
-  (throughput_fit, batch_scaling_fit).
+  (throughput_fit, batch_scaling_fit);
+- for a config with several problems, the performance profile (plot_profiles.py).
 Runs of the tuning phase are left out. Usage: /usr/bin/python3 bench/scripts/plot.py results/<name>
 main(folder) returns {file name (no extension): matplotlib Figure} of the figures it saved;
 describe(fig) summarises one for tests."""
@@ -18,6 +19,7 @@ import sys
 from collections import defaultdict
 
 from plot_fits import batch_scaling_fit, header, throughput_fit
+from plot_profiles import performance_profile
 from plot_style import (AXES, BAND, CROWDED, LINESTYLES, MARKERS, METRICS, curve_labels,
                         curve_styles, legend, load, method, palette, panels, save, seed_curve,
                         spans_decades, unique_labels)
@@ -272,6 +274,7 @@ def main(folder):
         figs.update(throughput_fit(folder, exp, out))
     if "batch_scaling_fit" in analyses:
         figs.update(batch_scaling_fit(folder, exp, out))
+    figs.update(performance_profile(folder, exp, out))  # configs with several problems
     print(f"plots: {out}/")
     return figs
 

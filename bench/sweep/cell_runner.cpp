@@ -128,13 +128,16 @@ void CellRunner::add_crossing(Json& at, const Target& t, const Json& before, con
 Json CellRunner::run(const Cell& cell) const {
   const VariantInfo& v = *cell.variant;
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads_of(cell));
-  const TrainSpec spec = train_spec_of(c_, cell, data_.train.rows);
+  // Under tuning with points off, a tuning run's curve is not kept (its run line is).
+  const bool keep_points = cell.phase != "tune" || !c_.tuning || c_.tuning->points;
+  TrainSpec spec = train_spec_of(c_, cell, data_.train.rows);
+  // A curve not kept needs no noise scale: B_simple is read from the points (it never
+  // changes training), and at 50 batch pairs a point it costs about a pass over the data.
+  if (!keep_points) spec.noise_b_big = 0;
   const Json key = this->key(cell);
   Json reached = Json::object();
   Json previous;  // the point before (for crossings interpolated between two points)
   double start_train_loss = std::numeric_limits<double>::quiet_NaN();
-  // Under tuning with points off, a tuning run's curve is not kept (its run line is).
-  const bool keep_points = cell.phase != "tune" || !c_.tuning || c_.tuning->points;
   auto observe = [&](const MetricPoint& p) {
     if (p.grad_evals == 0) start_train_loss = p.train_loss;
     Json line = point_record(key, p, spec.noise_b_big > 0, reached, previous);

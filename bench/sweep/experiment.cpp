@@ -233,7 +233,10 @@ class Sweep {
     LrSearch search(*c_.tuning, pc.targets);
     for (const Cell& cell : cells) search.offer(cell.lr, run_cell(runner, label, cell));
     const Cell& first = cells.front();
-    if (c_.tuning->bracket) extend_to_bracket(runner, label, first, search);
+    // One rate given (L-BFGS's and Armijo's first trial step, which their line searches
+    // adapt): nothing is tuned, so nothing is extended or flagged.
+    const bool fixed_rate = cells.size() == 1;
+    if (c_.tuning->bracket && !fixed_rate) extend_to_bracket(runner, label, first, search);
     Json choice = extra_key;
     if (!first.sweep->label.empty()) choice["method"] = first.sweep->label;
     choice.update({{"variant", first.variant->name},
@@ -246,6 +249,7 @@ class Sweep {
     if (c_.tuning->bracket) {
       choice["solved"] = search.solved();
       choice["bracketed"] = search.solved() && search.best_edge() == Edge::kInside;
+      if (fixed_rate) choice["fixed_rate"] = true;
       choice["tried"] = search.tried();
       choice["tuning_runs"] = search.runs();
       choice["tuning_seconds"] = search.seconds();

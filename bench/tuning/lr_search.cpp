@@ -21,8 +21,10 @@ double tuning_score(const Json& run, const Tuning& tuning, const std::vector<Tar
   }
   if (by == "test_accuracy" || by == "validation_accuracy")  // higher is better
     return run[by].is_number() ? -run[by].get<double>() : inf;
-  const Json& t = run["targets"][targets.front().label()];
-  if (t.contains("missed")) return inf;
+  const Json& first_point = run["targets"][targets.front().label()];
+  if (first_point.contains("missed")) return inf;
+  // The interpolated crossing when the shared evaluation grid gives one.
+  const Json& t = first_point.contains("interpolated") ? first_point["interpolated"] : first_point;
   return t[by == "updates_to_target" ? "updates" : "seconds"].get<double>();
 }
 

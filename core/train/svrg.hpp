@@ -64,14 +64,17 @@ class SvrgTrainer {
     std::size_t step_in_epoch = batching.steps_per_epoch();  // forces a shuffle first
     std::uint64_t examples = 0;
     bool healthy = recorder.evaluate(w_.span());
+    // The budget and the evaluation grid are checked after every inner step, so SVRG
+    // stops within one step of the budget (not after a whole outer loop) and is evaluated
+    // at the same marks as every other method.
     while (healthy && recorder.budget_left()) {
       recorder.start_clock();
       std::copy_n(w_.data(), n_params, snapshot_.data());
       engine_.gradient(snapshot_.span(), train.all_rows());
       const float inv_n = 1.0f / static_cast<float>(train.rows);
       for (std::size_t i = 0; i < n_params; ++i) mu_[i] = engine_.grad()[i] * inv_n;
-      std::uint64_t evals = train.rows;
-      for (std::size_t s = 0; s < inner_steps; ++s) {
+      recorder.count(train.rows, 0);
+      for (std::size_t s = 0; s < inner_steps && healthy && recorder.budget_left(); ++s) {
         if (step_in_epoch == batching.steps_per_epoch()) {
           batching.begin_epoch();
           step_in_epoch = 0;
@@ -89,10 +92,9 @@ class SvrgTrainer {
           w_[i] -= lr * g;
         }
         examples += batch.count;
-        evals += 2 * batch.count;
+        recorder.count(2 * batch.count, 1);
+        healthy = recorder.checkpoint(w_.span());
       }
-      recorder.count(evals, inner_steps);
-      healthy = recorder.checkpoint(w_.span());
       recorder.stop_clock();
     }
     return recorder.finish(w_.span());

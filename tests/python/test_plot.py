@@ -342,5 +342,53 @@ class CommittedResults(unittest.TestCase):
         self.assertNotIn(20000.0, xs[1])
 
 
+class BatchScalingFit(unittest.TestCase):
+    """Issue 11: misses are censored, not dropped, and the fit has intervals."""
+
+    def test_a_miss_counts_as_never_in_the_median(self):
+        import plot_fits
+        inf = float("inf")
+        self.assertEqual(plot_fits.censored_median([5, 7, inf]), 7)
+        self.assertEqual(plot_fits.censored_median([5, inf, inf]), inf)
+        self.assertEqual(plot_fits.crossing({"missed": True}), inf)
+        self.assertEqual(plot_fits.crossing({"updates": 60, "interpolated": {"updates": 41.5}}),
+                         41.5)
+
+    def test_fit_recovers_s_min_and_e_min_and_skips_censored_sizes(self):
+        import numpy as np
+        import plot_fits
+        inf = float("inf")
+        # S = 100 + 6400 / B exactly at every seed, plus a B whose seeds mostly missed:
+        # averaging the one seed that reached it (the old fit) would pull the curve.
+        per_b = {b: [100 + 6400 / b] * 5 for b in (1, 4, 16, 64, 256, 1024)}
+        per_b[4096] = [10.0, inf, inf, inf, inf]
+        s_min, e_min, b_crit, fitted = plot_fits.fit_scaling(per_b)
+        self.assertAlmostEqual(s_min, 100, places=6)
+        self.assertAlmostEqual(e_min, 6400, places=4)
+        self.assertAlmostEqual(b_crit, 64, places=4)
+        self.assertNotIn(4096, fitted)
+        ci = plot_fits.bootstrap_fit(per_b, np.random.default_rng(1))
+        for (lo, hi), v in zip(ci, (s_min, e_min, b_crit)):
+            self.assertLessEqual(lo, v + 1e-6)
+            self.assertGreaterEqual(hi, v - 1e-6)
+
+
+class PerformanceProfile(unittest.TestCase):
+    """Dolan and Moré: the fraction of instances solved within tau x the fastest time."""
+
+    def test_ratios_to_the_fastest_with_misses_as_never(self):
+        import plot_profiles
+        inf = float("inf")
+        times = {("p", "t1"): {"A": 1.0, "B": 2.0},
+                 ("p", "t2"): {"A": inf, "B": 3.0},
+                 ("q", "t1"): {"A": 4.0},          # B was not run on q: never solves it
+                 ("q", "t2"): {"A": inf, "B": inf}}  # no method solves it: left out
+        methods, instances, ratios = plot_profiles.profile(times)
+        self.assertEqual(methods, ["A", "B"])
+        self.assertEqual(instances, [("p", "t1"), ("p", "t2"), ("q", "t1")])
+        self.assertEqual(ratios["A"], [1.0, inf, 1.0])
+        self.assertEqual(ratios["B"], [2.0, 1.0, inf])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -8,7 +8,7 @@ work=$(mktemp -d /tmp/sgdbench-install.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
-for f in sgdbench plot.py plot_style.py plot_fits.py; do
+for f in sgdbench plot.py plot_style.py plot_fits.py plot_profiles.py; do
   [ -f "$work/prefix/bin/$f" ] || fail "install left out $f"
 done
 # The real script runs from there (its modules beside it) ...
