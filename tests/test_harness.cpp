@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "records/report.hpp"
 #include "records/verify.hpp"
+#include "sweep/cell_runner.hpp"
 #include "sweep/experiment.hpp"
 #include "test_helpers.hpp"
 #include "tuning/lr_search.hpp"
@@ -547,6 +548,11 @@ TEST_CASE("regression_time_to_target_resolution_depended_on_the_method", "[harne
     ++crossings;
   }
   REQUIRE(crossings == 2);
+  // Between points a decade apart, F - F* = 1e-5 then 1e-7, the target 1e-6 is crossed
+  // half-way (geometric decay), not at 95 % of the way as a straight line would say.
+  REQUIRE(crossing_fraction({"suboptimality", 1e-6}, 1e-5, 1e-7) == Approx(0.5));
+  REQUIRE(crossing_fraction({"train_loss", 1.0}, 4.0, 0.25) == Approx(0.5));
+  REQUIRE(crossing_fraction({"test_accuracy", 0.8}, 0.7, 0.9) == Approx(0.5));
   // Off by default: the records keep their old form.
   c.erase("eval");
   for (const Json& r : of_type(run(dir, c), "run")) {

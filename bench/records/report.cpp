@@ -211,10 +211,13 @@ std::string preamble(const std::vector<Json>& records, const std::string& note,
   for (const Json& r : records) {
     if (r.value("type", "") != "problems") continue;
     for (const Json& p : r["problems"]) {
-      sizes += fmt::format("{}{}{}: {} training rows, {} test rows", sizes.empty() ? "" : "; ",
+      const std::size_t validation = p.value("validation_rows", std::size_t{0});
+      sizes += fmt::format("{}{}{}: {} training rows, {}{} test rows", sizes.empty() ? "" : "; ",
                            p.value("dataset", ""),
                            p.contains("widths") && k.any_widths ? " " + p.value("widths", "") : "",
-                           p.value("train_rows", 0), p.value("test_rows", 0));
+                           p.value("train_rows", 0),
+                           validation ? fmt::format("{} validation rows, ", validation) : "",
+                           p.value("test_rows", 0));
     }
   }
   md += fmt::format(

@@ -105,13 +105,24 @@ Json CellRunner::point_record(const Json& key, const MetricPoint& p, bool noise,
   return line;
 }
 
+double crossing_fraction(const Target& t, double before, double now) {
+  // Losses and suboptimality fall geometrically under a linear rate: between two points
+  // far apart (a decade or more) a straight line in the value would put the crossing
+  // near the later point, so they are interpolated in log. Accuracies: linearly.
+  const bool geometric =
+      !t.metric.ends_with("accuracy") && before > 0.0 && now > 0.0 && t.value > 0.0;
+  const double a = geometric ? std::log(before) : before;
+  const double b = geometric ? std::log(now) : now;
+  const double x = geometric ? std::log(t.value) : t.value;
+  return b == a ? 1.0 : std::clamp((x - a) / (b - a), 0.0, 1.0);
+}
+
 void CellRunner::add_crossing(Json& at, const Target& t, const Json& before, const Json& now) {
   // The fraction of the way from `before` (target not met) to `now` (met) at which the
   // metric, taken as linear in between, crosses the target.
   double f = 1.0;
   if (before.is_object() && before[t.metric].is_number()) {
-    const double a = before[t.metric].get<double>(), b = now[t.metric].get<double>();
-    f = b == a ? 1.0 : std::clamp((t.value - a) / (b - a), 0.0, 1.0);
+    f = crossing_fraction(t, before[t.metric].get<double>(), now[t.metric].get<double>());
   }
   const Json& from = before.is_object() ? before : now;
   auto lerp = [&](const char* field) {

@@ -14,6 +14,11 @@
 
 namespace sgdbench {
 
+/// Where between two evaluation points (0: the one before, 1: the one that met it) a
+/// target is crossed: in log for losses and suboptimality (they fall geometrically), in
+/// the value for accuracies.
+double crossing_fraction(const Target& t, double before, double now);
+
 struct Cell {
   const VariantInfo* variant = nullptr;
   BatchSize batch = BatchSize::full();

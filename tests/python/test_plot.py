@@ -329,11 +329,11 @@ class CommittedResults(unittest.TestCase):
         figs = self.plot_copy("tradeoff")
         fig = figs["suboptimality_vs_train_seconds"]
         self.assertEqual([ax.get_title() for ax in fig.axes],
-                         ["least-squares", "fashion-softmax-l2"])
-        for ax in fig.axes:
+                         ["least-squares", "fashion-l2-unit-range", "fashion-l2-standardised"])
+        for ax in fig.axes:  # GD, GD Nesterov, GD Armijo, L-BFGS, SGD 1/t, B = 10, 100, SVRG
             labels = [ln.get_label() for ln in labelled(ax)]
-            self.assertEqual(len(labels), 6)
-            self.assertEqual(len(set(labels)), 6)
+            self.assertEqual(len(labels), 8)
+            self.assertEqual(len(set(labels)), 8)
         steps = figs["steps_to_target_vs_batch"]
         xs = [{float(x) for ln in labelled(ax) for x in ln.get_xdata()} for ax in steps.axes]
         self.assertIn(20000.0, xs[0])

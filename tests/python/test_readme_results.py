@@ -172,7 +172,7 @@ class Tables(unittest.TestCase):
         self.assertIn("| least-squares | L-BFGS | full |", text)
         for line in text.splitlines():
             if line.startswith("| fashion |"):  # the fashion problem's own first target
-                self.assertIn("test_accuracy>=0.7", line)
+                self.assertIn("validation_accuracy>=0.7", line)
 
 
 if __name__ == "__main__":
