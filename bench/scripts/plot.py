@@ -25,10 +25,21 @@ from plot_style import (AXES, BAND, CROWDED, LINESTYLES, MARKERS, METRICS, curve
                         spans_decades, unique_labels)
 
 
+def has_suboptimality(exp, prob):
+    return any(p.get("suboptimality") is not None
+               for seeds in exp.points[prob].values() for pts in seeds.values() for p in pts)
+
+
 def curves(exp, out, title):
     figs = {}
     styles = curve_styles([k for prob in exp.order for k in exp.points[prob]])
+    # Where every problem has F*, F - F* is the train loss shifted by a constant: its
+    # plots say all the train-loss plots would, on the scale that matters (the folder
+    # stays under 5 MB).
+    shifted_loss = all(has_suboptimality(exp, prob) for prob in exp.order)
     for y_key, y_label, y_scale in METRICS:
+        if y_key == "train_loss" and shifted_loss:
+            continue
         for x_key, x_label in AXES:
             drawn = []  # (problem, [(key, xs, ys, lo, hi, seeds)])
             for prob in exp.order:
@@ -60,7 +71,7 @@ def curves(exp, out, title):
                     # thicken the line). Long curves are rasterised inside the SVG: the
                     # folder stays small (< 5 MB) and the vector axes and text stay sharp.
                     ax.plot([xs[i] for i in idx], [ys[i] for i in idx],
-                            marker="o" if len(idx) <= 100 else None, markersize=2.5,
+                            marker="o" if len(idx) <= 30 else None, markersize=2.5,
                             color=color, linestyle=ls, label=labels[key],
                             rasterized=len(idx) > 200)
                     if n >= 2:
