@@ -107,12 +107,13 @@ def reached(p, target):
     return v >= bound if m.group(2) == ">=" else v <= bound
 
 
-def crossing(hit):
-    """A target record's steps: the crossing interpolated on the shared evaluation grid when
-    the run has one, else the first point that met it; +inf when missed (censored)."""
-    if "missed" in hit or "updates" not in hit:
+def crossing(hit, field="updates"):
+    """A target record's steps (or another field: seconds): the crossing interpolated on the
+    shared evaluation grid when the run has one, else the first point that met it; +inf
+    when missed (censored)."""
+    if "missed" in hit or field not in hit:
         return float("inf")
-    return (hit.get("interpolated") or hit)["updates"]
+    return (hit.get("interpolated") or hit)[field]
 
 
 def censored_median(values):

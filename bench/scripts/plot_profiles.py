@@ -6,18 +6,10 @@ its scores the same way. Written as performance_profile.md and a plot."""
 import os
 from collections import defaultdict
 
-from plot_fits import censored_median, header, write_text
+from plot_fits import censored_median, crossing, header, write_text
 from plot_style import method, palette, save
 
 TAUS = (1, 1.5, 2, 4, 10, 100)
-
-
-def seconds_to(hit):
-    """A run's seconds to one target: interpolated on the shared grid when recorded, +inf
-    when missed."""
-    if "missed" in hit or "seconds" not in hit:
-        return float("inf")
-    return (hit.get("interpolated") or hit)["seconds"]
 
 
 def method_key(r):
@@ -30,7 +22,7 @@ def instance_times(exp):
     for prob in exp.order:
         for r in exp.runs[prob]:
             for target, hit in (r.get("targets") or {}).items():
-                times[(exp.label(prob), target)][method_key(r)].append(seconds_to(hit))
+                times[(exp.label(prob), target)][method_key(r)].append(crossing(hit, "seconds"))
     return {inst: {m: censored_median(v) for m, v in per.items()} for inst, per in times.items()}
 
 
