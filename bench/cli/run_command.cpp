@@ -5,7 +5,10 @@
 
 #include "cli/commands.hpp"
 #include "config/config.hpp"
+#include "exec/mpi_world.hpp"
+#include "sweep/distributed.hpp"
 #include "sweep/interrupt.hpp"
+#include "util/error.hpp"
 
 namespace sgdbench::cli {
 
@@ -16,14 +19,49 @@ std::string default_data_dir() {
 
 int run_command(const RunArgs& args) {
   const ExperimentConfig config = parse_config(args.config);
-  const RunOptions& options = args.options;
+  RunOptions options = args.options;
+  // Under mpirun / srun: one results folder from every rank (sweep/distributed.hpp).
+  int ranks = 1;
+  if (mpi::launched_with_ranks()) {
+    if (!mpi::built_with_mpi()) {
+      throw Error(
+          "sgdbench run: started as one of several MPI ranks, but this build has no MPI "
+          "(SGDBENCH_WITH_MPI is OFF): install libopenmpi-dev and rebuild, or run one process");
+    }
+    mpi::ensure_init();
+    ranks = mpi::size();
+  }
+  const bool lock_step = ranks > 1 && uses_mpi_policy(config);
+  if (ranks > 1) {
+    options.ranks = {{"ranks", ranks},
+                     {"hosts", mpi::hosts()},
+                     {"mode", lock_step ? "lock-step (mpi policy)" : "cells"}};
+    // Workers keep the default signal handling: rank 0 owns the files and the Ctrl-C.
+    if (mpi::rank() != 0) return serve_rank(config, options, lock_step);
+    if (lock_step) {
+      options.announce = [&config](const ProblemSetup& setup, const Cell& cell) {
+        announce_lock_step(config, setup, cell);
+      };
+    } else {
+      options.distribute = true;
+    }
+  }
   install_interrupt_handlers();
+  if (lock_step && !config.f_star_variant.empty() &&
+      compiled_variants().find(config.f_star_variant)->exec == "mpi") {
+    throw Error(
+        fmt::format("{}: /f_star/variant: {} runs on the mpi policy, which the F* run "
+                    "on rank 0 alone cannot use under mpirun: use its tbb variant",
+                    config.file, config.f_star_variant));
+  }
   try {
     run_experiment(config, options);
+    if (lock_step) end_lock_step();
   } catch (const Interrupted& e) {
     std::string again = "sgdbench run " + args.config;
     if (options.out_root != "results") again += " --out " + options.out_root;
     if (options.data_dir != default_data_dir()) again += " --data-dir " + options.data_dir;
+    if (ranks > 1) again = "mpirun -np " + std::to_string(ranks) + " " + again;
     fmt::print(stderr, "sgdbench: {}\nresume with: {} --resume\n", e.what(), again);
     return 128 + interrupt_signal();
   }

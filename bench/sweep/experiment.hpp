@@ -1,15 +1,19 @@
 #pragma once
 // Running an experiment: load its data, expand the sweep into run cells
 // (variant × batch size × lr × seed), train each, and write results/<name>/.
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
 #include "config/json_reader.hpp"
 #include "data/dataset.hpp"
+#include "sweep/cell_runner.hpp"
 #include "variants/registry.hpp"
 
 namespace sgdbench {
+
+struct ProblemSetup;  // sweep/sweep.hpp
 
 struct RunOptions {
   std::string out_root = "results";  // the experiment writes <out_root>/<name>/
@@ -17,6 +21,12 @@ struct RunOptions {
   bool progress = true;              // one line per run cell on stderr
   bool resume = false;  // keep the finished cells of <out_root>/<name>/runs.jsonl.partial
   bool plots = false;   // draw plots/ (bench/plot.py) once the tables are written
+  // Under mpirun (sweep/distributed.hpp): machine.json's "mpi" entry (ranks, hosts, mode);
+  // rank 0 hands the cells to the other ranks (distribute), or announces each cell of
+  // an mpi-policy variant before running it (announce).
+  Json ranks;
+  bool distribute = false;
+  std::function<void(const ProblemSetup&, const Cell&)> announce;
 };
 
 /// Everything that can be checked before a run, for every problem: variants compiled,

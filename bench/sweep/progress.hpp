@@ -16,6 +16,8 @@ class Progress {
   void done(const Json& run);
   /// Counts `cells` finished by an earlier, interrupted run (left out of the ETA).
   void resume(std::size_t cells);
+  /// Counts `cells` more than planned (bracket extensions).
+  void add_cells(std::size_t cells) { total_ += cells; }
 
  private:
   void draw() const;

@@ -93,12 +93,22 @@ class GradientEngine {
       grad.fill_zero();
       loss = 0.0;
     }
+    /// The reduced fields as bytes (what the mpi policy sends between ranks).
+    template <class F>
+    void for_each_field(F&& f) {
+      f(std::as_writable_bytes(std::span<float>(grad.data(), grad.size())));
+      f(std::as_writable_bytes(std::span<double>(&loss, 1)));
+    }
   };
   struct EvalAcc {
     EvalSums sums;
     Workspace ws;
     AlignedBuffer<float> wide;
     void reset() { sums = {}; }
+    template <class F>
+    void for_each_field(F&& f) {
+      f(std::as_writable_bytes(std::span<EvalSums>(&sums, 1)));
+    }
   };
 
   GradAcc make_grad_acc() const {

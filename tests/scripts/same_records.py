@@ -1,10 +1,10 @@
 """Exit 0 when two runs.jsonl files hold the same records in the same order, timings aside
-(train_seconds, samples_per_second and the seconds of each target). Usage:
+(train_seconds, samples_per_second, tuning_seconds and the seconds of each target). Usage:
   /usr/bin/python3 tests/scripts/same_records.py EXPECTED ACTUAL"""
 import json
 import sys
 
-TIMING = {"train_seconds", "samples_per_second", "seconds"}
+TIMING = {"train_seconds", "samples_per_second", "seconds", "tuning_seconds"}
 
 
 def strip(x):

@@ -1,0 +1,312 @@
+#include "sweep/sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+
+#include "config/dataset_catalog.hpp"
+#include "config/datasets.hpp"
+#include "data/synthetic.hpp"
+#include "records/report.hpp"
+#include "util/error.hpp"
+
+#ifndef SGDBENCH_GIT_COMMIT
+#define SGDBENCH_GIT_COMMIT "unknown"
+#endif
+
+namespace sgdbench {
+namespace {
+
+/// F* as the final objective of a long run of /f_star/variant (full batch, lr 1: L-BFGS
+/// chooses its own steps), with the experiment's L2 and chunking.
+double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOptions& options) {
+  const VariantInfo* v = compiled_variants().find(c.f_star_variant);
+  if (v == nullptr) {
+    throw Error(
+        fmt::format("{}: /f_star/variant: \"{}\" is not compiled", c.file, c.f_star_variant));
+  }
+  const Cell cell{v, BatchSize::full(), 1.0, 0, 0, "", nullptr};
+  TrainSpec spec = train_spec_of(c, cell, data.train.rows);
+  // F* is a property of the problem, not of the methods under test: the F* variant runs
+  // at its defaults (constant step, default hyper-parameters, the default divergence
+  // limit) whatever /schedule, /update and /execution set for them. Its own budget:
+  // f_star epochs, no other limit, no stop at a target, the final point only.
+  spec.schedule = Schedule{};
+  spec.update = HyperParams{};
+  spec.divergence_loss = TrainSpec{}.divergence_loss;
+  spec.epochs = c.f_star_epochs;
+  spec.max_grad_evals = spec.max_updates = 0;
+  spec.max_seconds = 0;
+  spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;
+  spec.stop_metric.clear();
+  spec.noise_b_big = 0;
+  spec.record_params = false;
+  if (options.progress) {
+    std::fprintf(stderr, "F*: %s for %g epochs...\n", v->name.c_str(), c.f_star_epochs);
+  }
+  const RunResult r =
+      v->run(model_widths(c, *v, data.train), data.train, data.test, nullptr, spec, {});
+  return r.final_point.train_loss;
+}
+
+/// Suboptimality F(w) − F* needs F*: exact for least squares (solved in double), else the
+/// long run of /f_star, else none.
+std::optional<double> f_star_of(const ExperimentConfig& pc, const Split& data,
+                                const RunOptions& options) {
+  if (find_dataset(pc.dataset.name)->exact_f_star) {
+    return solve_lsq(data.train, pc.model.l2).f;
+  }
+  if (pc.f_star_variant.empty()) return std::nullopt;
+  const double f = long_run_f_star(pc, data, options);
+  stop_if_interrupted();
+  return f;
+}
+
+std::string widths_label(const std::vector<std::size_t>& widths) {
+  std::string s;
+  for (std::size_t w : widths) s += (s.empty() ? "" : "-") + std::to_string(w);
+  return s;
+}
+
+/// One problem's entry of the closing "problems" record: its sizes, F* and, for small
+/// least squares, the quadratic form F(w) = ½ wᵀAw − bᵀw + c (+ λ/2 ‖w‖²) that lets a
+/// plot draw the loss's contours.
+Json problem_record(const Problem& problem, const Split& data, std::optional<double> f_star,
+                    double l2) {
+  Json info = {{"dataset", problem.label},
+               {"train_rows", data.train.rows},
+               {"test_rows", data.test.rows},
+               {"validation_rows", data.validation.rows}};
+  if (!problem.widths.empty()) info["widths"] = widths_label(problem.widths);
+  if (f_star) info["f_star"] = *f_star;
+  if (data.train.is_regression() && data.train.cols <= 8) {
+    const auto q = lsq_quadratic(data.train);
+    info["quadratic"] = {{"A", q.a}, {"b", q.b}, {"c", q.c}, {"l2", l2}};
+  }
+  return info;
+}
+
+}  // namespace
+
+ProblemSetup load_problem(const ExperimentConfig& c, std::size_t pi, const RunOptions& options,
+                          bool with_f_star) {
+  const Problem& problem = c.problems[pi];
+  ProblemSetup s{pi, problem.label, for_problem(c, problem),
+                 {}, std::nullopt,  {{"dataset", problem.label}},
+                 {}};
+  s.data = load_dataset(s.pc, options.data_dir);
+  if (c.widths_swept) s.extra_key["widths"] = widths_label(problem.widths);
+  if (with_f_star) {
+    stop_if_interrupted();  // loading and F* take seconds: Ctrl-C is honoured between them
+    s.f_star = f_star_of(s.pc, s.data, options);
+    s.record = problem_record(problem, s.data, s.f_star, s.pc.model.l2);
+  }
+  return s;
+}
+
+Json experiment_header(const ExperimentConfig& c) {
+  Json header = {{"type", "experiment"},
+                 {"experiment", c.name},
+                 {"config_file", c.file},
+                 {"config", read_json_file(c.file)},
+                 {"git_commit", SGDBENCH_GIT_COMMIT}};
+  Json targets = Json::array();
+  for (const Problem& p : c.problems) {
+    for (const Target& t : p.targets) {
+      if (std::find(targets.begin(), targets.end(), t.label()) == targets.end())
+        targets.push_back(t.label());
+    }
+  }
+  header["targets"] = targets;
+  header["problems"] = Json::array();
+  return header;
+}
+
+Sweep::Sweep(const ExperimentConfig& c, const RunOptions& options, const PartialRun& resumed,
+             JsonLinesWriter& out, std::size_t cells, std::string partial, CellCache* cache,
+             std::function<void(const ProblemSetup&, const Cell&)> before_local_run)
+    : c_(c),
+      options_(options),
+      resumed_(resumed),
+      out_(out),
+      total_(cells),
+      partial_(std::move(partial)),
+      progress_(cells, options.progress && cache == nullptr),
+      cache_(cache),
+      before_local_run_(std::move(before_local_run)) {
+  progress_.resume(std::min(resumed_.cells.size(), cells));
+}
+
+void Sweep::emit(Json line) {
+  if (cache_ == nullptr) {
+    out_.write(line);
+  } else {
+    // A pass re-emits what earlier passes wrote (skipped), and writes new lines only up
+    // to its first missing cell, so runs.jsonl keeps the planned order.
+    if (emitted_ >= cache_->written && !missed_) {
+      out_.write(line);
+      ++cache_->written;
+    }
+    ++emitted_;
+  }
+  records_.push_back(std::move(line));
+}
+
+void Sweep::header(Json line, bool on_disk) {
+  if (on_disk) {
+    records_.push_back(std::move(line));
+  } else {
+    emit(std::move(line));
+  }
+  complete_records_ = records_.size();
+}
+
+void Sweep::run_problem(const PlannedProblem& plan, const ProblemSetup& setup) {
+  problems_.push_back(setup.record);
+  const CellRunner runner(setup.pc, setup.data, setup.f_star, setup.extra_key,
+                          [this](Json l) { emit(std::move(l)); });
+  for (const auto& cells : plan.groups) {
+    try {
+      if (!c_.tuning) {
+        for (const Cell& cell : cells) run_cell(runner, setup, cell);
+      } else {
+        run_tuned_group(runner, setup, cells);
+      }
+    } catch (const GroupPending&) {
+      // a pass: this group waits for its cells; the next groups may still add theirs
+    }
+  }
+}
+
+const std::vector<Json>& Sweep::finish() {
+  if (next_replay_ < resumed_.cells.size()) {
+    throw Error(
+        fmt::format("{}: holds {} finished cells, more than this config's {}: cannot resume, run "
+                    "without --resume",
+                    partial_, resumed_.cells.size(), next_replay_));
+  }
+  if (c_.tuning) emit({{"type", "tuning"}, {"experiment", c_.name}, {"chosen", chosen_}});
+  // The problems' sizes and F* are known only once each is loaded: a closing record.
+  emit({{"type", "problems"}, {"experiment", c_.name}, {"problems", problems_}});
+  return records_;
+}
+
+Interrupted Sweep::interrupted(const std::string& dir) {
+  records_.resize(complete_records_);
+  write_report(dir, records_,
+               fmt::format("**Interrupted after {} of {} run cells**: these tables show the "
+                           "finished ones; `sgdbench run {} --resume` completes the run.",
+                           finished_, total_, c_.file));
+  return Interrupted(
+      fmt::format("interrupted after {} of {} run cells; they are kept in {} and tabled in "
+                  "{}/summary.md",
+                  finished_, total_, partial_, dir));
+}
+
+/// Runs a cell, replays it when the interrupted run finished it, or takes it from the
+/// cache; its run line (null in a pass that does not have it yet).
+Json Sweep::run_cell(const CellRunner& runner, const ProblemSetup& setup, const Cell& cell) {
+  Json run;
+  if (next_replay_ < resumed_.cells.size()) {
+    const std::vector<Json>& kept = resumed_.cells[next_replay_];
+    if (!same_cell(kept.back(), runner.key(cell))) {
+      throw Error(fmt::format(
+          "{}: finished cell {} is {}, but this config's cell {} is {}: cannot resume, run "
+          "without --resume",
+          partial_, next_replay_ + 1, kept.back().dump(), next_replay_ + 1,
+          runner.key(cell).dump()));
+    }
+    ++next_replay_;
+    records_.insert(records_.end(), kept.begin(), kept.end());
+    run = kept.back();
+  } else if (cache_ != nullptr) {
+    const std::string key = runner.key(cell).dump();
+    const auto hit = cache_->done.find(key);
+    if (hit == cache_->done.end()) {
+      cache_->needed.push_back({setup.index, cell, key});
+      missed_ = true;
+      return Json();
+    }
+    for (const Json& line : hit->second) emit(line);
+    run = hit->second.back();
+  } else {
+    stop_if_interrupted();
+    progress_.start(setup.label + " " + describe(cell));
+    if (before_local_run_) before_local_run_(setup, cell);
+    run = runner.run(cell);
+    progress_.done(run);
+  }
+  if (!missed_) complete_records_ = records_.size();
+  ++finished_;
+  return run;
+}
+
+/// The lr grid of one (variant, B, threads) with the tuning seed, then the chosen lr
+/// with every tuning seed.
+void Sweep::run_tuned_group(const CellRunner& runner, const ProblemSetup& setup,
+                            const std::vector<Cell>& cells) {
+  LrSearch search(*c_.tuning, setup.pc.targets);
+  std::vector<Json> grid;
+  for (const Cell& cell : cells) grid.push_back(run_cell(runner, setup, cell));
+  if (std::any_of(grid.begin(), grid.end(), [](const Json& r) { return r.is_null(); })) {
+    throw GroupPending{};  // a pass: the whole grid is asked for at once
+  }
+  for (std::size_t i = 0; i < cells.size(); ++i) search.offer(cells[i].lr, grid[i]);
+  const Cell& first = cells.front();
+  // One rate given (L-BFGS's and Armijo's first trial step, which their line searches
+  // adapt): nothing is tuned, so nothing is extended or flagged.
+  const bool fixed_rate = cells.size() == 1;
+  if (c_.tuning->bracket && !fixed_rate) extend_to_bracket(runner, setup, first, search);
+  Json choice = setup.extra_key;
+  if (!first.sweep->label.empty()) choice["method"] = first.sweep->label;
+  choice.update({{"variant", first.variant->name},
+                 // the tuning record's batch_size: 0 stands for the full batch
+                 {"batch_size", first.batch.rows(0)},
+                 {"threads", first.threads},
+                 {"lr", search.best_lr()},
+                 {"select_by", c_.tuning->select_by},
+                 {"score", search.best_score()}});
+  if (c_.tuning->bracket) {
+    choice["solved"] = search.solved();
+    choice["bracketed"] = search.solved() && search.best_edge() == Edge::kInside;
+    if (fixed_rate) choice["fixed_rate"] = true;
+    choice["tried"] = search.tried();
+    choice["tuning_runs"] = search.runs();
+    choice["tuning_seconds"] = search.seconds();
+    if (!search.solved()) choice["lr"] = nullptr;  // no rate scored: nothing is chosen
+  }
+  chosen_.push_back(choice);
+  if (c_.tuning->bracket && !search.solved()) return;
+  for (std::uint64_t seed : c_.tuning->seeds) {
+    Cell cell = first;
+    cell.lr = search.best_lr();
+    cell.seed = seed;
+    cell.phase = "final";
+    run_cell(runner, setup, cell);  // the final cells decide nothing: a pass asks for all
+  }
+}
+
+/// /tuning/bracket: while the best lr is the lowest (highest) tried, try one grid step
+/// beyond it, at most max_extensions times per edge; while no rate scores, try beyond
+/// the highest, then beyond the lowest.
+void Sweep::extend_to_bracket(const CellRunner& runner, const ProblemSetup& setup,
+                              const Cell& first, LrSearch& search) {
+  std::size_t low = 0, high = 0;
+  const std::size_t cap = c_.tuning->max_extensions;
+  for (;;) {
+    Edge side = search.best_edge();
+    if (!search.solved()) side = high < cap ? Edge::kHigh : Edge::kLow;
+    if (side == Edge::kInside || (side == Edge::kLow ? low : high) >= cap) return;
+    ++(side == Edge::kLow ? low : high);
+    Cell cell = first;
+    cell.lr = search.next_rate(side);
+    ++total_;  // a cell the plan did not count
+    const Json run = run_cell(runner, setup, cell);
+    if (run.is_null()) throw GroupPending{};
+    search.offer(cell.lr, run);
+  }
+}
+
+}  // namespace sgdbench
