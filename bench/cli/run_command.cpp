@@ -1,5 +1,7 @@
 #include <fmt/format.h>
+#include <tbb/info.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -33,9 +35,24 @@ int run_command(const RunArgs& args) {
   }
   const bool lock_step = ranks > 1 && uses_mpi_policy(config);
   if (ranks > 1) {
+    const std::vector<long> cores = mpi::all_values(tbb::info::default_concurrency());
     options.ranks = {{"ranks", ranks},
                      {"hosts", mpi::hosts()},
+                     {"cores", cores},
                      {"mode", lock_step ? "lock-step (mpi policy)" : "cells"}};
+    // "All cores" (threads 0) is named in every record by its number, which rank 0
+    // writes: every rank must mean the same (mpirun binds ranks to cores unless told not to).
+    const bool all_cores =
+        std::find(config.threads.begin(), config.threads.end(), 0) != config.threads.end();
+    for (std::size_t r = 1; all_cores && r < cores.size(); ++r) {
+      if (cores[r] != cores[0]) {
+        throw Error(fmt::format(
+            "{}: /execution/threads 0 (all cores) is {} cores on rank 0 but {} on rank {} "
+            "(mpirun binds each rank to cores): launch with mpirun --bind-to none, or set "
+            "/execution/threads",
+            config.file, cores[0], cores[r], r));
+      }
+    }
     // Workers keep the default signal handling: rank 0 owns the files and the Ctrl-C.
     if (mpi::rank() != 0) return serve_rank(config, options, lock_step);
     if (lock_step) {

@@ -9,7 +9,7 @@ preset=${1:-release}; shift || true
 
 packages=(cmake g++ make pkg-config libtbb-dev libxsimd-dev xtl-dev nlohmann-json3-dev catch2
   libbenchmark-dev libbenchmark-tools zlib1g-dev libcli11-dev libfmt-dev libopenblas-dev
-  python3-matplotlib dataset-fashion-mnist npm)
+  python3-matplotlib dataset-fashion-mnist npm openmpi-bin libopenmpi-dev)
 # Optional extras a caller needs (bench/peers/run.sh: python3-torch), space-separated.
 read -r -a extra <<< "${SGDBENCH_EXTRA_PACKAGES:-}"
 packages+=("${extra[@]}")

@@ -99,6 +99,12 @@ std::vector<std::string> hosts() {
   return out;
 }
 
+std::vector<long> all_values(long value) {
+  std::vector<long> out(static_cast<std::size_t>(size()));
+  MPI_Allgather(&value, 1, MPI_LONG, out.data(), 1, MPI_LONG, MPI_COMM_WORLD);
+  return out;
+}
+
 // Large buffers go in pieces of at most 1 GiB: MPI counts are ints.
 constexpr std::size_t kPiece = std::size_t{1} << 30;
 

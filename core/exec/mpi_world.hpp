@@ -28,6 +28,8 @@ void finalize();
 [[noreturn]] void abort_job(int code);
 /// Every rank's host name, in rank order (collective).
 std::vector<std::string> hosts();
+/// Every rank's `value`, in rank order (collective).
+std::vector<long> all_values(long value);
 
 /// Point-to-point and broadcast of raw bytes on MPI_COMM_WORLD (tags: the caller's).
 void send_bytes(std::span<const std::byte> bytes, int to, int tag);
