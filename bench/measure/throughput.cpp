@@ -16,6 +16,7 @@
 #include "config/config.hpp"
 #include "config/dataset_catalog.hpp"
 #include "config/datasets.hpp"
+#include "exec/mpi_world.hpp"
 #include "kernels/simd_fma.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "sweep/cell_runner.hpp"
@@ -82,26 +83,54 @@ Json measure_throughput(const ThroughputOptions& o) {
   spec.epochs = std::numeric_limits<double>::infinity();  // the clock is the only budget
   spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;
   spec.timing_only = true;
-  // A warm-up run (caches, page faults, TBB's threads), then the measured one.
-  spec.max_seconds = o.warmup_seconds;
-  v->run(model, data.train, data.test, nullptr, spec, {});
-  spec.max_seconds = o.seconds;
-  const RunResult r = v->run(model, data.train, data.test, nullptr, spec, {});
+  // The mpi policy on several ranks (under mpirun): every rank must take the same steps,
+  // so rank 0's clock picks a step count that every rank then runs.
+  const int ranks = v->exec == "mpi" ? (mpi::ensure_init(), mpi::size()) : 1;
+  RunResult r;
+  if (ranks > 1) {
+    spec.max_updates = 3;  // warm-up
+    v->run(model, data.train, data.test, nullptr, spec, {});
+    spec.max_updates = 5;
+    const double t5 =
+        v->run(model, data.train, data.test, nullptr, spec, {}).final_point.train_seconds;
+    const auto steps = static_cast<std::uint64_t>(std::max(5.0, o.seconds / t5 * 5.0));
+    spec.max_updates = std::stoull(mpi::broadcast_text(std::to_string(steps)));
+    mpi::comm_stats() = {};
+    r = v->run(model, data.train, data.test, nullptr, spec, {});
+  } else {
+    // A warm-up run (caches, page faults, TBB's threads), then the measured one.
+    spec.max_seconds = o.warmup_seconds;
+    v->run(model, data.train, data.test, nullptr, spec, {});
+    spec.max_seconds = o.seconds;
+    mpi::comm_stats() = {};
+    r = v->run(model, data.train, data.test, nullptr, spec, {});
+  }
   const MetricPoint& p = r.final_point;
   const std::size_t data_bytes = data.train.feature_bytes() + data.test.feature_bytes();
-  return {{"variant", v->name},
-          {"dataset", o.dataset},
-          {"batch_size", o.batch.rows(data.train.rows)},
-          {"batching", o.batch.batching()},
-          {"threads", o.threads},
-          {"chunk_rows", o.chunk_rows},
-          {"samples_per_s", r.samples_per_second},
-          {"samples", p.grad_evals},
-          {"steps", p.updates},
-          {"seconds", p.train_seconds},
-          {"peak_rss_mib", peak_rss_mib()},
-          {"data_mib", static_cast<double>(data_bytes) / 1048576.0},
-          {"storage", data.train.compact() ? "bytes" : "floats"}};
+  Json out = {{"variant", v->name},
+              {"dataset", o.dataset},
+              {"batch_size", o.batch.rows(data.train.rows)},
+              {"batching", o.batch.batching()},
+              {"threads", o.threads},
+              {"chunk_rows", o.chunk_rows},
+              {"samples_per_s", r.samples_per_second},
+              {"samples", p.grad_evals},
+              {"steps", p.updates},
+              {"seconds", p.train_seconds},
+              {"peak_rss_mib", peak_rss_mib()},
+              {"data_mib", static_cast<double>(data_bytes) / 1048576.0},
+              {"storage", data.train.compact() ? "bytes" : "floats"}};
+  if (v->exec == "mpi") {
+    // Rank 0's time inside the policy's communication: the sends and receives of the tree
+    // and the broadcast, waits for slower ranks included.
+    const mpi::CommStats& comm = mpi::comm_stats();
+    out["ranks"] = ranks;
+    out["comm_seconds"] = comm.seconds;
+    out["comm_bytes_sent"] = comm.bytes_sent;
+    out["comm_bytes_received"] = comm.bytes_received;
+    out["reductions"] = comm.reductions;
+  }
+  return out;
 }
 
 Json measure_stream(std::size_t threads) {

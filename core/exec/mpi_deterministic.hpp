@@ -154,6 +154,7 @@ struct MpiDeterministic {
       } else if (me == lo) {
         wire.resize(wire_size());
         mpi::recv_bytes(wire, hi, kTag);
+        mpi::comm_stats().bytes_received += wire.size();
         std::unique_ptr<Acc> from = pool.take();
         unpack(*from);
         join(value(left), *from);

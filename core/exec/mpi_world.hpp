@@ -57,6 +57,7 @@ std::string broadcast_text(const std::string& text);
 struct CommStats {
   double seconds = 0.0;
   std::size_t bytes_sent = 0;
+  std::size_t bytes_received = 0;
   std::size_t reductions = 0;
 };
 CommStats& comm_stats();
