@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <functional>
 
 #include "cli/commands.hpp"
 #include "exec/mpi_world.hpp"
@@ -43,6 +44,24 @@ void add_throughput_options(CLI::App& app, sgdbench::cli::ThroughputArgs& tp,
   throughput->add_flag("--peak-flops", tp.peak_flops, "measure the FP32 FMA peak instead");
   throughput->add_option("--machine", tp.machine_of,
                          "print the machine description for this config file instead");
+}
+
+/// Runs a subcommand; an error is printed (the message names the file, field or offset)
+/// and becomes the exit code.
+int with_errors_reported(const std::function<int()>& subcommand) {
+  try {
+    return subcommand();
+  } catch (const sgdbench::Error& e) {
+    fmt::print(stderr, "sgdbench: error: {}\n", e.what());
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // Most are found before training (ResultsFolder); this names the path of any other.
+    fmt::print(stderr, "sgdbench: error: {}: {}\n", e.path1().string(), e.code().message());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "sgdbench: unexpected error: {}\n", e.what());
+    return 2;
+  }
 }
 
 }  // namespace
@@ -104,30 +123,18 @@ int main(int argc, char** argv) {
   add_throughput_options(app, tp, data_help);
   CLI11_PARSE(app, argc, argv);
 
-  const int rc = [&]() -> int {
-    try {
-      if (app.got_subcommand("list")) return cli::list_command(list_hyper_params);
-      if (app.got_subcommand("throughput")) return cli::throughput_command(tp);
-      if (app.got_subcommand("verify")) return cli::verify_command(verify_dir, verify_options);
-      if (app.got_subcommand("report")) return cli::report_command(report_dir);
-      if (app.got_subcommand("validate")) {
-        return cli::validate_command(validate_config, validate_data_dir);
-      }
-      run_args.options.progress = !quiet;
-      run_args.options.plots = !no_plots;
-      return cli::run_command(run_args);
-    } catch (const sgdbench::Error& e) {
-      fmt::print(stderr, "sgdbench: error: {}\n", e.what());
-      return 1;
-    } catch (const std::filesystem::filesystem_error& e) {
-      // Most are found before training (ResultsFolder); this names the path of any other.
-      fmt::print(stderr, "sgdbench: error: {}: {}\n", e.path1().string(), e.code().message());
-      return 1;
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "sgdbench: unexpected error: {}\n", e.what());
-      return 2;
+  const int rc = with_errors_reported([&] {
+    if (app.got_subcommand("list")) return cli::list_command(list_hyper_params);
+    if (app.got_subcommand("throughput")) return cli::throughput_command(tp);
+    if (app.got_subcommand("verify")) return cli::verify_command(verify_dir, verify_options);
+    if (app.got_subcommand("report")) return cli::report_command(report_dir);
+    if (app.got_subcommand("validate")) {
+      return cli::validate_command(validate_config, validate_data_dir);
     }
-  }();
+    run_args.options.progress = !quiet;
+    run_args.options.plots = !no_plots;
+    return cli::run_command(run_args);
+  });
   // Under mpirun a rank that fails ends the whole job (the others would wait for it);
   // otherwise MPI, if this run started it, is closed before the exit.
   if (rc != 0 && sgdbench::mpi::started_size() > 1) sgdbench::mpi::abort_job(rc);

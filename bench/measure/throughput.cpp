@@ -38,6 +38,28 @@ double mib(std::size_t floats) {
   return static_cast<double>(floats) * sizeof(float) / 1048576.0;
 }
 
+/// A warm-up run (caches, page faults, TBB's threads), then the measured one of about
+/// o.seconds. The mpi policy on several ranks (under mpirun): every rank must take the same
+/// steps, so rank 0's clock picks a step count that every rank then runs.
+RunResult timed_run(const VariantInfo& v, const ModelSpec& model, const Split& data, TrainSpec spec,
+                    const ThroughputOptions& o, int ranks) {
+  auto run = [&] { return v.run(model, data.train, data.test, nullptr, spec, {}); };
+  if (ranks > 1) {
+    spec.max_updates = 3;  // warm-up
+    run();
+    spec.max_updates = 5;
+    const double t5 = run().final_point.train_seconds;
+    const auto steps = static_cast<std::uint64_t>(std::max(5.0, o.seconds / t5 * 5.0));
+    spec.max_updates = std::stoull(mpi::broadcast_text(std::to_string(steps)));
+  } else {
+    spec.max_seconds = o.warmup_seconds;
+    run();
+    spec.max_seconds = o.seconds;
+  }
+  mpi::comm_stats() = {};
+  return run();
+}
+
 }  // namespace
 
 Json measure_throughput(const ThroughputOptions& o) {
@@ -83,28 +105,8 @@ Json measure_throughput(const ThroughputOptions& o) {
   spec.epochs = std::numeric_limits<double>::infinity();  // the clock is the only budget
   spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;
   spec.timing_only = true;
-  // The mpi policy on several ranks (under mpirun): every rank must take the same steps,
-  // so rank 0's clock picks a step count that every rank then runs.
   const int ranks = v->exec == "mpi" ? (mpi::ensure_init(), mpi::size()) : 1;
-  RunResult r;
-  if (ranks > 1) {
-    spec.max_updates = 3;  // warm-up
-    v->run(model, data.train, data.test, nullptr, spec, {});
-    spec.max_updates = 5;
-    const double t5 =
-        v->run(model, data.train, data.test, nullptr, spec, {}).final_point.train_seconds;
-    const auto steps = static_cast<std::uint64_t>(std::max(5.0, o.seconds / t5 * 5.0));
-    spec.max_updates = std::stoull(mpi::broadcast_text(std::to_string(steps)));
-    mpi::comm_stats() = {};
-    r = v->run(model, data.train, data.test, nullptr, spec, {});
-  } else {
-    // A warm-up run (caches, page faults, TBB's threads), then the measured one.
-    spec.max_seconds = o.warmup_seconds;
-    v->run(model, data.train, data.test, nullptr, spec, {});
-    spec.max_seconds = o.seconds;
-    mpi::comm_stats() = {};
-    r = v->run(model, data.train, data.test, nullptr, spec, {});
-  }
+  const RunResult r = timed_run(*v, model, data, spec, o, ranks);
   const MetricPoint& p = r.final_point;
   const std::size_t data_bytes = data.train.feature_bytes() + data.test.feature_bytes();
   Json out = {{"variant", v->name},

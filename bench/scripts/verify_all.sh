@@ -46,6 +46,16 @@ for folder in "${folders[@]}"; do
     cmp -s "$folder/summary.md" "$work/micro.md" || mismatches=1
     [ "$rc" -eq 0 ] || mismatches=$((mismatches + 1))
     what="1 table re-rendered"; note="timings: table checked against benchmarks.json"
+  elif [ "$name" = scale-out ]; then
+    # Timings and a projection: the tables must be what raw/ and batch-scaling render to.
+    rc=0; /usr/bin/python3 bench/scale_out/scale_out.py "$folder/raw" "$work/scale-out" \
+      results/batch-scaling/runs.jsonl bench/scale_out/cluster.json >"$log" 2>&1 || rc=$?
+    mismatches=0
+    for f in summary.md measured.csv projection.csv alpha_beta.json; do
+      cmp -s "$folder/$f" "$work/scale-out/$f" || mismatches=$((mismatches + 1))
+    done
+    [ "$rc" -eq 0 ] || mismatches=$((mismatches + 1))
+    what="4 files re-rendered"; note="timings: tables checked against raw/"
   else
     mismatches=1; what="nothing"; note="no runs.jsonl: not a result this script knows"
   fi

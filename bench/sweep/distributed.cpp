@@ -114,7 +114,8 @@ int follow_lock_step(const ExperimentConfig& c, const RunOptions& options) {
     const ProblemSetup& setup = problem.get(msg);
     // The same run as rank 0's, step for step (the policy's reductions are collective);
     // its records are rank 0's to write.
-    const CellRunner runner(setup.pc, setup.data, setup.f_star, setup.extra_key, [](Json) {});
+    const CellRunner runner(setup.pc, setup.data, setup.f_star, setup.extra_key,
+                            [](const Json&) {});
     runner.run(cell_of(c, msg));
   }
 }
@@ -152,7 +153,7 @@ std::vector<Json> distributed_sweep(const ExperimentConfig& c, const RunOptions&
   for (const PlannedProblem& p : plan.problems) {
     const ProblemSetup& s =
         setups.emplace(p.problem, load_problem(c, p.problem, options, true)).first->second;
-    const CellRunner keys(s.pc, s.data, s.f_star, s.extra_key, [](Json) {});
+    const CellRunner keys(s.pc, s.data, s.f_star, s.extra_key, [](const Json&) {});
     for (const auto& group : p.groups) {
       for (const Cell& cell : group) planned.insert(keys.key(cell).dump());
     }

@@ -249,6 +249,7 @@ void Sweep::run_tuned_group(const CellRunner& runner, const ProblemSetup& setup,
                             const std::vector<Cell>& cells) {
   LrSearch search(*c_.tuning, setup.pc.targets);
   std::vector<Json> grid;
+  grid.reserve(cells.size());
   for (const Cell& cell : cells) grid.push_back(run_cell(runner, setup, cell));
   if (std::any_of(grid.begin(), grid.end(), [](const Json& r) { return r.is_null(); })) {
     throw GroupPending{};  // a pass: the whole grid is asked for at once

@@ -94,6 +94,7 @@ std::vector<std::string> hosts() {
   MPI_Allgather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME,
                 MPI_CHAR, MPI_COMM_WORLD);
   std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(n));
   for (int r = 0; r < n; ++r)
     out.emplace_back(&all[static_cast<std::size_t>(r) * MPI_MAX_PROCESSOR_NAME]);
   return out;
