@@ -128,7 +128,6 @@ Sweep::Sweep(const ExperimentConfig& c, const RunOptions& options, const Partial
              JsonLinesWriter& out, std::size_t cells, std::string partial, CellCache* cache,
              std::function<void(const ProblemSetup&, const Cell&)> before_local_run)
     : c_(c),
-      options_(options),
       resumed_(resumed),
       out_(out),
       total_(cells),

@@ -91,7 +91,6 @@ class Sweep {
                          LrSearch& search);
 
   const ExperimentConfig& c_;
-  const RunOptions& options_;
   const PartialRun& resumed_;
   JsonLinesWriter& out_;
   std::size_t total_;
