@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs the micro-benchmarks (5 repetitions, medians) and writes results/micro/:
+# Runs the micro-benchmarks (5 repetitions, medians) and writes results/micro/<CPU model>/
+# (one folder per CPU model, bench/scripts/cpu_folder.py):
 # benchmarks.json (Google Benchmark's JSON, for /usr/share/benchmark/compare.py) and
 # summary.md (GFLOP/s per kernel and shape, SIMD/OpenBLAS and SIMD/scalar ratios).
 #   ./bench/micro/run.sh [extra sgdbench_micro flags]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 "$root/bench/scripts/setup.sh" release sgdbench_micro
-out="$root/results/micro"
+out="$root/results/micro/$(/usr/bin/python3 "$root/bench/scripts/cpu_folder.py")"
 mkdir -p "$out"
 "$root/build/release/bench/micro/sgdbench_micro" --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 \

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The peer comparison of issue 7: sgdbench against PyTorch (Debian python3-torch) and
 # against its own OpenBLAS-kernel variant, alternating in one session; writes
-# results/peers/ (summary.md, summary.csv, runs.jsonl, machine.json). About 15 minutes
+# results/peers/<CPU model>/ (summary.md, summary.csv, runs.jsonl, machine.json; one
+# folder per CPU model, bench/scripts/cpu_folder.py, so hosts do not overwrite each
+# other). About 15 minutes
 # with the defaults. Never part of the tests.
 #   ./bench/peers/run.sh [--reps 3] [--seconds 2] [--only nielsen]
 set -euo pipefail

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Runs sgdbench, its OpenBLAS-kernel variant and the PyTorch peer on the workloads of
 workloads.json, alternately (the order rotates every repetition, so drift in the
-machine's speed hits every implementation alike), and writes results/peers/:
+machine's speed hits every implementation alike), and writes results/peers/<CPU model>/:
 runs.jsonl (every measurement), summary.md and summary.csv (medians, ratios, targets),
 machine.json (with the machine's measured limits), plots/ratios.png.
 
@@ -22,6 +22,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE.parent / "scripts"))
+import cpu_folder  # noqa: E402
 SGDBENCH = ROOT / "build" / "release" / "bench" / "sgdbench"
 MICRO = ROOT / "build" / "release" / "bench" / "micro" / "sgdbench_micro"
 
@@ -300,7 +302,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=2.0)
-    ap.add_argument("--out", help="results folder (default results/peers; with --only, "
+    ap.add_argument("--out", help="results folder (default results/peers/<this CPU model>, "
+                    "bench/scripts/cpu_folder.py; with --only, "
                     "/tmp/sgdbench-peers-<workload>, so a partial run never replaces the table)")
     ap.add_argument("--only", help="run only this workload (e.g. nielsen)")
     ap.add_argument("--report-only", action="store_true",
@@ -308,7 +311,8 @@ def main():
     a = ap.parse_args()
     workloads = json.loads((HERE / "workloads.json").read_text())
     if a.out is None:
-        a.out = f"/tmp/sgdbench-peers-{a.only}" if a.only else str(ROOT / "results" / "peers")
+        a.out = (f"/tmp/sgdbench-peers-{a.only}" if a.only
+                 else str(ROOT / "results" / "peers" / cpu_folder.slug(cpu_folder.cpu_model())))
     if a.report_only:
         return report_only(Path(a.out), workloads)
     cells = [(run["workload"], b, t) for run in workloads["runs"] for b in run["batch"]

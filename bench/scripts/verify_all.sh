@@ -11,7 +11,15 @@ exe="$root/build/release/bench/sgdbench"
 [ -x "$exe" ] || "$root/bench/scripts/setup.sh" release sgdbench sgdbench_micro >/dev/null
 cd "$root"
 folders=("$@")
-[ ${#folders[@]} -gt 0 ] || folders=(results/*/)
+if [ ${#folders[@]} -eq 0 ]; then
+  # peers and micro hold one folder per CPU model (bench/scripts/cpu_folder.py)
+  for f in results/*/; do
+    case $(basename "$f") in
+      peers | micro) for sub in "$f"*/; do [ -d "$sub" ] && folders+=("$sub"); done ;;
+      *) folders+=("$f") ;;
+    esac
+  done
+fi
 work=$(mktemp -d /tmp/sgdbench-verify-all.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -21,6 +29,8 @@ add_row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); }
 for folder in "${folders[@]}"; do
   folder=${folder%/}
   name=$(basename "$folder")
+  # results/peers/<CPU>/ and results/micro/<CPU>/ are checked as peers and micro
+  case $(basename "$(dirname "$folder")") in peers | micro) name=$(basename "$(dirname "$folder")") ;; esac
   t0=$(date +%s.%N)
   log="$work/$name.log"
   if [ -f "$folder/runs.jsonl" ] && head -n 1 "$folder/runs.jsonl" | grep -q '"type":"experiment"'; then
@@ -32,6 +42,7 @@ for folder in "${folders[@]}"; do
     what="${figures:-0} figures"
   elif [ "$name" = peers ]; then
     # PyTorch and OpenBLAS timings: the tables must be those of runs.jsonl.
+    rm -rf "$work/peers"
     cp -r "$folder" "$work/peers"
     rc=0; /usr/bin/python3 bench/peers/run_peers.py --report-only --out "$work/peers" >"$log" 2>&1 || rc=$?
     mismatches=0

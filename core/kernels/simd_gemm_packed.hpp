@@ -8,6 +8,10 @@
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
+#ifdef __AVX__
+#include <immintrin.h>
+#endif
+
 #include "kernels/simd_level1.hpp"
 #include "kernels/trans.hpp"
 #include "util/aligned_buffer.hpp"
@@ -28,6 +32,35 @@ struct Blocking {
   static constexpr std::size_t NC = NR * 64;
 };
 
+/// dst[c·ldd + r] = src[r·lds + c] for an 8×8 block, in registers (AVX: 24 shuffles for
+/// 64 floats, where the scalar loop's strided accesses made both packings of the forward
+/// A·Bᵀ the slow part of mlp_fwd*). Only moves floats: the GEMM's bits do not change.
+/// Returns false when the build has no AVX (the caller's scalar loop runs).
+inline bool transpose8x8(const float* src, std::size_t lds, float* dst, std::size_t ldd) {
+#ifdef __AVX__
+  __m256 r[8], t[8];
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * lds);
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int h = 0; h < 8; h += 4) {  // rows 0-3, then 4-7, of the 4×4 halves
+    r[h] = _mm256_shuffle_ps(t[h], t[h + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[h + 1] = _mm256_shuffle_ps(t[h], t[h + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[h + 2] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; ++i) {
+    _mm256_storeu_ps(dst + i * ldd, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+    _mm256_storeu_ps(dst + (i + 4) * ldd, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+  }
+  return true;
+#else
+  (void)src, (void)lds, (void)dst, (void)ldd;
+  return false;
+#endif
+}
+
 inline float op_at(Trans t, const float* p, std::size_t ld, std::size_t i, std::size_t j) {
   return t == Trans::kNo ? p[i * ld + j] : p[j * ld + i];
 }
@@ -41,9 +74,14 @@ void pack_a(Trans ta, const float* a, std::size_t lda, std::size_t i0, std::size
   for (std::size_t ir = 0; ir < mc; ir += MR) {
     const std::size_t rows = std::min(MR, mc - ir);
     if (ta == Trans::kNo) {
+      std::size_t p8 = 0;  // columns done by 8×8 transposes
+      if (MR == 8 && rows == 8) {
+        const float* src = a + (i0 + ir) * lda + p0;
+        while (p8 + 8 <= kc && transpose8x8(src + p8, lda, dst + p8 * MR, MR)) p8 += 8;
+      }
       for (std::size_t r = 0; r < rows; ++r) {
         const float* src = a + (i0 + ir + r) * lda + p0;
-        for (std::size_t p = 0; p < kc; ++p) dst[p * MR + r] = src[p];
+        for (std::size_t p = p8; p < kc; ++p) dst[p * MR + r] = src[p];
       }
     } else {
       for (std::size_t p = 0; p < kc; ++p) {
@@ -79,7 +117,13 @@ void pack_b(Trans tb, const float* b, std::size_t ldb, std::size_t p0, std::size
       const float* src = b + (j0 + jr) * ldb + p0;
       for (std::size_t c0 = 0; c0 < NR; c0 += 8) {
         const std::size_t c1 = std::min(c0 + 8, cols);
-        for (std::size_t p = 0; p < kc; ++p) {
+        std::size_t p8 = 0;  // rows done by 8×8 transposes
+        if (c1 == c0 + 8) {
+          while (p8 + 8 <= kc && transpose8x8(src + c0 * ldb + p8, ldb, dst + p8 * NR + c0, NR)) {
+            p8 += 8;
+          }
+        }
+        for (std::size_t p = p8; p < kc; ++p) {
           float* row = dst + p * NR;
           for (std::size_t c = c0; c < c1; ++c) row[c] = src[c * ldb + p];
           for (std::size_t c = std::max(c0, c1); c < c0 + 8; ++c) row[c] = 0.0f;
