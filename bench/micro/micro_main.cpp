@@ -15,6 +15,7 @@
 #include "kernels/blas_kernels.hpp"
 #endif
 #include "kernels/scalar_kernels.hpp"
+#include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/rng.hpp"
@@ -188,6 +189,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("cpu_model", cpu_model());
   benchmark::AddCustomContext("simd_arch", std::string(BestArch::name()));
   benchmark::AddCustomContext("threads", "1");
+  benchmark::AddCustomContext("gemm_blocking", gemm_detail::describe_blocking<BestArch>());
   benchmark::AddCustomContext("git_commit", SGDBENCH_GIT_COMMIT);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -34,6 +34,8 @@ def main(path):
           f"({ctx.get('num_cpus')} CPUs at {ctx.get('mhz_per_cpu')} MHz), SIMD arch "
           f"{ctx.get('simd_arch')}, git {ctx.get('git_commit')}, {ctx.get('date')}. "
           "One thread; medians of 5 repetitions.\n")
+    if ctx.get("gemm_blocking"):
+        print(f"Packed GEMM blocking (from this CPU's caches): {ctx['gemm_blocking']}.\n")
     print("## Kernels (GFLOP/s)\n")
     print("| kernel | shape | scalar | SIMD | OpenBLAS | SIMD / OpenBLAS | SIMD / scalar |")
     print("|---|---|---|---|---|---|---|")

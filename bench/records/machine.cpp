@@ -10,6 +10,7 @@
 #include <thread>
 #include <xsimd/xsimd.hpp>
 
+#include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_kernels.hpp"
 
 #ifndef SGDBENCH_GIT_COMMIT
@@ -72,6 +73,7 @@ Json machine_description(const std::string& config_file) {
       {"compiler", "g++ " __VERSION__},
       {"cxx_flags", SGDBENCH_CXX_FLAGS},
       {"simd_arch", BestArch::name()},
+      {"gemm_blocking", gemm_detail::describe_blocking<BestArch>()},
       {"libraries",
        {{"oneTBB", fmt::format("{}.{}", TBB_VERSION_MAJOR, TBB_VERSION_MINOR)},
         {"xsimd",
