@@ -64,6 +64,14 @@ int run_command(const RunArgs& args) {
     }
   }
   install_interrupt_handlers();
+  if (lock_step && config.max_seconds > 0) {
+    // Each rank would stop on its own clock, after a different step: the collective
+    // reductions would then pair up wrongly.
+    throw Error(
+        fmt::format("{}: /budget/seconds: a time budget cannot stop the ranks of an "
+                    "mpi-policy variant at one step; use epochs, grad_evals or updates",
+                    config.file));
+  }
   if (lock_step && !config.f_star_variant.empty() &&
       compiled_variants().find(config.f_star_variant)->exec == "mpi") {
     throw Error(
@@ -74,6 +82,7 @@ int run_command(const RunArgs& args) {
   try {
     run_experiment(config, options);
     if (lock_step) end_lock_step();
+    if (ranks > 1 && !lock_step) end_cells();
   } catch (const Interrupted& e) {
     std::string again = "sgdbench run " + args.config;
     if (options.out_root != "results") again += " --out " + options.out_root;

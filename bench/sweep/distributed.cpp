@@ -139,6 +139,10 @@ void end_lock_step() {
   mpi::broadcast_text("stop");
 }
 
+void end_cells() {
+  for (int r = 1; r < mpi::size(); ++r) mpi::send_text("", r, kStop);
+}
+
 int serve_rank(const ExperimentConfig& c, const RunOptions& options, bool lock_step) {
   return lock_step ? follow_lock_step(c, options) : serve_cells(c, options);
 }
@@ -168,9 +172,6 @@ std::vector<Json> distributed_sweep(const ExperimentConfig& c, const RunOptions&
   for (int r = ranks - 1; r >= 1; --r) idle.push_back(r);
   std::map<int, CellCache::Needed> busy;
 
-  auto stop_workers = [&] {
-    for (int r = 1; r < ranks; ++r) mpi::send_text("", r, kStop);
-  };
   for (;;) {
     // A pass over the whole sweep with what has come back: it writes every line it can in
     // the planned order and notes the cells it misses (cheap: no training).
@@ -179,9 +180,7 @@ std::vector<Json> distributed_sweep(const ExperimentConfig& c, const RunOptions&
     pass.header(header, header_on_disk);
     for (const PlannedProblem& p : plan.problems) pass.run_problem(p, setups.at(p.problem));
     if (!pass.missed()) {
-      std::vector<Json> records = pass.finish();
-      stop_workers();
-      return records;
+      return pass.finish();
     }
     for (CellCache::Needed& n : cache.needed) {
       if (!asked.insert(n.key).second) continue;

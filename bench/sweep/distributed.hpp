@@ -24,7 +24,8 @@ namespace sgdbench {
 bool uses_mpi_policy(const ExperimentConfig& c);
 
 /// Rank 0 of the cells mode: runs the sweep on the worker ranks, writes `out` in the
-/// planned order, returns the records (as a 1-process run does). Stops the workers.
+/// planned order, returns the records (as a 1-process run does). end_cells() then
+/// releases the workers (also after a run that had nothing left to do).
 std::vector<Json> distributed_sweep(const ExperimentConfig& c, const RunOptions& options,
                                     const SweepPlan& plan, const PartialRun& resumed,
                                     const Json& header, bool header_on_disk, JsonLinesWriter& out,
@@ -34,6 +35,7 @@ std::vector<Json> distributed_sweep(const ExperimentConfig& c, const RunOptions&
 /// ranks to run it too (`c`: the config the cell was planned from). end_lock_step() releases them.
 void announce_lock_step(const ExperimentConfig& c, const ProblemSetup& setup, const Cell& cell);
 void end_lock_step();
+void end_cells();
 
 /// A rank other than 0, in either mode: runs what rank 0 sends until it says stop.
 /// Returns the exit code.

@@ -22,11 +22,13 @@ bool built_with_mpi() {
 }
 
 bool launched_with_ranks() {
-  // Open MPI's mpirun, PMIx launchers (srun --mpi=pmix) and PMI-2 (srun, MPICH's hydra).
+  // Open MPI's mpirun, PMI-2 (srun --mpi=pmi2, MPICH's hydra): the size is in the
+  // environment. PMIx (srun --mpi=pmix) gives each process its rank only: MPI tells the
+  // size once started, and a job of one task then runs as one process.
   for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"}) {
     if (const char* v = std::getenv(var); v != nullptr && std::atoi(v) > 1) return true;
   }
-  return false;
+  return std::getenv("PMIX_RANK") != nullptr;
 }
 
 CommStats& comm_stats() {
@@ -162,7 +164,16 @@ Message receive(int from) {
 }
 std::string broadcast_text(const std::string& text) {
   unsigned long long n = text.size();
-  MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+  // The length by a non-blocking broadcast, polled with short sleeps: a rank waiting here
+  // (lock-step mode, while rank 0 runs a cell alone) must not spin a core that rank 0's
+  // timed cell needs, as MPI's blocking broadcast does.
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Ibcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD, &request);
+  for (int done = 0;;) {
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    if (done) break;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
   std::string out = rank() == 0 ? text : std::string(n, '\0');
   broadcast_bytes(std::as_writable_bytes(std::span<char>(out.data(), out.size())), 0);
   return out;
@@ -186,6 +197,9 @@ void abort_job(int code) {
 }
 std::vector<std::string> hosts() {
   return {};
+}
+std::vector<long> all_values(long value) {
+  return {value};
 }
 void send_bytes(std::span<const std::byte>, int, int) {
   throw std::logic_error("send_bytes: built without MPI");

@@ -13,8 +13,9 @@ namespace sgdbench::mpi {
 
 /// True when the build links MPI (CMake option SGDBENCH_WITH_MPI).
 bool built_with_mpi();
-/// True when a launcher (mpirun, mpiexec, srun) started this process as one of several
-/// ranks; read from the environment, so it costs nothing and needs no MPI.
+/// True when a launcher (mpirun, mpiexec, srun) started this process, as one of several
+/// ranks or (PMIx) of an unknown number; read from the environment, so it costs nothing
+/// and needs no MPI. size() after ensure_init() tells the ranks.
 bool launched_with_ranks();
 /// MPI_Init_thread (serialized) on the first call; then nothing. Without MPI: nothing.
 void ensure_init();

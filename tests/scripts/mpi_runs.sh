@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # sgdbench under mpirun (Open MPI), three checks chosen by the first argument:
-#   cells SGDBENCH CONFIG     mpirun -np 2 writes the runs.jsonl of one process (timings aside)
+#   cells SGDBENCH CONFIG     mpirun -np 2 writes the runs.jsonl of one process (timings aside),
+#                             and a --resume of the complete folder ends at once (the worker
+#                             ranks are released even when no cell is left to run)
 #   bits SGDBENCH CONFIG      every .../mpi run equals its .../tbb twin on 1, 2 and 3 ranks,
-#                             and the three files are the same
+#                             and the three files are the same; a seconds budget is refused
 #   kill SGDBENCH CONFIG      a worker rank killed with kill -9 ends the job with an error;
 #                             --resume (on 2 ranks) then completes the one-process file
 set -euo pipefail
@@ -24,6 +26,8 @@ cells)
   grep -q '"mode": "cells"' "$work/two/$name/machine.json" ||
     { echo "FAIL: machine.json does not record the 2 ranks" >&2; exit 1; }
   same "$work/one/$name/runs.jsonl" "$work/two/$name/runs.jsonl"
+  timeout 120 "${mpi[@]}" -np 2 "$exe" run "$config" --out "$work/two" --no-plots --quiet \
+    --resume >/dev/null || { echo "FAIL: --resume of a complete run did not end (rc $?)" >&2; exit 1; }
   ;;
 bits)
   for n in 1 2 3; do
@@ -33,6 +37,15 @@ bits)
   done
   same "$work/np1/$name/runs.jsonl" "$work/np2/$name/runs.jsonl"
   same "$work/np1/$name/runs.jsonl" "$work/np3/$name/runs.jsonl"
+  # A time budget would stop each rank on its own clock: refused, not deadlocked.
+  /usr/bin/python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); c["budget"] = {"seconds": 1}
+json.dump(c, open(sys.argv[2], "w"))' "$config" "$work/seconds.json"
+  if timeout 120 "${mpi[@]}" -np 2 "$exe" run "$work/seconds.json" --out "$work/sec" --quiet \
+    --no-plots >/dev/null 2>"$work/sec.log"; then
+    echo "FAIL: a seconds budget ran under the mpi policy on 2 ranks" >&2; exit 1
+  fi
+  grep -q "/budget/seconds" "$work/sec.log" ||
+    { echo "FAIL: no error names /budget/seconds:" >&2; cat "$work/sec.log" >&2; exit 1; }
   ;;
 kill)
   "$exe" run "$config" --out "$work/ref" --no-plots --quiet >/dev/null
