@@ -1,6 +1,7 @@
 #pragma once
 // Helpers for tests that generate their own files: a fresh temporary folder per test,
-// IDX writers (raw and gzipped), and running the sgdbench binary.
+// IDX writers (raw and gzipped), and running the sgdbench binary; and seeded random
+// vectors for the kernel tests.
 #include <zlib.h>
 
 #include <cstdint>
@@ -11,9 +12,19 @@
 #include <string>
 #include <vector>
 
+#include "util/rng.hpp"
+
 namespace sgdbench::test {
 
 namespace fs = std::filesystem;
+
+/// n floats uniform in [-1, 1) from `seed` (the same on every machine).
+inline std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(n);
+  for (auto& x : v) x = static_cast<float>(rng.uniform() * 2.0 - 1.0);
+  return v;
+}
 
 /// A folder under the system temp dir, removed when the object goes away.
 class TempDir {

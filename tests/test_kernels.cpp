@@ -11,6 +11,7 @@
 
 #include "kernels/scalar_kernels.hpp"
 #include "kernels/simd_kernels.hpp"
+#include "test_helpers.hpp"
 #include "util/rng.hpp"
 #ifdef SGDBENCH_WITH_BLAS
 #include "kernels/blas_kernels.hpp"
@@ -18,14 +19,9 @@
 
 using namespace sgdbench;
 
-namespace {
+using test::random_vector;
 
-std::vector<float> random_vector(std::size_t n, std::uint64_t seed) {
-  Rng rng(seed);
-  std::vector<float> v(n);
-  for (auto& x : v) x = static_cast<float>(rng.uniform() * 2.0 - 1.0);
-  return v;
-}
+namespace {
 
 float at(Trans t, const std::vector<float>& p, std::size_t ld, std::size_t i, std::size_t j) {
   return t == Trans::kNo ? p[i * ld + j] : p[j * ld + i];

@@ -4,19 +4,10 @@
 #include <vector>
 
 #include "kernels/simd_gemm_packed.hpp"
-#include "util/rng.hpp"
+#include "test_helpers.hpp"
 
 namespace sgdbench {
-namespace {
-
-std::vector<float> random_floats(std::size_t n, std::uint64_t seed) {
-  Rng rng(seed);
-  std::vector<float> v(n);
-  for (float& x : v) x = static_cast<float>(rng.uniform() * 2.0 - 1.0);
-  return v;
-}
-
-}  // namespace
+using test::random_vector;
 
 // The packings copy op(A) and op(B) into panels; the 8×8 in-register transposes must put
 // every float exactly where the scalar loop would (and zero the padding), so that the
@@ -28,7 +19,7 @@ TEST_CASE("unit_packing_with_register_transposes_places_every_float_exactly", "[
   for (const auto& [rows, depth] :
        {std::pair<std::size_t, std::size_t>{19, 27}, {16, 64}, {8, 7}}) {
     const std::size_t ld = depth + 5, p0 = 3, i0 = 2;
-    const auto src = random_floats((i0 + rows + 1) * ld, 4);
+    const auto src = random_vector((i0 + rows + 1) * ld, 4);
     const std::size_t kc = depth - p0;
     // pack_a, A not transposed: panel ir, dst[p·MR + r] = A[i0 + ir + r][p0 + p]
     std::vector<float> a_pack((rows + MR) * kc, -1.0f);

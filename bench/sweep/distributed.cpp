@@ -4,12 +4,10 @@
 
 #include <algorithm>
 #include <bit>
-#include <chrono>
 #include <cstdio>
 #include <deque>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "exec/mpi_world.hpp"
 #include "sweep/interrupt.hpp"
@@ -200,15 +198,13 @@ std::vector<Json> distributed_sweep(const ExperimentConfig& c, const RunOptions&
       throw std::logic_error("distributed sweep: cells missing but none running or queued");
     }
     // Wait for one worker, then take whatever else has arrived.
-    std::optional<mpi::Message> m;
-    while (!(m = mpi::try_receive(-1))) {
+    std::optional<mpi::Message> m = mpi::receive(-1, [&] {
       if (interrupt_requested()) {
         throw Interrupted(fmt::format(
             "interrupted; the finished cells written in order are kept in {}/runs.jsonl.partial",
             dir));
       }
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
+    });
     for (; m; m = mpi::try_receive(-1)) {
       const auto it = busy.find(m->from);
       if (it == busy.end()) continue;

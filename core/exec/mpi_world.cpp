@@ -40,6 +40,10 @@ CommStats& comm_stats() {
 
 namespace {
 bool g_started = false;
+/// The pause between two polls of a waiting rank: short beside any cell or step.
+void nap() {
+  std::this_thread::sleep_for(std::chrono::microseconds(200));
+}
 void check(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw std::runtime_error(std::string("MPI error in ") + what);
 }
@@ -156,10 +160,11 @@ std::optional<Message> try_receive(int from) {
         "MPI_Recv");
   return m;
 }
-Message receive(int from) {
+Message receive(int from, const std::function<void()>& between_polls) {
   for (;;) {
     if (auto m = try_receive(from)) return *m;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    if (between_polls) between_polls();
+    nap();
   }
 }
 std::string broadcast_text(const std::string& text) {
@@ -172,7 +177,7 @@ std::string broadcast_text(const std::string& text) {
   for (int done = 0;;) {
     MPI_Test(&request, &done, MPI_STATUS_IGNORE);
     if (done) break;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    nap();
   }
   std::string out = rank() == 0 ? text : std::string(n, '\0');
   broadcast_bytes(std::as_writable_bytes(std::span<char>(out.data(), out.size())), 0);
@@ -215,7 +220,7 @@ void send_text(const std::string&, int, int) {
 std::optional<Message> try_receive(int) {
   return std::nullopt;
 }
-Message receive(int) {
+Message receive(int, const std::function<void()>&) {
   throw std::logic_error("receive: built without MPI");
 }
 std::string broadcast_text(const std::string& text) {

@@ -4,6 +4,7 @@
 // execution policy (exec/mpi_deterministic.hpp) and the distributed sweep
 // (bench/sweep/distributed.cpp).
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -48,8 +49,9 @@ void send_text(const std::string& text, int to, int tag);
 /// A message from `from` (-1: any rank) when one is waiting, else nothing; never blocks.
 std::optional<Message> try_receive(int from);
 /// Waits for a message, polling with short sleeps so that a waiting rank leaves its core
-/// to the ranks that compute (MPI's blocking receive spins).
-Message receive(int from);
+/// to the ranks that compute (MPI's blocking receive spins); `between_polls` runs before
+/// each sleep (it may throw: rank 0 checks for Ctrl-C there).
+Message receive(int from, const std::function<void()>& between_polls = {});
 /// Rank 0's text on every rank (collective).
 std::string broadcast_text(const std::string& text);
 
