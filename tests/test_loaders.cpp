@@ -7,6 +7,7 @@
 #include "exec/tbb_deterministic.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "model/mlp.hpp"
+#include "model/softmax.hpp"
 #include "test_helpers.hpp"
 #include "train/batching.hpp"
 #include "train/trainer.hpp"
@@ -157,4 +158,21 @@ TEST_CASE("unit_compact_pixels_train_bit_for_bit_like_floats", "[loaders][determ
   a.run(floats, floats, {});
   b.run(bytes, bytes, {});
   for (std::size_t i = 0; i < a.params().size(); ++i) REQUIRE(a.params()[i] == b.params()[i]);
+
+  // Softmax regression reads compact rows in one pass (SimdKernels::linear_one_pass, no
+  // widened copy); floats take the separate calls. Same bits, fused steps (B ≤ a chunk)
+  // and chunked gradients alike, last chunk short (700 = 5 · 128 + 60).
+  const Softmax softmax({784, 10});
+  for (std::size_t batch : {std::size_t{1}, std::size_t{50}, std::size_t{600}, std::size_t{700}}) {
+    TrainSpec s;
+    s.batch = *BatchSize::of(batch);
+    s.epochs = batch == 1 ? 0.2 : 3.0;
+    s.chunk_rows = 128;
+    Trainer<Softmax, Plain, MiniBatches, Simd, TbbDeterministic> f(softmax, s), g(softmax, s);
+    const RunResult rf = f.run(floats, floats, {});
+    const RunResult rg = g.run(bytes, bytes, {});
+    INFO("softmax, B = " << batch);
+    REQUIRE(rf.final_point.train_loss == rg.final_point.train_loss);
+    for (std::size_t i = 0; i < f.params().size(); ++i) REQUIRE(f.params()[i] == g.params()[i]);
+  }
 }

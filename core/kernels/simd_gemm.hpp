@@ -101,14 +101,13 @@ bool gemm_degenerate(const GemmArgs& g) {
 template <class Arch>
 bool gemm_shape_path(const GemmArgs& g) {
   const auto& [ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc] = g;
-  constexpr std::size_t W = xsimd::batch<float, Arch>::size;
   const bool nt = ta == Trans::kNo && tb == Trans::kYes;  // A·Bᵀ: the forward pass
   const bool tn = ta == Trans::kYes && tb == Trans::kNo;  // Aᵀ·B: the weight gradient
-  if (nt && m >= kBcastMinRows && n > W && n <= 2 * W) {
+  if (nt && nt_takes_bcast<Arch>(m, n)) {
     gemm_nt_bcast<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  } else if (nt && (m <= kNtDotsMaxRows || n <= kNtDotsMaxCols)) {
+  } else if (nt && nt_takes_dots(m, n)) {
     gemm_nt_dots<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  } else if (tn && m <= kRank1MaxRows) {
+  } else if (tn && tn_takes_rank1(m)) {
     gemm_tn_rank1<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   } else {
     return false;

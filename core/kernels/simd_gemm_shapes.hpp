@@ -10,6 +10,7 @@
 
 #include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_level1.hpp"
+#include "kernels/simd_operand.hpp"
 
 namespace sgdbench {
 namespace gemm_detail {
@@ -34,10 +35,10 @@ void with_count(std::size_t r, F&& f) {
 
 /// One RT×CT tile of C = alpha · A · Bᵀ + beta · C, A (m×k) and B (n×k) row-major along
 /// k: RT·CT dot products of contiguous rows, RT + CT loads per RT·CT FMAs, no packing.
-template <class Arch, std::size_t RT, std::size_t CT>
-void dot_tile(std::size_t k, float alpha, const float* a, std::size_t lda, const float* b,
-              std::size_t ldb, float beta, float* c, std::size_t ldc,
-              const float* prefetch_a = nullptr) {
+/// A is floats or bytes (simd_operand.hpp).
+template <class Arch, std::size_t RT, std::size_t CT, class ARows>
+void dot_tile(std::size_t k, float alpha, ARows a, std::size_t lda, const float* b, std::size_t ldb,
+              float beta, float* c, std::size_t ldc, const ARows* prefetch_a) {
   using B = xsimd::batch<float, Arch>;
   constexpr std::size_t W = B::size;
   const std::size_t kv = k - k % W;
@@ -48,13 +49,16 @@ void dot_tile(std::size_t k, float alpha, const float* a, std::size_t lda, const
     for (std::size_t q = 0; q < CT; ++q) acc[r][q] = B(0.0f);
   }
   for (std::size_t p = 0; p < kv; p += W) {
-    if (prefetch_a != nullptr) {  // the next tile's rows, a cache line each per step
+    // The next tile's rows, a cache line at a time (every step for floats, every 64 / W
+    // steps for bytes).
+    if (prefetch_a != nullptr && (p * kElementBytes<ARows>) % 64 < W * kElementBytes<ARows>) {
 #pragma GCC unroll 8
-      for (std::size_t r = 0; r < RT; ++r) __builtin_prefetch(prefetch_a + r * lda + p, 0, 3);
+      for (std::size_t r = 0; r < RT; ++r)
+        __builtin_prefetch(address(*prefetch_a + (r * lda + p)), 0, 3);
     }
     B av[RT];
 #pragma GCC unroll 8
-    for (std::size_t r = 0; r < RT; ++r) av[r] = B::load_unaligned(a + r * lda + p);
+    for (std::size_t r = 0; r < RT; ++r) av[r] = load_vec<Arch>(a + (r * lda + p));
 #pragma GCC unroll 8
     for (std::size_t q = 0; q < CT; ++q) {
       const B bv = B::load_unaligned(b + q * ldb + p);
@@ -65,7 +69,8 @@ void dot_tile(std::size_t k, float alpha, const float* a, std::size_t lda, const
   for (std::size_t r = 0; r < RT; ++r) {
     for (std::size_t q = 0; q < CT; ++q) {
       float s = xsimd::hadd(acc[r][q]);
-      for (std::size_t p = kv; p < k; ++p) s = std::fma(a[r * lda + p], b[q * ldb + p], s);
+      for (std::size_t p = kv; p < k; ++p)
+        s = std::fma(scalar_at(a, r * lda + p), b[q * ldb + p], s);
       float& cr = c[r * ldc + q];
       cr = beta == 0.0f ? alpha * s : std::fma(beta, cr, alpha * s);
     }
@@ -78,21 +83,22 @@ inline constexpr std::size_t kDotRows = 4, kDotCols = 5;
 /// 4×5 tiles of dot products (20 accumulators, 9 loads per 20 FMAs) with no packing.
 /// Measured faster than the packed path when m or n is small: the forward pass Z = X Wᵀ
 /// of a small batch, or of a layer with few outputs (softmax's 10, Nielsen's 30).
-template <class Arch>
-void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+template <class Arch, class ARows = const float*>
+void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, ARows a,
                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
                   std::size_t ldc) {
   for (std::size_t i0 = 0; i0 < m; i0 += kDotRows) {
     const std::size_t rows = std::min(kDotRows, m - i0);
     for (std::size_t j0 = 0; j0 < n; j0 += kDotCols) {
       const std::size_t cols = std::min(kDotCols, n - j0);
-      const float* ai = a + i0 * lda;
+      const ARows ai = a + i0 * lda;
       const float* bj = b + j0 * ldb;
       float* cij = c + i0 * ldc + j0;
       // While the first column tile runs, the next row block streams in: a full-batch
       // pass reads A from memory once, in 3 KiB rows the hardware prefetcher only
       // catches late (softmax full batch: 1.79M -> see results/peers).
-      const float* pf = j0 == 0 && i0 + 3 * kDotRows <= m ? ai + 2 * kDotRows * lda : nullptr;
+      const ARows next = ai + 2 * kDotRows * lda;
+      const ARows* pf = j0 == 0 && i0 + 3 * kDotRows <= m ? &next : nullptr;
       with_count<kDotRows>(rows, [&](auto rt) {
         with_count<kDotCols>(cols, [&](auto ct) {
           dot_tile<Arch, decltype(rt)::value, decltype(ct)::value>(k, alpha, ai, lda, bj, ldb, beta,
@@ -108,9 +114,9 @@ void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, cons
 /// broadcast straight from memory and B loaded straight from its rows. Aᵀ·B (the weight
 /// gradient δᵀ X of a narrow layer: a_k = lda, a_row = 1) and A·Bᵀ against a packed Bᵀ
 /// panel (a_k = 1, a_row = lda) share it.
-template <class Arch, std::size_t RB, std::size_t NV>
+template <class Arch, std::size_t RB, std::size_t NV, class BRows = const float*>
 [[gnu::noinline]] void rank1_block(std::size_t k, float alpha, const float* a, std::size_t a_k,
-                                   std::size_t a_row, const float* b, std::size_t ldb, float beta,
+                                   std::size_t a_row, BRows b, std::size_t ldb, float beta,
                                    float* c, std::size_t ldc) {
   using B = xsimd::batch<float, Arch>;
   constexpr std::size_t W = B::size;
@@ -123,7 +129,7 @@ template <class Arch, std::size_t RB, std::size_t NV>
   for (std::size_t p = 0; p < k; ++p) {
     B bv[NV];
 #pragma GCC unroll 4
-    for (std::size_t v = 0; v < NV; ++v) bv[v] = B::load_unaligned(b + p * ldb + v * W);
+    for (std::size_t v = 0; v < NV; ++v) bv[v] = load_vec<Arch>(b + (p * ldb + v * W));
 #pragma GCC unroll 16
     for (std::size_t r = 0; r < RB; ++r) {
       const B av(a[p * a_k + r * a_row]);
@@ -193,9 +199,23 @@ void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, con
 /// nielsen_dW_B100).
 inline constexpr std::size_t kRank1MaxRows = 32, kRank1BlockRows = 12;
 
-template <class Arch, std::size_t RB>
-void rank1_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
-                const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
+/// Which shape path a real (not degenerate) product takes: the dispatcher
+/// (gemm_shape_path) and linear_one_pass, which promises the bits of these paths, ask here.
+template <class Arch>
+constexpr bool nt_takes_bcast(std::size_t m, std::size_t n) {
+  constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+  return m >= kBcastMinRows && n > W && n <= 2 * W;
+}
+constexpr bool nt_takes_dots(std::size_t m, std::size_t n) {
+  return m <= kNtDotsMaxRows || n <= kNtDotsMaxCols;
+}
+constexpr bool tn_takes_rank1(std::size_t m) {
+  return m <= kRank1MaxRows;
+}
+
+template <class Arch, std::size_t RB, class BRows>
+void rank1_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda, BRows b,
+                std::size_t ldb, float beta, float* c, std::size_t ldc) {
   constexpr std::size_t W = xsimd::batch<float, Arch>::size;
   std::size_t j = 0;
   for (; j + 2 * W <= n; j += 2 * W)
@@ -211,11 +231,12 @@ void rank1_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::
   if (panel.size() < k * W) panel.resize(k * W);
   for (std::size_t p = 0; p < k; ++p) {
     float* dst = panel.data() + p * W;
-    std::copy_n(b + p * ldb + j, rem, dst);
+    for (std::size_t q = 0; q < rem; ++q) dst[q] = scalar_at(b, p * ldb + j + q);
     std::fill(dst + rem, dst + W, 0.0f);
   }
   alignas(64) float tile[RB * W];
-  rank1_block<Arch, RB, 1>(k, alpha, a, lda, 1, panel.data(), W, 0.0f, tile, W);
+  rank1_block<Arch, RB, 1>(k, alpha, a, lda, 1, static_cast<const float*>(panel.data()), W, 0.0f,
+                           tile, W);
   for (std::size_t r = 0; r < RB; ++r) {
     for (std::size_t q = 0; q < rem; ++q) {
       float& cr = c[r * ldc + j + q];
@@ -224,10 +245,11 @@ void rank1_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::
   }
 }
 
-/// C = alpha · Aᵀ · B + beta · C for m ≤ kRank1MaxRows, in row blocks of equal size.
-template <class Arch>
+/// C = alpha · Aᵀ · B + beta · C for m ≤ kRank1MaxRows, in row blocks of equal size. B is
+/// floats or bytes (simd_operand.hpp).
+template <class Arch, class BRows = const float*>
 void gemm_tn_rank1(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
-                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+                   std::size_t lda, BRows b, std::size_t ldb, float beta, float* c,
                    std::size_t ldc) {
   const std::size_t blocks = (m + kRank1BlockRows - 1) / kRank1BlockRows;
   for (std::size_t i0 = 0; i0 < m;) {

@@ -4,6 +4,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "kernels/simd_gemm.hpp"
 #include "kernels/simd_level1.hpp"
+#include "kernels/simd_one_pass.hpp"
 #include "kernels/simd_widen.hpp"
 
 namespace sgdbench {

@@ -9,6 +9,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/kernel_set.hpp"
+#include "kernels/linear_one_pass.hpp"
 
 namespace sgdbench {
 
@@ -21,6 +22,10 @@ struct SimdKernels {
   static constexpr std::string_view arch_name() { return Arch::name(); }
 
   SGDBENCH_KERNEL_SET_MEMBERS;  // kernel_set.hpp: the list and the contracts
+
+  /// Softmax regression's chunk in one pass over its bytes (linear_one_pass.hpp has the
+  /// contract; simd_one_pass.hpp the how).
+  static bool linear_one_pass(const LinearOnePassArgs& args);
 };
 
 /// Every instruction set the build flags enable (BestArch is one of them; a static_assert

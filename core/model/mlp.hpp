@@ -12,10 +12,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "kernels/linear_one_pass.hpp"
 #include "kernels/trans.hpp"
 #include "model/activations.hpp"
 #include "model/costs.hpp"
@@ -115,14 +117,50 @@ class Mlp {
       // ∂C/∂W_l += δ_lᵀ A_{l-1}; ∂C/∂b_l += column sums of δ_l
       K::gemm(Trans::kYes, Trans::kNo, n_out, n_in, R, alpha, d, n_out, a_in, n_in, 1.0f,
               grad + weight_offset_[l - 1], n_in);
-      float* gb = grad + bias_offset_[l - 1];
-      for (std::size_t r = 0; r < R; ++r) {
-        for (std::size_t j = 0; j < n_out; ++j) gb[j] += alpha * d[r * n_out + j];
-      }
+      add_bias_gradient(R, n_out, d, alpha, grad + bias_offset_[l - 1]);
       if (l == 1) break;
       std::swap(ws.delta, ws.delta_prev);
     }
     return loss;
+  }
+
+  /// accumulate_gradient for compact (byte) rows read once, where the kernel set offers
+  /// it for a one-layer model (softmax regression): the same bits, or nullopt having
+  /// done nothing, and the caller widens the rows and calls accumulate_gradient.
+  template <class K>
+  std::optional<double> accumulate_gradient_one_pass(std::span<const float> params, Rows rows,
+                                                     Workspace& ws, float* grad,
+                                                     float alpha = 1.0f) const {
+    if constexpr (!KernelsWithOnePass<K>) {
+      return std::nullopt;
+    } else {
+      if (layers() != 1 || rows.x8 == nullptr) return std::nullopt;
+      reserve(ws, rows.count);
+      const std::size_t R = rows.count, n_out = widths_[1], n_in = widths_[0];
+      float* z = activation(ws, 1, R);
+      float* d = ws.delta.data();
+      const float* bias = params.data() + bias_offset_[0];
+      for (std::size_t r = 0; r < R; ++r) std::copy_n(bias, n_out, z + r * n_out);
+      double loss = 0.0;
+      auto output_layer = [&](std::size_t first, std::size_t count) {
+        loss += Cost::template output_layer<Activation, K>(
+            count, n_out, z + first * n_out, rows.y + first, d + first * n_out, nullptr);
+      };
+      const LinearOnePassArgs args{.rows = R,
+                                   .n_out = n_out,
+                                   .n_in = n_in,
+                                   .x8 = rows.x8,
+                                   .scale = rows.x8_scale,
+                                   .w = params.data() + weight_offset_[0],
+                                   .z = z,
+                                   .delta = d,
+                                   .output_layer = RowBlockFn(output_layer),
+                                   .alpha = alpha,
+                                   .g = grad + weight_offset_[0]};
+      if (!K::linear_one_pass(args)) return std::nullopt;
+      add_bias_gradient(R, n_out, d, alpha, grad + bias_offset_[0]);
+      return loss;
+    }
   }
 
   /// Σ_rows C and the number of rows whose largest output is the label.
@@ -138,6 +176,13 @@ class Mlp {
   }
 
  private:
+  static void add_bias_gradient(std::size_t R, std::size_t n_out, const float* d, float alpha,
+                                float* gb) {
+    for (std::size_t r = 0; r < R; ++r) {
+      for (std::size_t j = 0; j < n_out; ++j) gb[j] += alpha * d[r * n_out + j];
+    }
+  }
+
   // Activations of layer l (1..L) for a chunk of R rows; layers are stored back to back.
   float* activation(Workspace& ws, std::size_t l, std::size_t R) const {
     std::size_t offset = 0;

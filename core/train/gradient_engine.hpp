@@ -35,9 +35,7 @@ class GradientEngine {
     const KernelThreadLimit limit(Exec::kernel_threads);
     root_.reset();
     auto leaf = [&](std::size_t i, GradAcc& acc) {
-      const std::size_t begin = i * chunk_;
-      acc.loss += model_.template accumulate_gradient<K>(
-          params, as_floats(slice(batch, begin), acc.wide), acc.ws, acc.grad.data());
+      acc.loss += accumulate(params, slice(batch, i * chunk_), acc.ws, acc.wide, acc.grad.data());
     };
     auto join = [](GradAcc& into, const GradAcc& from) {
       K::axpy(into.grad.size(), 1.0f, from.grad.data(), into.grad.data());
@@ -53,8 +51,7 @@ class GradientEngine {
   /// with no gradient buffer to clear, fill and read back. Returns Σ_rows C.
   double step_in_place(std::span<float> params, Rows batch, float alpha) {
     const KernelThreadLimit limit(Exec::kernel_threads);
-    return model_.template accumulate_gradient<K>(params, as_floats(batch, root_.wide), root_.ws,
-                                                  params.data(), alpha);
+    return accumulate(params, batch, root_.ws, root_.wide, params.data(), alpha);
   }
   std::size_t chunk_rows() const { return chunk_; }
   /// The execution policy's for_ranges (gathering mini-batches on its threads).
@@ -125,6 +122,21 @@ class GradientEngine {
             r.target == nullptr ? nullptr : r.target + begin,
             r.x8 == nullptr ? nullptr : r.x8 + begin * d,
             r.x8_scale};
+  }
+  /// Adds alpha · Σ_rows ∇C into g: compact rows in one pass where the model and kernel
+  /// set offer it (softmax regression on SimdKernels: Mlp::accumulate_gradient_one_pass),
+  /// else widened into `wide` first.
+  double accumulate(std::span<const float> params, Rows rows, Workspace& ws,
+                    AlignedBuffer<float>& wide, float* g, float alpha = 1.0f) const {
+    if constexpr (requires {
+                    model_.template accumulate_gradient_one_pass<K>(params, rows, ws, g);
+                  }) {
+      if (const auto loss =
+              model_.template accumulate_gradient_one_pass<K>(params, rows, ws, g, alpha)) {
+        return *loss;
+      }
+    }
+    return model_.template accumulate_gradient<K>(params, as_floats(rows, wide), ws, g, alpha);
   }
   /// The rows as floats: compact (byte) rows widened into `buf`, once per chunk, where
   /// the chunk then stays in cache for the forward and the backward pass.
