@@ -17,6 +17,8 @@
 #include "kernels/scalar_kernels.hpp"
 #include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_kernels.hpp"
+#include "model/activations.hpp"
+#include "model/costs.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/rng.hpp"
 #include "variants/registry.hpp"
@@ -67,6 +69,53 @@ void bm_gemv(benchmark::State& state, Trans ta, std::size_t m, std::size_t n) {
   state.counters["GFLOP/s"] = benchmark::Counter(
       2.0 * static_cast<double>(m * n) * static_cast<double>(state.iterations()) * 1e-9,
       benchmark::Counter::kIsRate);
+}
+
+/// Softmax regression's chunk of 256 byte rows (784 → 10, cross-entropy), the two ways
+/// SimdKernels can run it: widen_bytes then the forward and weight-gradient GEMMs, or
+/// linear_one_pass on the bytes (the same bits; simd_one_pass.hpp). The chunk stays in
+/// cache here: this is the compute, `sgdbench throughput` the stream from memory.
+void bm_softmax_chunk(benchmark::State& state, bool one_pass) {
+  using K = SimdKernels<BestArch>;
+  constexpr std::size_t R = 256, n = 10, k = 784;
+  std::vector<std::uint8_t> x8(R * k), y(R);
+  Rng rng(4);
+  for (auto& b : x8) b = static_cast<std::uint8_t>(rng.below(256));
+  for (auto& l : y) l = static_cast<std::uint8_t>(rng.below(n));
+  AlignedBuffer<float> w(n * k), g(n * k), z(R * n), delta(R * n), x(R * k);
+  fill_uniform(w, 5);
+  auto output_layer = [&](std::size_t first, std::size_t rows) {
+    benchmark::DoNotOptimize(CrossEntropyCost::output_layer<Identity, K>(
+        rows, n, z.data() + first * n, y.data() + first, delta.data() + first * n, nullptr));
+  };
+  const float alpha = -1e-6f;  // keeps w's scale over millions of steps
+  for (auto _ : state) {
+    z.fill_zero();
+    if (one_pass) {
+      K::linear_one_pass({.rows = R,
+                          .n_out = n,
+                          .n_in = k,
+                          .x8 = x8.data(),
+                          .scale = 1.0f / 255.0f,
+                          .w = w.data(),
+                          .z = z.data(),
+                          .delta = delta.data(),
+                          .output_layer = RowBlockFn(output_layer),
+                          .alpha = alpha,
+                          .g = g.data()});
+    } else {
+      K::widen_bytes(x8.data(), R * k, 1.0f / 255.0f, x.data());
+      K::gemm(Trans::kNo, Trans::kYes, R, n, k, 1.0f, x.data(), k, w.data(), k, 1.0f, z.data(), n);
+      output_layer(0, R);
+      K::gemm(Trans::kYes, Trans::kNo, n, k, R, alpha, delta.data(), n, x.data(), k, 1.0f, g.data(),
+              k);
+    }
+    benchmark::ClobberMemory();
+  }
+  const auto rows = static_cast<double>(R) * static_cast<double>(state.iterations());
+  state.counters["samples/s"] = benchmark::Counter(rows, benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(4.0 * n * k * rows * 1e-9, benchmark::Counter::kIsRate);
 }
 
 /// Random rows for a step benchmark: at least 1000, and at least one batch.
@@ -186,6 +235,9 @@ int main(int argc, char** argv) {
   register_kernels<BlasKernels>("blas");
 #endif
   register_steps();
+  benchmark::RegisterBenchmark("BM_softmax_chunk/simd/widen_then_gemms_R256", bm_softmax_chunk,
+                               false);
+  benchmark::RegisterBenchmark("BM_softmax_chunk/simd/one_pass_R256", bm_softmax_chunk, true);
   benchmark::AddCustomContext("cpu_model", cpu_model());
   benchmark::AddCustomContext("simd_arch", std::string(BestArch::name()));
   benchmark::AddCustomContext("threads", "1");

@@ -20,10 +20,13 @@ def main(path):
     med = medians(doc)
     gemm = defaultdict(dict)  # shape -> kernels -> GFLOP/s
     steps = defaultdict(dict)  # variant -> B -> samples/s
+    chunk = {}  # way -> counters (BM_softmax_chunk)
     for name, b in med.items():
         parts = name.split("/")
         if parts[0] in ("BM_gemm", "BM_gemv"):
             gemm[f"{parts[0][3:]} {parts[2]}"][parts[1]] = b["GFLOP/s"]
+        elif parts[0] == "BM_softmax_chunk":
+            chunk[parts[2]] = b
         elif parts[0] == "BM_step":  # BM_step/<variant>/<B>[/real_time]
             if parts[-1] == "real_time":
                 parts = parts[:-1]
@@ -44,6 +47,16 @@ def main(path):
         s, v, o = k.get("scalar", 0), k.get("simd", 0), k.get("blas", 0)
         print(f"| {kind} | {label} | {s:.1f} | {v:.1f} | {o:.1f} | "
               f"{v / o if o else 0:.2f} | {v / s if s else 0:.1f} |")
+    if chunk:
+        print("\n## Softmax regression's chunk of 256 byte rows (784 → 10), in cache\n")
+        print("Widened into floats then two GEMMs, or read once as bytes "
+              "(`linear_one_pass`, the same bits).\n")
+        print("| way | samples/s | GFLOP/s | vs widen then GEMMs |")
+        print("|---|---|---|---|")
+        base = chunk.get("widen_then_gemms_R256", {}).get("samples/s")
+        for way, b in chunk.items():
+            ratio = f"{b['samples/s'] / base:.2f}" if base else "–"
+            print(f"| {way} | {b['samples/s']:,.0f} | {b['GFLOP/s']:.1f} | {ratio} |")
     print("\n## One training step (samples/s; nielsen 784-30-10, softmax 784-10, "
           "mlp 784-1024-1024-10; random data)\n")
 

@@ -53,4 +53,17 @@ using EnabledArchs = ArchList<
 #endif
     >;
 
+// Compiled once, in simd_kernels.cpp: a file that also sees the member definitions (the
+// micro-benchmarks, through simd_gemm_packed.hpp) links that copy instead of compiling
+// its own.
+#if XSIMD_WITH_SSE4_2
+extern template struct SimdKernels<xsimd::sse4_2>;
+#endif
+#if XSIMD_WITH_FMA3_AVX2
+extern template struct SimdKernels<xsimd::fma3<xsimd::avx2>>;
+#endif
+#if XSIMD_WITH_AVX512BW
+extern template struct SimdKernels<xsimd::avx512bw>;
+#endif
+
 }  // namespace sgdbench
