@@ -27,7 +27,8 @@ class RowBlockFn {
 
 /// One chunk of R rows of a layer n_in → n_out: rows x = x8 · scale (R × n_in bytes),
 /// weights w (n_out × n_in), z (R × n_out) holding the bias on entry, delta (R × n_out),
-/// g the weight gradient (n_out × n_in).
+/// g the weight gradient (n_out × n_in); next_x8 the next_bytes the caller reads next (the
+/// batch's next chunk; none: nullptr), prefetched while this chunk is computed.
 struct LinearOnePassArgs {
   std::size_t rows, n_out, n_in;
   const std::uint8_t* x8;
@@ -38,6 +39,8 @@ struct LinearOnePassArgs {
   RowBlockFn output_layer;  // turns rows [first, first + rows) of z into those of delta
   float alpha;
   float* g;
+  const std::uint8_t* next_x8 = nullptr;
+  std::size_t next_bytes = 0;
 };
 
 /// K::linear_one_pass(args) does, bit for bit, what these calls do, and returns true; or

@@ -126,11 +126,12 @@ class Mlp {
 
   /// accumulate_gradient for compact (byte) rows read once, where the kernel set offers
   /// it for a one-layer model (softmax regression): the same bits, or nullopt having
-  /// done nothing, and the caller widens the rows and calls accumulate_gradient.
+  /// done nothing, and the caller widens the rows and calls accumulate_gradient. `next`:
+  /// the rows the caller reads after these (prefetched; none: count 0).
   template <class K>
   std::optional<double> accumulate_gradient_one_pass(std::span<const float> params, Rows rows,
-                                                     Workspace& ws, float* grad,
-                                                     float alpha = 1.0f) const {
+                                                     Workspace& ws, float* grad, float alpha,
+                                                     Rows next) const {
     if constexpr (!KernelsWithOnePass<K>) {
       return std::nullopt;
     } else {
@@ -156,7 +157,9 @@ class Mlp {
                                    .delta = d,
                                    .output_layer = RowBlockFn(output_layer),
                                    .alpha = alpha,
-                                   .g = grad + weight_offset_[0]};
+                                   .g = grad + weight_offset_[0],
+                                   .next_x8 = next.x8,
+                                   .next_bytes = next.x8 == nullptr ? 0 : next.count * n_in};
       if (!K::linear_one_pass(args)) return std::nullopt;
       add_bias_gradient(R, n_out, d, alpha, grad + bias_offset_[0]);
       return loss;

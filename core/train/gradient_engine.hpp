@@ -34,14 +34,17 @@ class GradientEngine {
   double gradient(std::span<const float> params, Rows batch) {
     const KernelThreadLimit limit(Exec::kernel_threads);
     root_.reset();
+    const std::size_t n = chunks(batch.count);
     auto leaf = [&](std::size_t i, GradAcc& acc) {
-      acc.loss += accumulate(params, slice(batch, i * chunk_), acc.ws, acc.wide, acc.grad.data());
+      const Rows next = i + 1 < n ? slice(batch, (i + 1) * chunk_) : Rows{};
+      acc.loss += accumulate(params, slice(batch, i * chunk_), acc.ws, acc.wide, acc.grad.data(),
+                             1.0f, next);
     };
     auto join = [](GradAcc& into, const GradAcc& from) {
       K::axpy(into.grad.size(), 1.0f, from.grad.data(), into.grad.data());
       into.loss += from.loss;
     };
-    exec_.reduce(chunks(batch.count), root_, grad_pool_, leaf, join);
+    exec_.reduce(n, root_, grad_pool_, leaf, join);
     return root_.loss;
   }
   std::span<const float> grad() const { return root_.grad.span(); }
@@ -124,15 +127,17 @@ class GradientEngine {
             r.x8_scale};
   }
   /// Adds alpha · Σ_rows ∇C into g: compact rows in one pass where the model and kernel
-  /// set offer it (softmax regression on SimdKernels: Mlp::accumulate_gradient_one_pass),
-  /// else widened into `wide` first.
+  /// set offer it (softmax regression on SimdKernels: Mlp::accumulate_gradient_one_pass;
+  /// `next`, the chunk after these, is prefetched), else widened into `wide` first.
   double accumulate(std::span<const float> params, Rows rows, Workspace& ws,
-                    AlignedBuffer<float>& wide, float* g, float alpha = 1.0f) const {
+                    AlignedBuffer<float>& wide, float* g, float alpha = 1.0f,
+                    Rows next = {}) const {
     if constexpr (requires {
-                    model_.template accumulate_gradient_one_pass<K>(params, rows, ws, g);
+                    model_.template accumulate_gradient_one_pass<K>(params, rows, ws, g, alpha,
+                                                                    next);
                   }) {
       if (const auto loss =
-              model_.template accumulate_gradient_one_pass<K>(params, rows, ws, g, alpha)) {
+              model_.template accumulate_gradient_one_pass<K>(params, rows, ws, g, alpha, next)) {
         return *loss;
       }
     }
