@@ -118,6 +118,28 @@ TEST_CASE("unit_mnist_json_reads_ten_digit_files", "[loaders]") {
   REQUIRE_THROWS_WITH(load_mnist_json(dir.path().string()), Contains("3.json: missing"));
 }
 
+namespace {
+
+/// Plain SGD on float and on byte storage of the same pixels: the same loss and weights,
+/// bit for bit (0.2 epochs at B = 1, `epochs` otherwise; 128-row chunks, so several per
+/// batch).
+template <class Net>
+void same_mini_batch_run(const Net& net, std::size_t batch, double epochs, const Dataset& floats,
+                         const Dataset& bytes) {
+  TrainSpec spec;
+  spec.batch = *BatchSize::of(batch);
+  spec.epochs = batch == 1 ? 0.2 : epochs;
+  spec.chunk_rows = 128;
+  Trainer<Net, Plain, MiniBatches, SimdKernels<BestArch>, TbbDeterministic> a(net, spec),
+      b(net, spec);
+  const RunResult ra = a.run(floats, floats, {});
+  const RunResult rb = b.run(bytes, bytes, {});
+  REQUIRE(ra.final_point.train_loss == rb.final_point.train_loss);
+  for (std::size_t i = 0; i < a.params().size(); ++i) REQUIRE(a.params()[i] == b.params()[i]);
+}
+
+}  // namespace
+
 TEST_CASE("unit_compact_pixels_train_bit_for_bit_like_floats", "[loaders][determinism]") {
   // Pixels kept as bytes (widened chunk by chunk) must give the very same run as the
   // float storage: same features, same gradients, same weights, any batching.
@@ -141,16 +163,8 @@ TEST_CASE("unit_compact_pixels_train_bit_for_bit_like_floats", "[loaders][determ
   using Simd = SimdKernels<BestArch>;
   const Net net({784, 12, 10});
   for (std::size_t batch : {std::size_t{1}, std::size_t{50}, std::size_t{600}}) {
-    TrainSpec spec;
-    spec.batch = *BatchSize::of(batch);
-    spec.epochs = batch == 1 ? 0.2 : 2.0;
-    spec.chunk_rows = 128;  // several chunks per batch
-    Trainer<Net, Plain, MiniBatches, Simd, TbbDeterministic> a(net, spec), b(net, spec);
-    const RunResult ra = a.run(floats, floats, {});
-    const RunResult rb = b.run(bytes, bytes, {});
     INFO("B = " << batch);
-    REQUIRE(ra.final_point.train_loss == rb.final_point.train_loss);
-    for (std::size_t i = 0; i < a.params().size(); ++i) REQUIRE(a.params()[i] == b.params()[i]);
+    same_mini_batch_run(net, batch, 2.0, floats, bytes);
   }
   TrainSpec spec;
   spec.epochs = 3;
@@ -164,15 +178,7 @@ TEST_CASE("unit_compact_pixels_train_bit_for_bit_like_floats", "[loaders][determ
   // and chunked gradients alike, last chunk short (700 = 5 · 128 + 60).
   const Softmax softmax({784, 10});
   for (std::size_t batch : {std::size_t{1}, std::size_t{50}, std::size_t{600}, std::size_t{700}}) {
-    TrainSpec s;
-    s.batch = *BatchSize::of(batch);
-    s.epochs = batch == 1 ? 0.2 : 3.0;
-    s.chunk_rows = 128;
-    Trainer<Softmax, Plain, MiniBatches, Simd, TbbDeterministic> f(softmax, s), g(softmax, s);
-    const RunResult rf = f.run(floats, floats, {});
-    const RunResult rg = g.run(bytes, bytes, {});
     INFO("softmax, B = " << batch);
-    REQUIRE(rf.final_point.train_loss == rg.final_point.train_loss);
-    for (std::size_t i = 0; i < f.params().size(); ++i) REQUIRE(f.params()[i] == g.params()[i]);
+    same_mini_batch_run(softmax, batch, 3.0, floats, bytes);
   }
 }

@@ -9,6 +9,26 @@
 namespace sgdbench {
 using test::random_vector;
 
+namespace {
+
+/// Panels of `width` rows of src (rows i0 … i0 + rows − 1, columns p0 … p0 + kc − 1), each
+/// stored column by column: pack[start·kc + p·width + r] = src[i0 + start + r][p0 + p],
+/// zero past the last row.
+void check_panels(const std::vector<float>& pack, std::size_t width, std::size_t rows,
+                  std::size_t kc, const std::vector<float>& src, std::size_t ld, std::size_t i0,
+                  std::size_t p0) {
+  for (std::size_t start = 0; start < rows; start += width) {
+    for (std::size_t p = 0; p < kc; ++p) {
+      for (std::size_t r = 0; r < width; ++r) {
+        const float want = start + r < rows ? src[(i0 + start + r) * ld + p0 + p] : 0.0f;
+        REQUIRE(pack[start * kc + p * width + r] == want);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 // The packings copy op(A) and op(B) into panels; the 8×8 in-register transposes must put
 // every float exactly where the scalar loop would (and zero the padding), so that the
 // GEMM's bits do not depend on them. Odd sizes leave remainders for the scalar loop.
@@ -24,25 +44,11 @@ TEST_CASE("unit_packing_with_register_transposes_places_every_float_exactly", "[
     // pack_a, A not transposed: panel ir, dst[p·MR + r] = A[i0 + ir + r][p0 + p]
     std::vector<float> a_pack((rows + MR) * kc, -1.0f);
     pack_a<MR>(Trans::kNo, src.data(), ld, i0, p0, rows, kc, a_pack.data());
-    for (std::size_t ir = 0; ir < rows; ir += MR) {
-      for (std::size_t p = 0; p < kc; ++p) {
-        for (std::size_t r = 0; r < MR; ++r) {
-          const float want = ir + r < rows ? src[(i0 + ir + r) * ld + p0 + p] : 0.0f;
-          REQUIRE(a_pack[ir * kc + p * MR + r] == want);
-        }
-      }
-    }
+    check_panels(a_pack, MR, rows, kc, src, ld, i0, p0);
     // pack_b, B transposed: panel jr, dst[p·NR + c] = B[i0 + jr + c][p0 + p]
     std::vector<float> b_pack((rows + NR) * kc, -1.0f);
     pack_b<NR>(Trans::kYes, src.data(), ld, p0, i0, kc, rows, b_pack.data());
-    for (std::size_t jr = 0; jr < rows; jr += NR) {
-      for (std::size_t p = 0; p < kc; ++p) {
-        for (std::size_t c = 0; c < NR; ++c) {
-          const float want = jr + c < rows ? src[(i0 + jr + c) * ld + p0 + p] : 0.0f;
-          REQUIRE(b_pack[jr * kc + p * NR + c] == want);
-        }
-      }
-    }
+    check_panels(b_pack, NR, rows, kc, src, ld, i0, p0);
   }
 }
 
