@@ -40,8 +40,8 @@ inline CacheSizes cache_sizes() {
 /// packed MC×KC block of A fills half of L2, and NC so that the KC×NC panel of B fills a
 /// quarter of L3 (sysconf, read once). KC alone is fixed: each KC-long slice of the sums
 /// is added to C in turn, so KC sets the order of the floating-point sums, and a KC per
-/// CPU would give different bits on two CPUs of one instruction set. 256·NR floats (32
-/// KiB with AVX-512) is the micro-panel of B that the micro-kernel streams from L1.
+/// CPU would give different bits on two CPUs of one instruction set. MR·256 floats (8
+/// KiB with AVX-512) is the micro-panel of A that stays in L1 across a row of tiles.
 /// MC and NC only partition the rows and columns: no bit depends on them. Measured (AMD
 /// EPYC, 1 MiB L2, BM_gemm/simd/mlp_fwd*): MC 512 from L2 against the former constant 96
 /// gives 99.7 against 94.9 GFLOP/s.
@@ -227,7 +227,8 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   }
 }
 
-/// The packed (BLIS) path for any shape: B panels in L3/L2, A blocks in L2, MR×NR tiles.
+/// The packed (BLIS) path for any shape: B panels in L3/L2, A blocks in L2, A micro-panels in
+/// L1, MR×NR tiles.
 template <class Arch>
 void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
                  const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
@@ -250,8 +251,13 @@ void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k
       for (std::size_t ic = 0; ic < m; ic += MC) {
         const std::size_t mc = std::min(MC, m - ic);
         pack_a<Blk::MR>(ta, a, lda, ic, pc, mc, kc, a_pack.data());
-        for (std::size_t jr = 0; jr < nc; jr += Blk::NR) {
-          for (std::size_t ir = 0; ir < mc; ir += Blk::MR) {
+        // Rows of tiles outer: the MR×KC micro-panel of A (8 KiB with AVX-512) stays in L1
+        // while the B micro-panels stream past it. The other order kept a KC×NR micro-panel
+        // of B (32 KiB, all of a 32 KiB L1d) for a column of tiles, and the A panels it read
+        // evicted it. Measured (AMD EPYC, 60 alternated calls each, medians): 8-12 % more
+        // GFLOP/s on every MLP shape, e.g. mlp_fwd2 90.5 against 82.7. No bit depends on it.
+        for (std::size_t ir = 0; ir < mc; ir += Blk::MR) {
+          for (std::size_t jr = 0; jr < nc; jr += Blk::NR) {
             micro_kernel<Arch>(kc, a_pack.data() + ir * kc, b_pack.data() + jr * kc, alpha,
                                beta_block, c + (ic + ir) * ldc + jc + jr, ldc,
                                std::min(Blk::MR, mc - ir), std::min(Blk::NR, nc - jr));
