@@ -60,6 +60,7 @@ template <class Arch>
 bool gemm_degenerate(const GemmArgs& g) {
   const auto& [ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc] = g;
   using K = SimdKernels<Arch>;
+  if (!is_degenerate(m, n, k, alpha)) return false;
   if (m == 0 || n == 0) return true;
   if (k == 0 || alpha == 0.0f) {
     for (std::size_t i = 0; i < m; ++i) {

@@ -199,8 +199,12 @@ void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, con
 /// nielsen_dW_B100).
 inline constexpr std::size_t kRank1MaxRows = 32, kRank1BlockRows = 12;
 
-/// Which shape path a real (not degenerate) product takes: the dispatcher
-/// (gemm_shape_path) and linear_one_pass, which promises the bits of these paths, ask here.
+/// Which path a product takes: the dispatcher (gemm_degenerate, gemm_shape_path) and
+/// linear_one_pass, which promises the bits of these paths, ask here. Degenerate: no rows
+/// or columns, k ≤ 1, alpha = 0, or one row (gemm_degenerate's fills, gemv and axpy).
+constexpr bool is_degenerate(std::size_t m, std::size_t n, std::size_t k, float alpha) {
+  return m <= 1 || n == 0 || k <= 1 || alpha == 0.0f;
+}
 template <class Arch>
 constexpr bool nt_takes_bcast(std::size_t m, std::size_t n) {
   constexpr std::size_t W = xsimd::batch<float, Arch>::size;

@@ -20,9 +20,9 @@ template <class Arch>
 bool SimdKernels<Arch>::linear_one_pass(const LinearOnePassArgs& p) {
   using namespace gemm_detail;
   const std::size_t R = p.rows, n = p.n_out, k = p.n_in;
-  // The separate calls' paths must be gemm_nt_dots and gemm_tn_rank1: no degenerate
-  // shape (one row, k = 1, alpha = 0: gemm_degenerate) and not the broadcast panel.
-  const bool same_paths = R >= 2 && n >= 2 && k >= 2 && p.alpha != 0.0f &&
+  // The separate calls' paths must be gemm_nt_dots and gemm_tn_rank1: neither product
+  // degenerate, and the forward not the broadcast panel.
+  const bool same_paths = !is_degenerate(R, n, k, 1.0f) && !is_degenerate(n, k, R, p.alpha) &&
                           !nt_takes_bcast<Arch>(R, n) && nt_takes_dots(R, n) && tn_takes_rank1(n);
   if (!same_paths) return false;
   const ByteRows x{p.x8, p.scale};

@@ -140,8 +140,7 @@ class Mlp {
       const std::size_t R = rows.count, n_out = widths_[1], n_in = widths_[0];
       float* z = activation(ws, 1, R);
       float* d = ws.delta.data();
-      const float* bias = params.data() + bias_offset_[0];
-      for (std::size_t r = 0; r < R; ++r) std::copy_n(bias, n_out, z + r * n_out);
+      fill_with_bias(params, 1, R, z);
       double loss = 0.0;
       auto output_layer = [&](std::size_t first, std::size_t count) {
         loss += Cost::template output_layer<Activation, K>(
@@ -179,6 +178,13 @@ class Mlp {
   }
 
  private:
+  /// Each of the R rows of z (layer l) set to the layer's bias: the GEMM then adds X·Wᵀ
+  /// with beta = 1.
+  void fill_with_bias(std::span<const float> params, std::size_t l, std::size_t R, float* z) const {
+    const float* bias = params.data() + bias_offset_[l - 1];
+    for (std::size_t r = 0; r < R; ++r) std::copy_n(bias, widths_[l], z + r * widths_[l]);
+  }
+
   static void add_bias_gradient(std::size_t R, std::size_t n_out, const float* d, float alpha,
                                 float* gb) {
     for (std::size_t r = 0; r < R; ++r) {
@@ -201,8 +207,7 @@ class Mlp {
     for (std::size_t l = 1; l <= layers(); ++l) {
       const std::size_t n_out = widths_[l], n_in = widths_[l - 1];
       float* z = activation(ws, l, R);
-      const float* bias = params.data() + bias_offset_[l - 1];
-      for (std::size_t r = 0; r < R; ++r) std::copy_n(bias, n_out, z + r * n_out);
+      fill_with_bias(params, l, R, z);
       K::gemm(Trans::kNo, Trans::kYes, R, n_out, n_in, 1.0f, a_in, n_in,
               params.data() + weight_offset_[l - 1], n_in, 1.0f, z, n_out);
       if (l < layers()) Activation::template apply<K>(R * n_out, z);
