@@ -187,9 +187,16 @@ TEST_CASE("unit_blas_gemm_matches_scalar", "[kernels]") {
 
 TEST_CASE("unit_parallel_gemm_gives_the_same_bits_on_any_thread_count", "[kernels][determinism]") {
   // Large products are split into slices across threads; each entry must still be summed
-  // in one fixed order, so 1, 2 and 3 threads agree bit for bit.
+  // in one fixed order, so 1, 2 and 3 threads agree bit for bit. Column slices share one
+  // packing of A, row slices one of B: shapes with several KC blocks (k > 256), ragged
+  // panels, more rows than an MC block, and more columns than the largest NC (4096).
   for (auto [ta, tb, m, n, k] : {std::tuple{Trans::kNo, Trans::kYes, 300, 200, 100},
-                                 std::tuple{Trans::kYes, Trans::kNo, 210, 130, 170}}) {
+                                 std::tuple{Trans::kYes, Trans::kNo, 210, 130, 170},
+                                 std::tuple{Trans::kNo, Trans::kYes, 200, 301, 530},
+                                 std::tuple{Trans::kYes, Trans::kNo, 530, 260, 600},
+                                 std::tuple{Trans::kNo, Trans::kYes, 601, 100, 300},
+                                 std::tuple{Trans::kNo, Trans::kNo, 4200, 4150, 20}}) {
+    INFO("m = " << m << ", n = " << n << ", k = " << k);
     const auto a = random_vector(static_cast<std::size_t>(m) * k, 1);
     const auto b = random_vector(static_cast<std::size_t>(k) * n, 2);
     std::vector<std::vector<float>> out;

@@ -227,12 +227,85 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   }
 }
 
+/// Where pack_a_whole puts the panels of rows ic.. of the KC block at column pc: the KC
+/// blocks one after another, each round_up(m, MR) rows × kc, as pack_a writes a block.
+template <class Blk>
+std::size_t packed_a_offset(std::size_t pc, std::size_t ic, std::size_t m, std::size_t k) {
+  const std::size_t m_pad = (m + Blk::MR - 1) / Blk::MR * Blk::MR;
+  return m_pad * pc + ic * std::min(Blk::KC, k - pc);
+}
+
+/// Where pack_b_whole puts the KC block at row pc of the NC block at column jc: NC blocks
+/// one after another (each k × its padded width), KC blocks within each, as pack_b writes.
+template <class Blk>
+std::size_t packed_b_offset(std::size_t jc, std::size_t pc, std::size_t n, std::size_t k) {
+  const std::size_t nc = std::min(Blk::nc(), n - jc);
+  const std::size_t nc_pad = (nc + Blk::NR - 1) / Blk::NR * Blk::NR;
+  return jc * k + pc * nc_pad;
+}
+
+/// Packs the MR-row panels [p0, p1) of the whole of op(A) (m×k) into dst in
+/// packed_a_offset's layout; a panel index runs over the KC blocks, then the rows.
+template <class Blk>
+void pack_a_whole(Trans ta, const float* a, std::size_t lda, std::size_t m, std::size_t k,
+                  std::size_t p0, std::size_t p1, float* dst) {
+  const std::size_t panels = (m + Blk::MR - 1) / Blk::MR;
+  for (std::size_t p = p0; p < p1;) {
+    const std::size_t pc = p / panels * Blk::KC, first = p % panels;
+    const std::size_t last = std::min(panels, first + (p1 - p));
+    const std::size_t i0 = first * Blk::MR, rows = std::min(last * Blk::MR, m) - i0;
+    pack_a<Blk::MR>(ta, a, lda, i0, pc, rows, std::min(Blk::KC, k - pc),
+                    dst + packed_a_offset<Blk>(pc, i0, m, k));
+    p += last - first;
+  }
+}
+
+/// Packs the NR-column panels [p0, p1) of the whole of op(B) (k×n) into dst in
+/// packed_b_offset's layout; a panel index runs over the NC blocks, their KC blocks, then
+/// the columns.
+template <class Blk>
+void pack_b_whole(Trans tb, const float* b, std::size_t ldb, std::size_t n, std::size_t k,
+                  std::size_t p0, std::size_t p1, float* dst) {
+  const std::size_t kblocks = (k + Blk::KC - 1) / Blk::KC;
+  std::size_t p = 0;  // panel index at the start of the current (jc, pc) block
+  for (std::size_t jc = 0; jc < n && p < p1; jc += Blk::nc()) {
+    const std::size_t nc = std::min(Blk::nc(), n - jc);
+    const std::size_t panels = (nc + Blk::NR - 1) / Blk::NR;
+    for (std::size_t kb = 0; kb < kblocks && p < p1; ++kb, p += panels) {
+      const std::size_t lo = std::max(p0, p), hi = std::min(p1, p + panels);
+      if (lo >= hi) continue;
+      const std::size_t pc = kb * Blk::KC, kc = std::min(Blk::KC, k - pc);
+      const std::size_t j0 = (lo - p) * Blk::NR, cols = std::min((hi - p) * Blk::NR, nc) - j0;
+      pack_b<Blk::NR>(tb, b, ldb, pc, jc + j0, kc, cols,
+                      dst + packed_b_offset<Blk>(jc, pc, n, k) + j0 * kc);
+    }
+  }
+}
+
+/// Panels in pack_a_whole's (pack_b_whole's) index.
+template <class Blk>
+std::size_t whole_a_panels(std::size_t m, std::size_t k) {
+  return (m + Blk::MR - 1) / Blk::MR * ((k + Blk::KC - 1) / Blk::KC);
+}
+template <class Blk>
+std::size_t whole_b_panels(std::size_t n, std::size_t k) {
+  std::size_t panels = 0;
+  for (std::size_t jc = 0; jc < n; jc += Blk::nc())
+    panels += (std::min(Blk::nc(), n - jc) + Blk::NR - 1) / Blk::NR;
+  return panels * ((k + Blk::KC - 1) / Blk::KC);
+}
+
 /// The packed (BLIS) path for any shape: B panels in L3/L2, A blocks in L2, A micro-panels in
 /// L1, MR×NR tiles.
+///
+/// a_packed (or b_packed), when given, holds op(A) (or op(B)) already packed, as
+/// pack_a_whole (pack_b_whole) writes it: the threads of a split product pack the operand
+/// they share once (simd_gemm.hpp), and each slice reads it from there.
 template <class Arch>
 void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
                  const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
-                 float* c, std::size_t ldc) {
+                 float* c, std::size_t ldc, const float* a_packed = nullptr,
+                 const float* b_packed = nullptr) {
   using Blk = Blocking<Arch>;
   thread_local AlignedBuffer<float> a_pack, b_pack;
   const std::size_t NC = Blk::nc(), MC = Blk::mc();
@@ -247,10 +320,20 @@ void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k
     for (std::size_t pc = 0; pc < k; pc += Blk::KC) {
       const std::size_t kc = std::min(Blk::KC, k - pc);
       const float beta_block = pc == 0 ? beta : 1.0f;
-      pack_b<Blk::NR>(tb, b, ldb, pc, jc, kc, nc, b_pack.data());
+      const float* bp = b_pack.data();
+      if (b_packed != nullptr) {
+        bp = b_packed + packed_b_offset<Blk>(jc, pc, n, k);
+      } else {
+        pack_b<Blk::NR>(tb, b, ldb, pc, jc, kc, nc, b_pack.data());
+      }
       for (std::size_t ic = 0; ic < m; ic += MC) {
         const std::size_t mc = std::min(MC, m - ic);
-        pack_a<Blk::MR>(ta, a, lda, ic, pc, mc, kc, a_pack.data());
+        const float* ap = a_pack.data();
+        if (a_packed != nullptr) {
+          ap = a_packed + packed_a_offset<Blk>(pc, ic, m, k);
+        } else {
+          pack_a<Blk::MR>(ta, a, lda, ic, pc, mc, kc, a_pack.data());
+        }
         // Rows of tiles outer: the MR×KC micro-panel of A (8 KiB with AVX-512) stays in L1
         // while the B micro-panels stream past it. The other order kept a KC×NR micro-panel
         // of B (32 KiB, all of a 32 KiB L1d) for a column of tiles, and the A panels it read
@@ -258,9 +341,9 @@ void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k
         // GFLOP/s on every MLP shape, e.g. mlp_fwd2 90.5 against 82.7. No bit depends on it.
         for (std::size_t ir = 0; ir < mc; ir += Blk::MR) {
           for (std::size_t jr = 0; jr < nc; jr += Blk::NR) {
-            micro_kernel<Arch>(kc, a_pack.data() + ir * kc, b_pack.data() + jr * kc, alpha,
-                               beta_block, c + (ic + ir) * ldc + jc + jr, ldc,
-                               std::min(Blk::MR, mc - ir), std::min(Blk::NR, nc - jr));
+            micro_kernel<Arch>(kc, ap + ir * kc, bp + jr * kc, alpha, beta_block,
+                               c + (ic + ir) * ldc + jc + jr, ldc, std::min(Blk::MR, mc - ir),
+                               std::min(Blk::NR, nc - jr));
           }
         }
       }
