@@ -312,8 +312,9 @@ void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k
   const std::size_t nc_max = std::min(NC, (n + Blk::NR - 1) / Blk::NR * Blk::NR);
   const std::size_t kc_max = std::min(Blk::KC, k);
   const std::size_t mc_max = std::min(MC, (m + Blk::MR - 1) / Blk::MR * Blk::MR);
-  if (a_pack.size() < mc_max * kc_max) a_pack.resize(mc_max * kc_max);
-  if (b_pack.size() < nc_max * kc_max) b_pack.resize(nc_max * kc_max);
+  // An operand that comes packed needs no buffer of its own.
+  if (a_packed == nullptr && a_pack.size() < mc_max * kc_max) a_pack.resize(mc_max * kc_max);
+  if (b_packed == nullptr && b_pack.size() < nc_max * kc_max) b_pack.resize(nc_max * kc_max);
 
   for (std::size_t jc = 0; jc < n; jc += NC) {
     const std::size_t nc = std::min(NC, n - jc);
