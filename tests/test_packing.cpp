@@ -52,4 +52,30 @@ TEST_CASE("unit_packing_with_register_transposes_places_every_float_exactly", "[
   }
 }
 
+// A transposed and B not transposed are packed from their stored rows
+// (pack_panels_from_rows): the same panels, read the other way round.
+TEST_CASE("unit_packing_from_stored_rows_places_every_float_exactly", "[kernels]") {
+  using gemm_detail::pack_a;
+  using gemm_detail::pack_b;
+  constexpr std::size_t MR = 8, NR = 32;
+  for (const auto& [rows, depth] :
+       {std::pair<std::size_t, std::size_t>{19, 27}, {64, 16}, {8, 7}, {37, 300}}) {
+    const std::size_t ld = depth + 5, p0 = 3, i0 = 2;
+    const auto src = random_vector((i0 + rows + 1) * ld, 5);
+    const std::size_t kc = depth - p0;
+    // srcᵀ stored row-major: op(A) = srcᵀᵀ = src, so the panels are check_panels' own.
+    const std::size_t ld_t = i0 + rows + 1;
+    std::vector<float> src_t(ld * ld_t);
+    for (std::size_t i = 0; i < ld_t; ++i) {
+      for (std::size_t p = 0; p < ld; ++p) src_t[p * ld_t + i] = src[i * ld + p];
+    }
+    std::vector<float> a_pack((rows + MR) * kc, -1.0f);
+    pack_a<MR>(Trans::kYes, src_t.data(), ld_t, i0, p0, rows, kc, a_pack.data());
+    check_panels(a_pack, MR, rows, kc, src, ld, i0, p0);
+    std::vector<float> b_pack((rows + NR) * kc, -1.0f);
+    pack_b<NR>(Trans::kNo, src_t.data(), ld_t, p0, i0, kc, rows, b_pack.data());
+    check_panels(b_pack, NR, rows, kc, src, ld, i0, p0);
+  }
+}
+
 }  // namespace sgdbench

@@ -114,11 +114,12 @@ inline float op_at(Trans t, const float* p, std::size_t ld, std::size_t i, std::
 /// W-column panels, each kc rows of W floats, zero-padded past nc: pack_b of B not
 /// transposed, and pack_a of A transposed (its rows are op(A)'s columns). Row p is read
 /// as one run and dealt out to the panels, W floats to each (a copy of constant size
-/// where the panel is full). One panel at a time read W floats from each of kc rows: with
-/// a 1024-float row every read was a new 4 KiB page, where the hardware prefetcher does
-/// not follow, and each a library memcpy call. AMD EPYC, 1 thread, alternated medians of
-/// 25: mlp_dX2 6.24-6.51 -> 5.61-5.84 ms, mlp_dW2 and mlp_dW1 about 5 % faster; packing
-/// δᵀ for mlp_dW2 alone 112-139 -> 81-89 µs.
+/// where the panel is full). The packings before read one panel at a time, W floats from
+/// each of kc rows: with 1024-float rows (mlp_dX2, mlp_dW2) every read was a new 4 KiB
+/// page, where the hardware prefetcher does not follow, and pack_b made a library memcpy
+/// call per row. AMD EPYC (AVX-512; the AVX2 sizes, 6 and 16, were not measured), 1
+/// thread, alternated medians of 25: mlp_dX2 6.24-6.51 -> 5.61-5.84 ms, mlp_dW2 and
+/// mlp_dW1 about 5 % faster; packing δᵀ for mlp_dW2 alone 112-139 -> 81-89 µs.
 template <std::size_t W>
 void pack_panels_from_rows(const float* b, std::size_t ldb, std::size_t p0, std::size_t j0,
                            std::size_t kc, std::size_t nc, float* dst) {
@@ -138,8 +139,10 @@ void pack_panels_from_rows(const float* b, std::size_t ldb, std::size_t p0, std:
 }
 
 /// Packs op(A)[i0 : i0+mc, p0 : p0+kc] into MR-row panels, each kc columns of MR floats,
-/// zero-padded past mc. (It is pack_b of op(A)ᵀ, but written as pack_b that is measured
-/// 5–16 % slower on the packed shapes, BM_gemm/simd/mlp_* and 256x784x1024, AMD EPYC.)
+/// zero-padded past mc. A transposed is read from its stored rows, as B not transposed.
+/// A not transposed has its own loop, 8×8 transposes one panel at a time: written as
+/// pack_b's transposed loop it measured 5–16 % slower on the packed shapes
+/// (BM_gemm/simd/mlp_* and 256x784x1024, AMD EPYC).
 template <std::size_t MR>
 void pack_a(Trans ta, const float* a, std::size_t lda, std::size_t i0, std::size_t p0,
             std::size_t mc, std::size_t kc, float* dst) {
