@@ -117,9 +117,10 @@ inline float op_at(Trans t, const float* p, std::size_t ld, std::size_t i, std::
 /// where the panel is full). The packings before read one panel at a time, W floats from
 /// each of kc rows: with 1024-float rows (mlp_dX2, mlp_dW2) every read was a new 4 KiB
 /// page, where the hardware prefetcher does not follow, and pack_b made a library memcpy
-/// call per row. AMD EPYC (AVX-512; the AVX2 sizes, 6 and 16, were not measured), 1
-/// thread, alternated medians of 25: mlp_dX2 6.24-6.51 -> 5.61-5.84 ms, mlp_dW2 and
-/// mlp_dW1 about 5 % faster; packing δᵀ for mlp_dW2 alone 112-139 -> 81-89 µs.
+/// call per row. AMD EPYC, 1 thread, alternated medians of 25: mlp_dX2 6.24-6.51 ->
+/// 5.61-5.84 ms, mlp_dW2 and mlp_dW1 about 5 % faster; packing δᵀ for mlp_dW2 alone
+/// 112-139 -> 81-89 µs. An AVX2 build on the same CPU (panels of 6 and 16): mlp_dX2
+/// 7.26-8.81 -> 6.84-6.94 ms, faster in 4 of 4 pairs; mlp_dW2 and mlp_dW1 unchanged.
 template <std::size_t W>
 void pack_panels_from_rows(const float* b, std::size_t ldb, std::size_t p0, std::size_t j0,
                            std::size_t kc, std::size_t nc, float* dst) {
