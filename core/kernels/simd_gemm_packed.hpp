@@ -203,10 +203,23 @@ void pack_b(Trans tb, const float* b, std::size_t ldb, std::size_t p0, std::size
   }
 }
 
-/// C[0:rows, 0:cols] = alpha · (Ap · Bp) + beta · C for one MR×NR tile.
+/// What the packed GEMM does besides C = alpha · op(A) · op(B) + beta · C where it stores
+/// a tile: `bias` (one per column of C; nullptr: none) takes beta · C's place in the first
+/// KC block, as if C held the bias in every row and beta were 1, and `act` maps each entry
+/// of C where the last KC block is stored. A dense layer's forward (dense_forward.hpp)
+/// then writes Z once, where the separate calls wrote the bias rows, read them back and
+/// made another pass for σ.
+struct Epilogue {
+  const float* bias = nullptr;
+  Pointwise act = Pointwise::kIdentity;
+};
+
+/// C[0:rows, 0:cols] = act(alpha · (Ap · Bp) + beta · C) for one MR×NR tile; with `bias`,
+/// act(alpha · (Ap · Bp) + bias) (1 · bias is bias, so the bits of beta = 1 on C = bias).
 template <class Arch>
 void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha, float beta,
-                  float* c, std::size_t ldc, std::size_t rows, std::size_t cols) {
+                  float* c, std::size_t ldc, std::size_t rows, std::size_t cols,
+                  const float* bias = nullptr, Pointwise act = Pointwise::kIdentity) {
   using B = xsimd::batch<float, Arch>;
   using Blk = Blocking<Arch>;
   constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR;
@@ -225,19 +238,32 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   }
   const B va(alpha), vb(beta);
   if (rows == MR && cols == NR) {
+    const bool mapped = act != Pointwise::kIdentity;
 #pragma GCC unroll 16
     for (std::size_t r = 0; r < MR; ++r) {
       float* cr = c + r * ldc;
-      if (beta == 0.0f) {
-        (va * acc0[r]).store_unaligned(cr);
-        (va * acc1[r]).store_unaligned(cr + W);
+      B lo, hi;
+      if (bias != nullptr) {
+        lo = fmadd<Arch>(va, acc0[r], B::load_unaligned(bias));
+        hi = fmadd<Arch>(va, acc1[r], B::load_unaligned(bias + W));
+      } else if (beta == 0.0f) {
+        lo = va * acc0[r];
+        hi = va * acc1[r];
       } else {
-        fmadd<Arch>(va, acc0[r], vb * B::load_unaligned(cr)).store_unaligned(cr);
-        fmadd<Arch>(va, acc1[r], vb * B::load_unaligned(cr + W)).store_unaligned(cr + W);
+        lo = fmadd<Arch>(va, acc0[r], vb * B::load_unaligned(cr));
+        hi = fmadd<Arch>(va, acc1[r], vb * B::load_unaligned(cr + W));
       }
+      if (mapped) {
+        lo = pointwise_batch<Arch>(act, lo);
+        hi = pointwise_batch<Arch>(act, hi);
+      }
+      lo.store_unaligned(cr);
+      hi.store_unaligned(cr + W);
     }
     return;
   }
+  // A partial tile (the right or bottom edge of C): its rows are finished in an aligned
+  // buffer, mapped a whole vector at a time, and only `cols` entries copied out.
   alignas(64) float tile[MR * NR];
   for (std::size_t r = 0; r < MR; ++r) {
     (va * acc0[r]).store_aligned(tile + r * NR);
@@ -245,9 +271,19 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   }
   for (std::size_t r = 0; r < rows; ++r) {
     float* cr = c + r * ldc;
+    float* tr = tile + r * NR;
     for (std::size_t j = 0; j < cols; ++j) {
-      cr[j] = beta == 0.0f ? tile[r * NR + j] : std::fma(beta, cr[j], tile[r * NR + j]);
+      if (bias != nullptr) {
+        tr[j] = std::fma(1.0f, bias[j], tr[j]);
+      } else if (beta != 0.0f) {
+        tr[j] = std::fma(beta, cr[j], tr[j]);
+      }
     }
+    if (act != Pointwise::kIdentity) {
+      for (std::size_t j = 0; j < cols; j += W)
+        pointwise_batch<Arch>(act, B::load_aligned(tr + j)).store_aligned(tr + j);
+    }
+    std::copy_n(tr, cols, cr);
   }
 }
 
@@ -324,12 +360,13 @@ std::size_t whole_b_panels(std::size_t n, std::size_t k) {
 ///
 /// a_packed (or b_packed), when given, holds op(A) (or op(B)) already packed, as
 /// pack_a_whole (pack_b_whole) writes it: the threads of a split product pack the operand
-/// they share once (simd_gemm.hpp), and each slice reads it from there.
+/// they share once (simd_gemm.hpp), and each slice reads it from there. `epilogue`: the
+/// bias and the map its tiles are stored with (Epilogue; a dense layer's forward).
 template <class Arch>
 void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
                  const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
                  float* c, std::size_t ldc, const float* a_packed = nullptr,
-                 const float* b_packed = nullptr) {
+                 const float* b_packed = nullptr, const Epilogue& epilogue = {}) {
   using Blk = Blocking<Arch>;
   thread_local AlignedBuffer<float> a_pack, b_pack;
   const std::size_t NC = Blk::nc(), MC = Blk::mc();
@@ -345,6 +382,9 @@ void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k
     for (std::size_t pc = 0; pc < k; pc += Blk::KC) {
       const std::size_t kc = std::min(Blk::KC, k - pc);
       const float beta_block = pc == 0 ? beta : 1.0f;
+      // The epilogue's bias in the first KC block, its map where the last is stored.
+      const float* bias = pc == 0 && epilogue.bias != nullptr ? epilogue.bias + jc : nullptr;
+      const Pointwise act = pc + Blk::KC >= k ? epilogue.act : Pointwise::kIdentity;
       const float* bp = b_pack.data();
       if (b_packed != nullptr) {
         bp = b_packed + packed_b_offset<Blk>(jc, pc, n, k);
@@ -368,7 +408,8 @@ void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k
           for (std::size_t jr = 0; jr < nc; jr += Blk::NR) {
             micro_kernel<Arch>(kc, ap + ir * kc, bp + jr * kc, alpha, beta_block,
                                c + (ic + ir) * ldc + jc + jr, ldc, std::min(Blk::MR, mc - ir),
-                               std::min(Blk::NR, nc - jr));
+                               std::min(Blk::NR, nc - jr), bias == nullptr ? nullptr : bias + jr,
+                               act);
           }
         }
       }

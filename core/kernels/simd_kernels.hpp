@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
+#include "kernels/dense_forward.hpp"
 #include "kernels/kernel_set.hpp"
 #include "kernels/linear_one_pass.hpp"
 
@@ -26,6 +27,10 @@ struct SimdKernels {
   /// Softmax regression's chunk in one pass over its bytes (linear_one_pass.hpp has the
   /// contract; simd_one_pass.hpp the how).
   static bool linear_one_pass(const LinearOnePassArgs& args);
+
+  /// A dense layer's forward with the bias and σ in the GEMM's epilogue (dense_forward.hpp
+  /// has the contract; simd_gemm.hpp the how).
+  static bool dense_forward(const DenseForwardArgs& args);
 };
 
 /// Every instruction set the build flags enable (BestArch is one of them; a static_assert

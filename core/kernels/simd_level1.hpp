@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/dense_forward.hpp"
 #include "kernels/simd_fma.hpp"
 #include "kernels/simd_kernels.hpp"
 
@@ -77,10 +78,36 @@ void map_in_place(std::size_t n, float* x, Map map) {
   }
 }
 
+/// σ(v) = 1 / (1 + e^−v): SimdKernels::sigmoid and the GEMM's epilogue share the formula.
+template <class Arch>
+xsimd::batch<float, Arch> sigmoid_batch(xsimd::batch<float, Arch> v) {
+  using B = xsimd::batch<float, Arch>;
+  return B(1.0f) / (B(1.0f) + xsimd::exp(-v));
+}
+
+/// The activation `act` on a batch, with the operations the Activation structs
+/// (model/activations.hpp) apply through SimdKernels, so a fused epilogue gives their bits:
+/// ReLU as std::max(v, 0) (v < 0 ? 0 : v, which keeps −0 and NaN as they are), tanh as
+/// 2σ(2v) − 1.
+template <class Arch>
+xsimd::batch<float, Arch> pointwise_batch(Pointwise act, xsimd::batch<float, Arch> v) {
+  using B = xsimd::batch<float, Arch>;
+  switch (act) {
+    case Pointwise::kRelu:
+      return xsimd::select(v < B(0.0f), B(0.0f), v);
+    case Pointwise::kSigmoid:
+      return sigmoid_batch<Arch>(v);
+    case Pointwise::kTanh:
+      return B(2.0f) * sigmoid_batch<Arch>(v * B(2.0f)) - B(1.0f);
+    case Pointwise::kIdentity:
+      break;
+  }
+  return v;
+}
+
 template <class Arch>
 void SimdKernels<Arch>::sigmoid(std::size_t n, float* x) {
-  using B = xsimd::batch<float, Arch>;
-  map_in_place<Arch>(n, x, [](B v) { return B(1.0f) / (B(1.0f) + xsimd::exp(-v)); });
+  map_in_place<Arch>(n, x, [](xsimd::batch<float, Arch> v) { return sigmoid_batch<Arch>(v); });
 }
 
 template <class Arch>

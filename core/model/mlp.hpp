@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/dense_forward.hpp"
 #include "kernels/linear_one_pass.hpp"
 #include "kernels/trans.hpp"
 #include "model/activations.hpp"
@@ -207,11 +208,32 @@ class Mlp {
     for (std::size_t l = 1; l <= layers(); ++l) {
       const std::size_t n_out = widths_[l], n_in = widths_[l - 1];
       float* z = activation(ws, l, R);
-      fill_with_bias(params, l, R, z);
-      K::gemm(Trans::kNo, Trans::kYes, R, n_out, n_in, 1.0f, a_in, n_in,
-              params.data() + weight_offset_[l - 1], n_in, 1.0f, z, n_out);
-      if (l < layers()) Activation::template apply<K>(R * n_out, z);
+      const bool hidden = l < layers();
+      const float* w = params.data() + weight_offset_[l - 1];
+      const DenseForwardArgs args{.rows = R,
+                                  .n_out = n_out,
+                                  .n_in = n_in,
+                                  .x = a_in,
+                                  .w = w,
+                                  .bias = params.data() + bias_offset_[l - 1],
+                                  .act = hidden ? Activation::pointwise : Pointwise::kIdentity,
+                                  .z = z};
+      if (!dense_forward<K>(args)) {
+        fill_with_bias(params, l, R, z);
+        K::gemm(Trans::kNo, Trans::kYes, R, n_out, n_in, 1.0f, a_in, n_in, w, n_in, 1.0f, z, n_out);
+        if (hidden) Activation::template apply<K>(R * n_out, z);
+      }
       a_in = z;
+    }
+  }
+
+  /// K::dense_forward where the kernel set has it (the same bits as the separate calls).
+  template <class K>
+  static bool dense_forward(const DenseForwardArgs& args) {
+    if constexpr (KernelsWithDenseForward<K>) {
+      return K::dense_forward(args);
+    } else {
+      return false;
     }
   }
 
