@@ -105,7 +105,8 @@ bool gemm_degenerate(const GemmArgs& g) {
 }
 
 /// The shapes training produces most, each measured faster than the packed path where it
-/// is sent (simd_gemm_shapes.hpp); false for every other shape.
+/// is sent (simd_gemm_shapes.hpp); false for every other shape. A new A·Bᵀ path here
+/// belongs in nt_takes_packed too (dense_forward promises the packed path's bits).
 template <class Arch>
 bool gemm_shape_path(const GemmArgs& g) {
   const auto& [ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc] = g;
@@ -178,10 +179,10 @@ void gemm_packed_split(Trans ta, Trans tb, std::size_t m, std::size_t n, std::si
               const std::size_t lo = u0 * unit, hi = std::min(u1 * unit, by_cols ? n : m);
               if (by_cols) {
                 const float* bs = tb == Trans::kNo ? b + lo : b + lo * ldb;
-                const Epilogue cols{epilogue.bias == nullptr ? nullptr : epilogue.bias + lo,
-                                    epilogue.act};
+                const Epilogue slice{epilogue.bias == nullptr ? nullptr : epilogue.bias + lo,
+                                     epilogue.act};
                 gemm_packed<Arch>(ta, tb, m, hi - lo, k, alpha, a, lda, bs, ldb, beta, c + lo, ldc,
-                                  packed, nullptr, cols);
+                                  packed, nullptr, slice);
               } else {
                 const float* as = ta == Trans::kNo ? a + lo * lda : a + lo;
                 gemm_packed<Arch>(ta, tb, hi - lo, n, k, alpha, as, lda, b, ldb, beta, c + lo * ldc,
@@ -212,18 +213,15 @@ void SimdKernels<Arch>::gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, s
 /// The forward's product on the packed path with the bias and σ in its epilogue. The
 /// other paths (one row, the broadcast panel, the dot tiles: the narrow layers) decline,
 /// and the model runs the separate calls. What it saves is two passes over Z in L2 (the
-/// bias rows, σ), small beside the product: AMD EPYC, 1 thread, the two alternated in one
+/// bias rows, σ), small beside the product. AMD EPYC, 1 thread, the two alternated in one
 /// program, medians of 41, three repeats: 784→1024 and 1024→1024 with ReLU (B = 256)
-/// 0.99-1.06x the separate calls' speed; Nielsen's 784→100 sigmoid 0.98-0.99x (its edge
-/// tile of 4 columns maps a whole vector per row). `sgdbench throughput`, MLP B = 256, 10
-/// alternated pairs: medians 9.74k -> 9.92k samples/s, faster in 6.
+/// 0.99-1.06x the separate calls' speed; Nielsen's 784→100 sigmoid 0.98-0.99x, slightly
+/// slower (its edge tile of 4 columns maps a whole vector per row).
 template <class Arch>
 bool SimdKernels<Arch>::dense_forward(const DenseForwardArgs& p) {
   using namespace gemm_detail;
   const std::size_t R = p.rows, n = p.n_out, k = p.n_in;
-  if (is_degenerate(R, n, k, 1.0f) || nt_takes_bcast<Arch>(R, n) || nt_takes_dots(R, n)) {
-    return false;
-  }
+  if (!nt_takes_packed<Arch>(R, n, k, 1.0f)) return false;
   gemm_packed_split<Arch>(Trans::kNo, Trans::kYes, R, n, k, 1.0f, p.x, k, p.w, k, 1.0f, p.z, n,
                           Epilogue{p.bias, p.act});
   return true;

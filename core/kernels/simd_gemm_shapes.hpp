@@ -216,9 +216,9 @@ void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, con
 /// nielsen_dW_B100).
 inline constexpr std::size_t kRank1MaxRows = 32, kRank1BlockRows = 12;
 
-/// Which path a product takes: the dispatcher (gemm_degenerate, gemm_shape_path) and
-/// linear_one_pass, which promises the bits of these paths, ask here. Degenerate: no rows
-/// or columns, k ≤ 1, alpha = 0, or one row (gemm_degenerate's fills, gemv and axpy).
+/// Which path a product takes: the dispatcher (gemm_degenerate, gemm_shape_path),
+/// linear_one_pass and dense_forward, which promise the bits of these paths, ask here. Degenerate:
+/// no rows or columns, k ≤ 1, alpha = 0, or one row (gemm_degenerate's fills, gemv and axpy).
 constexpr bool is_degenerate(std::size_t m, std::size_t n, std::size_t k, float alpha) {
   return m <= 1 || n == 0 || k <= 1 || alpha == 0.0f;
 }
@@ -232,6 +232,11 @@ constexpr bool nt_takes_dots(std::size_t m, std::size_t n) {
 }
 constexpr bool tn_takes_rank1(std::size_t m) {
   return m <= kRank1MaxRows;
+}
+/// A·Bᵀ goes to the packed path (gemm_packed_split): neither degenerate nor a shape path.
+template <class Arch>
+constexpr bool nt_takes_packed(std::size_t m, std::size_t n, std::size_t k, float alpha) {
+  return !is_degenerate(m, n, k, alpha) && !nt_takes_bcast<Arch>(m, n) && !nt_takes_dots(m, n);
 }
 
 template <class Arch, std::size_t RB, class BRows>

@@ -88,7 +88,8 @@ xsimd::batch<float, Arch> sigmoid_batch(xsimd::batch<float, Arch> v) {
 /// The activation `act` on a batch, with the operations the Activation structs
 /// (model/activations.hpp) apply through SimdKernels, so a fused epilogue gives their bits:
 /// ReLU as std::max(v, 0) (v < 0 ? 0 : v, which keeps −0 and NaN as they are), tanh as
-/// 2σ(2v) − 1.
+/// 2σ(2v) − 1. Written twice, here and there: a change to one needs the other
+/// (unit_pointwise_batch_gives_the_activations_bits_on_special_values holds them equal).
 template <class Arch>
 xsimd::batch<float, Arch> pointwise_batch(Pointwise act, xsimd::batch<float, Arch> v) {
   using B = xsimd::batch<float, Arch>;

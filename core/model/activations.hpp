@@ -1,7 +1,9 @@
 #pragma once
 // Hidden-layer activations of Mlp. An activation maps a block of pre-activations in
 // place (through the kernels, so it vectorises) and gives σ'(z) from a = σ(z). `pointwise`
-// names the same map for a GEMM epilogue (dense_forward.hpp), which must give apply's bits.
+// names the same map for a GEMM epilogue (dense_forward.hpp), which must give apply's bits:
+// pointwise_batch (kernels/simd_level1.hpp) writes the formulas again, so a change to one
+// here needs the same change there (a unit test holds them equal).
 #include <algorithm>
 #include <cstddef>
 #include <string_view>

@@ -218,22 +218,14 @@ class Mlp {
                                   .bias = params.data() + bias_offset_[l - 1],
                                   .act = hidden ? Activation::pointwise : Pointwise::kIdentity,
                                   .z = z};
-      if (!dense_forward<K>(args)) {
+      bool fused = false;  // K::dense_forward where the kernel set has it: the same bits
+      if constexpr (KernelsWithDenseForward<K>) fused = K::dense_forward(args);
+      if (!fused) {
         fill_with_bias(params, l, R, z);
         K::gemm(Trans::kNo, Trans::kYes, R, n_out, n_in, 1.0f, a_in, n_in, w, n_in, 1.0f, z, n_out);
         if (hidden) Activation::template apply<K>(R * n_out, z);
       }
       a_in = z;
-    }
-  }
-
-  /// K::dense_forward where the kernel set has it (the same bits as the separate calls).
-  template <class K>
-  static bool dense_forward(const DenseForwardArgs& args) {
-    if constexpr (KernelsWithDenseForward<K>) {
-      return K::dense_forward(args);
-    } else {
-      return false;
     }
   }
 
