@@ -229,9 +229,8 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   if (cols <= W) {
     // An edge tile one vector wide (with AVX-512, the last 4 of Nielsen's 100 outputs and
     // the last 16 of 784 columns): the second vector's FMAs would only feed columns never
-    // stored. AMD
-    // EPYC, 1 thread, medians of 201 in one program: the 784->100 forward 0.222-0.239 ->
-    // 0.196-0.210 ms; the MLP's GEMMs (no such tile but dW1's) unchanged.
+    // stored. AMD EPYC, 1 thread, medians of 201 in one program: the 784->100 forward
+    // 0.222-0.239 -> 0.196-0.210 ms; the MLP's GEMMs (no such tile but dW1's) unchanged.
     for (std::size_t p = 0; p < kc; ++p) {
       const B b0 = B::load_aligned(bp + p * NR);
 #pragma GCC unroll 16
