@@ -9,6 +9,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/simd_gemm_packed.hpp"
+#include "kernels/simd_hadd_many.hpp"
 #include "kernels/simd_level1.hpp"
 #include "kernels/simd_operand.hpp"
 
@@ -83,9 +84,11 @@ void dot_tile(std::size_t k, float alpha, ARows a, std::size_t lda, const float*
       for (std::size_t r = 0; r < RT; ++r) acc[r][q] = fmadd<Arch>(av[r], bv, acc[r][q]);
     }
   }
+  float sums[RT * CT];
+  hadd_many<Arch, RT * CT>(&acc[0][0], sums);
   for (std::size_t r = 0; r < RT; ++r) {
     for (std::size_t q = 0; q < CT; ++q) {
-      float s = xsimd::hadd(acc[r][q]);
+      float s = sums[r * CT + q];
       for (std::size_t p = kv; p < k; ++p)
         s = std::fma(scalar_at(a, r * lda + p), b[q * ldb + p], s);
       float& cr = c[r * ldc + q];

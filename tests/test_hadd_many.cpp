@@ -1,0 +1,85 @@
+// hadd_many (kernels/simd_hadd_many.hpp), the dot tiles' horizontal sums: the bits of
+// xsimd::hadd on every vector, on every arch the kernels are built for.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "kernels/simd_hadd_many.hpp"
+#include "kernels/simd_kernels.hpp"
+
+namespace sgdbench {
+namespace {
+
+std::uint32_t bits_of(float v) {
+  std::uint32_t u;
+  std::memcpy(&u, &v, sizeof u);
+  return u;
+}
+
+float nan_with_payload(std::uint32_t payload) {
+  const std::uint32_t u = 0x7fc00000u | (payload & 0x3fffffu);
+  float v;
+  std::memcpy(&v, &u, sizeof v);
+  return v;
+}
+
+/// N vectors whose sums depend on the order of the additions: lanes mix magnitudes from
+/// 1e-6 to 1e8 with both signs, so pairing lanes differently from xsimd::hadd changes the
+/// rounded sum. Some vectors hold NaNs or +inf and -inf, which must come out NaN. A NaN's
+/// payload is not compared: x86 keeps the first operand's, and GCC swaps the operands of
+/// commutative adds, so even two calls of xsimd::hadd may differ (measured: fma3+avx2).
+template <class Arch, std::size_t N>
+void check_against_hadd(std::mt19937& rng) {
+  using B = xsimd::batch<float, Arch>;
+  constexpr std::size_t W = B::size;
+  std::uniform_real_distribution<float> mantissa(1.0f, 2.0f);
+  std::uniform_int_distribution<int> exponent(-20, 27);
+  std::vector<B> x(N);
+  for (std::size_t v = 0; v < N; ++v) {
+    alignas(64) float lanes[W];
+    for (std::size_t i = 0; i < W; ++i)
+      lanes[i] = std::ldexp(mantissa(rng), exponent(rng)) * (rng() % 2 == 0 ? 1.0f : -1.0f);
+    if (v % 5 == 3) {  // two NaNs with different payloads
+      lanes[rng() % W] = nan_with_payload(1 + v);
+      lanes[rng() % W] = nan_with_payload(0x1000 + v);
+    }
+    if (v % 7 == 5) {  // inf - inf
+      lanes[0] = std::numeric_limits<float>::infinity();
+      lanes[W - 1] = -std::numeric_limits<float>::infinity();
+    }
+    x[v] = B::load_aligned(lanes);
+  }
+  std::vector<float> out(N + 1, 12345.0f);
+  gemm_detail::hadd_many<Arch, N>(x.data(), out.data());
+  for (std::size_t v = 0; v < N; ++v) {
+    INFO("arch " << Arch::name() << ", N = " << N << ", vector " << v);
+    const float want = xsimd::hadd(x[v]);
+    if (std::isnan(want))
+      REQUIRE(std::isnan(out[v]));
+    else
+      REQUIRE(bits_of(out[v]) == bits_of(want));
+  }
+  REQUIRE(out[N] == 12345.0f);  // nothing written past N
+}
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("unit_hadd_many_gives_the_bits_of_xsimd_hadd", "[kernels][determinism]",
+                        EnabledArchs) {
+  std::mt19937 rng(20261201);
+  for (int round = 0; round < 50; ++round) {
+    check_against_hadd<TestType, 1>(rng);
+    check_against_hadd<TestType, 4>(rng);
+    check_against_hadd<TestType, 10>(rng);
+    check_against_hadd<TestType, 16>(rng);
+    check_against_hadd<TestType, 17>(rng);
+    check_against_hadd<TestType, 20>(rng);
+    check_against_hadd<TestType, 32>(rng);
+  }
+}
+
+}  // namespace sgdbench
