@@ -66,7 +66,66 @@ void check_against_hadd(std::mt19937& rng) {
   REQUIRE(out[N] == 12345.0f);  // nothing written past N
 }
 
+#if defined(__AVX512F__)
+/// The dot tile's vector epilogue against its scalar one, on sums that depend on the
+/// pairing: c = alpha · hadd(x) where beta = 0 (NaN in c ignored), else fma(beta, c,
+/// alpha · hadd(x)); entries past each row's CT columns untouched.
+template <std::size_t RT, std::size_t CT>
+void check_tile_store(std::mt19937& rng, float alpha, float beta) {
+  using B = xsimd::batch<float, xsimd::avx512bw>;
+  std::uniform_real_distribution<float> mantissa(1.0f, 2.0f);
+  std::uniform_int_distribution<int> exponent(-20, 27);
+  auto value = [&] {
+    return std::ldexp(mantissa(rng), exponent(rng)) * (rng() % 2 == 0 ? 1.0f : -1.0f);
+  };
+  std::vector<B> x(RT * CT);
+  for (auto& v : x) {
+    alignas(64) float lanes[16];
+    for (float& l : lanes) l = value();
+    v = B::load_aligned(lanes);
+  }
+  constexpr std::size_t ldc = CT + 3;
+  std::vector<float> c(RT * ldc), want(RT * ldc);
+  for (std::size_t i = 0; i < c.size(); ++i)
+    c[i] = beta == 0.0f && i % 4 == 1 ? std::numeric_limits<float>::quiet_NaN() : value();
+  want = c;
+  for (std::size_t r = 0; r < RT; ++r) {
+    for (std::size_t q = 0; q < CT; ++q) {
+      const float s = xsimd::hadd(x[r * CT + q]);
+      float& w = want[r * ldc + q];
+      w = beta == 0.0f ? alpha * s : std::fma(beta, w, alpha * s);
+    }
+  }
+  gemm_detail::store_tile_sums_avx512<RT, CT>(x.data(), alpha, beta, c.data(), ldc);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    INFO(RT << " x " << CT << " tile, alpha " << alpha << ", beta " << beta << ", entry " << i);
+    if (std::isnan(want[i]))
+      REQUIRE(std::isnan(c[i]));
+    else
+      REQUIRE(bits_of(c[i]) == bits_of(want[i]));
+  }
+}
+#endif
+
 }  // namespace
+
+#if defined(__AVX512F__)
+TEST_CASE("unit_dot_tile_vector_store_gives_the_scalar_epilogues_bits", "[kernels][determinism]") {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 20; ++round) {
+    for (const float beta : {0.0f, 1.0f, 0.7f}) {
+      for (const float alpha : {1.0f, -0.003f}) {
+        check_tile_store<2, 10>(rng, alpha, beta);
+        check_tile_store<4, 5>(rng, alpha, beta);
+        check_tile_store<1, 1>(rng, alpha, beta);
+        check_tile_store<3, 9>(rng, alpha, beta);
+        check_tile_store<2, 16>(rng, alpha, beta);
+        check_tile_store<4, 3>(rng, alpha, beta);
+      }
+    }
+  }
+}
+#endif
 
 TEMPLATE_LIST_TEST_CASE("unit_hadd_many_gives_the_bits_of_xsimd_hadd", "[kernels][determinism]",
                         EnabledArchs) {

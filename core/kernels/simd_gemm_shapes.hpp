@@ -84,6 +84,14 @@ void dot_tile(std::size_t k, float alpha, ARows a, std::size_t lda, const float*
       for (std::size_t r = 0; r < RT; ++r) acc[r][q] = fmadd<Arch>(av[r], bv, acc[r][q]);
     }
   }
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<Arch, xsimd::avx512bw> && RT * CT <= 32) {
+    if (kv == k) {
+      store_tile_sums_avx512<RT, CT>(&acc[0][0], alpha, beta, c, ldc);
+      return;
+    }
+  }
+#endif
   float sums[RT * CT];
   hadd_many<Arch, RT * CT>(&acc[0][0], sums);
   for (std::size_t r = 0; r < RT; ++r) {

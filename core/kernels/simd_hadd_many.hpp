@@ -5,10 +5,16 @@
 // xsimd::hadd reduces one vector at a time: on AVX-512 an extract, two adds, a lane swap
 // and two haddps, about 10 instructions of which 6 shuffles. Reducing 16 vectors together
 // with the same pairs of lanes takes 15 adds and 30 shuffles in all. The sums are the same
-// additions of the same operands in the same order, so the bits are the same, NaN payloads
-// included (unit_hadd_many_gives_the_bits_of_xsimd_hadd). Other archs call xsimd::hadd.
+// additions of the same operands in the same order, so the bits are the same, and a NaN
+// stays a NaN (unit_hadd_many_gives_the_bits_of_xsimd_hadd; a NaN's payload is not
+// reproducible even through xsimd::hadd: GCC swaps commutative operands). Other archs call
+// xsimd::hadd. Where k is a multiple of 16, store_tile_sums_avx512 also writes the tile's
+// C from the summed vectors, one masked row at a time, instead of 20 scalar updates.
+// AMD EPYC, 1 thread, medians of 2001-20001 calls: the dot tiles on 100 × 10 × 30 (a
+// Nielsen output layer) 5.7 -> 7.5 GFLOP/s, 10 × 100 × 784 88-91 -> 94.
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 #include <xsimd/xsimd.hpp>
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -50,6 +56,51 @@ inline __m512 hadd16_avx512(const __m512 (&slot)[16]) {
   const __m512 odd = _mm512_shuffle_ps(u[0], u[1], _MM_SHUFFLE(3, 1, 3, 1));
   return _mm512_add_ps(even, odd);
 }
+
+/// Lane v of the result: xsimd::hadd(x[v0 + v]) for v0 + v < N (zero past N).
+template <std::size_t N, class Batch>
+__m512 hadd16_slots(const Batch* x, std::size_t v0) {
+  __m512 slot[16];
+  for (std::size_t i = 0; i < 16; ++i) {
+    const std::size_t v = v0 + 4 * (i % 4) + i / 4;
+    slot[i] = v < N ? x[v].data : _mm512_setzero_ps();
+  }
+  return hadd16_avx512(slot);
+}
+template <std::size_t N, std::size_t V0, class Batch>
+__m512 hadd16_slots(const Batch* x) {
+  return hadd16_slots<N>(x, V0);
+}
+
+/// The dot tile's last step where no scalar tail follows (k a multiple of 16), for
+/// RT × CT ≤ 32 sums: c[r·ldc + q] = alpha · s or fma(beta, c, alpha · s), s =
+/// xsimd::hadd(x[r·CT + q]) — the scalar epilogue's operations, one masked vector per row
+/// of the tile, with no trip through memory for the sums.
+template <std::size_t RT, std::size_t CT>
+void store_tile_sums_avx512(const xsimd::batch<float, xsimd::avx512bw>* x, float alpha, float beta,
+                            float* c, std::size_t ldc) {
+  static_assert(RT * CT <= 32 && CT <= 16);
+  constexpr std::size_t N = RT * CT;
+  __m512 group[2];
+  [&]<std::size_t... G>(std::index_sequence<G...>) {
+    ((group[G] = hadd16_slots<N, 16 * G>(x)), ...);
+  }
+  (std::make_index_sequence<(N + 15) / 16>{});
+  if constexpr (N <= 16) group[1] = _mm512_setzero_ps();
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  constexpr __mmask16 kRow = static_cast<__mmask16>((1u << CT) - 1);
+  for (std::size_t r = 0; r < RT; ++r) {
+    // Lanes r·CT .. r·CT + CT − 1 of the 32 sums, moved to lanes 0 .. CT − 1.
+    const __m512i idx =
+        _mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                         _mm512_set1_epi32(static_cast<int>(r * CT)));
+    const __m512 s = _mm512_permutex2var_ps(group[0], idx, group[1]);
+    float* cr = c + r * ldc;
+    const __m512 as = _mm512_mul_ps(va, s);
+    const __m512 out = beta == 0.0f ? as : _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(kRow, cr), as);
+    _mm512_mask_storeu_ps(cr, kRow, out);
+  }
+}
 #endif
 
 /// out[v] = xsimd::hadd(x[v]) for v < N, bit for bit.
@@ -58,13 +109,8 @@ void hadd_many(const xsimd::batch<float, Arch>* x, float* out) {
 #if defined(__AVX512F__)
   if constexpr (std::is_same_v<Arch, xsimd::avx512bw>) {
     for (std::size_t v0 = 0; v0 < N; v0 += 16) {
-      __m512 slot[16];
-      for (std::size_t i = 0; i < 16; ++i) {
-        const std::size_t v = v0 + 4 * (i % 4) + i / 4;
-        slot[i] = v < N ? x[v].data : _mm512_setzero_ps();
-      }
       alignas(64) float sums[16];
-      _mm512_store_ps(sums, hadd16_avx512(slot));
+      _mm512_store_ps(sums, hadd16_slots<N>(x, v0));
       for (std::size_t v = v0; v < N && v < v0 + 16; ++v) out[v] = sums[v - v0];
     }
     return;
