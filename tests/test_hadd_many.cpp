@@ -66,7 +66,7 @@ void check_against_hadd(std::mt19937& rng) {
   REQUIRE(out[N] == 12345.0f);  // nothing written past N
 }
 
-#if defined(__AVX512F__)
+#if XSIMD_WITH_AVX512BW
 /// The dot tile's vector epilogue against its scalar one, on sums that depend on the
 /// pairing: c = alpha · hadd(x) where beta = 0 (NaN in c ignored), else fma(beta, c,
 /// alpha · hadd(x)); entries past each row's CT columns untouched.
@@ -109,7 +109,7 @@ void check_tile_store(std::mt19937& rng, float alpha, float beta) {
 
 }  // namespace
 
-#if defined(__AVX512F__)
+#if XSIMD_WITH_AVX512BW
 TEST_CASE("unit_dot_tile_vector_store_gives_the_scalar_epilogues_bits", "[kernels][determinism]") {
   std::mt19937 rng(7);
   for (int round = 0; round < 20; ++round) {

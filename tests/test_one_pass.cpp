@@ -104,6 +104,8 @@ TEMPLATE_LIST_TEST_CASE("unit_one_pass_gives_the_bits_of_widen_and_two_gemms", "
                                                                       {96, 10, 784},
                                                                       {2, 10, 784},
                                                                       {9, 10, 33},
+                                                                      {33, 7, 784},
+                                                                      {5, 4, 64},
                                                                       {200, 3, 17},
                                                                       {7, 32, 50},
                                                                       {64, 17, 40},

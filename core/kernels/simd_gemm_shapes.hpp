@@ -60,11 +60,11 @@ void dot_tile(std::size_t k, float alpha, ARows a, std::size_t lda, const float*
   using B = xsimd::batch<float, Arch>;
   constexpr std::size_t W = B::size;
   const std::size_t kv = k - k % W;
-  B acc[RT][CT];
+  B acc[RT * CT];  // acc[r·CT + q]: entry (r, q) of the tile
 #pragma GCC unroll 16
   for (std::size_t r = 0; r < RT; ++r) {
 #pragma GCC unroll 16
-    for (std::size_t q = 0; q < CT; ++q) acc[r][q] = B(0.0f);
+    for (std::size_t q = 0; q < CT; ++q) acc[r * CT + q] = B(0.0f);
   }
   for (std::size_t p = 0; p < kv; p += W) {
     // The next tile's rows, a cache line at a time (every step for floats, every 64 / W
@@ -81,19 +81,20 @@ void dot_tile(std::size_t k, float alpha, ARows a, std::size_t lda, const float*
     for (std::size_t q = 0; q < CT; ++q) {
       const B bv = in_register(B::load_unaligned(b + q * ldb + p));
 #pragma GCC unroll 16
-      for (std::size_t r = 0; r < RT; ++r) acc[r][q] = fmadd<Arch>(av[r], bv, acc[r][q]);
+      for (std::size_t r = 0; r < RT; ++r)
+        acc[r * CT + q] = fmadd<Arch>(av[r], bv, acc[r * CT + q]);
     }
   }
 #if defined(__AVX512F__)
   if constexpr (std::is_same_v<Arch, xsimd::avx512bw> && RT * CT <= 32) {
     if (kv == k) {
-      store_tile_sums_avx512<RT, CT>(&acc[0][0], alpha, beta, c, ldc);
+      store_tile_sums_avx512<RT, CT>(acc, alpha, beta, c, ldc);
       return;
     }
   }
 #endif
   float sums[RT * CT];
-  hadd_many<Arch, RT * CT>(&acc[0][0], sums);
+  hadd_many<Arch, RT * CT>(acc, sums);
   for (std::size_t r = 0; r < RT; ++r) {
     for (std::size_t q = 0; q < CT; ++q) {
       float s = sums[r * CT + q];
@@ -123,6 +124,7 @@ template <class Arch, class ARows = const float*>
 void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, ARows a,
                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
                   std::size_t ldc) {
+  if (m == 0 || n == 0) return;  // with_count would take n = 0 for a full tile
   if constexpr (std::is_same_v<ARows, ByteRows>) {
     if (n <= kDotWideMaxCols) {
       // The tile's size is chosen once, not per tile: the nested with_count calls cost

@@ -29,7 +29,7 @@ namespace sgdbench::gemm_detail {
 /// Here the same four levels for 16 vectors at once. Vector v enters at slot
 /// 4 · (v mod 4) + v / 4, so that lane v of the result holds vector v's sum.
 inline __m512 hadd16_avx512(const __m512 (&slot)[16]) {
-  // The all-ones "maskz" form is the same instruction; GCC 12's unmasked form passes an
+  // The all-ones "maskz" forms are the same instructions; GCC 12's unmasked forms pass an
   // undefined vector that -Wuninitialized reports.
   constexpr __mmask16 kAll = 0xFFFF;
   __m512 s[8], t[4], u[2];
@@ -47,13 +47,15 @@ inline __m512 hadd16_avx512(const __m512 (&slot)[16]) {
     t[j] = _mm512_add_ps(lo, hi);
   }
   for (int j = 0; j < 2; ++j) {  // u: in block q, slot q then slot 4 + q (of 8j)
-    const __m512 even = _mm512_shuffle_ps(t[2 * j], t[2 * j + 1], _MM_SHUFFLE(2, 0, 2, 0));
-    const __m512 odd = _mm512_shuffle_ps(t[2 * j], t[2 * j + 1], _MM_SHUFFLE(3, 1, 3, 1));
+    const __m512 even =
+        _mm512_maskz_shuffle_ps(kAll, t[2 * j], t[2 * j + 1], _MM_SHUFFLE(2, 0, 2, 0));
+    const __m512 odd =
+        _mm512_maskz_shuffle_ps(kAll, t[2 * j], t[2 * j + 1], _MM_SHUFFLE(3, 1, 3, 1));
     u[j] = _mm512_add_ps(even, odd);
   }
   // Block q: slots q, 4 + q, 8 + q, 12 + q, i.e. vectors 4q .. 4q + 3.
-  const __m512 even = _mm512_shuffle_ps(u[0], u[1], _MM_SHUFFLE(2, 0, 2, 0));
-  const __m512 odd = _mm512_shuffle_ps(u[0], u[1], _MM_SHUFFLE(3, 1, 3, 1));
+  const __m512 even = _mm512_maskz_shuffle_ps(kAll, u[0], u[1], _MM_SHUFFLE(2, 0, 2, 0));
+  const __m512 odd = _mm512_maskz_shuffle_ps(kAll, u[0], u[1], _MM_SHUFFLE(3, 1, 3, 1));
   return _mm512_add_ps(even, odd);
 }
 
