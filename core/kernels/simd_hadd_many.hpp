@@ -33,20 +33,20 @@ inline __m512 hadd16_avx512(const __m512 (&slot)[16]) {
   // undefined vector that -Wuninitialized reports.
   constexpr __mmask16 kAll = 0xFFFF;
   __m512 s[8], t[4], u[2];
-  for (int j = 0; j < 8; ++j) {  // s: lanes 0-7 from slot 2j, lanes 8-15 from slot 2j+1
+  for (std::size_t j = 0; j < 8; ++j) {  // s: lanes 0-7 from slot 2j, lanes 8-15 from slot 2j+1
     const __m512 a = slot[2 * j], b = slot[2 * j + 1];
     const __m512 lo = _mm512_maskz_shuffle_f32x4(kAll, a, b, _MM_SHUFFLE(1, 0, 1, 0));
     const __m512 hi = _mm512_maskz_shuffle_f32x4(kAll, a, b, _MM_SHUFFLE(3, 2, 3, 2));
     s[j] = _mm512_add_ps(hi, lo);
   }
-  for (int j = 0; j < 4; ++j) {  // t: 128-bit block q from slot 4j + q
+  for (std::size_t j = 0; j < 4; ++j) {  // t: 128-bit block q from slot 4j + q
     const __m512 lo =
         _mm512_maskz_shuffle_f32x4(kAll, s[2 * j], s[2 * j + 1], _MM_SHUFFLE(2, 0, 2, 0));
     const __m512 hi =
         _mm512_maskz_shuffle_f32x4(kAll, s[2 * j], s[2 * j + 1], _MM_SHUFFLE(3, 1, 3, 1));
     t[j] = _mm512_add_ps(lo, hi);
   }
-  for (int j = 0; j < 2; ++j) {  // u: in block q, slot q then slot 4 + q (of 8j)
+  for (std::size_t j = 0; j < 2; ++j) {  // u: in block q, slot q then slot 4 + q (of 8j)
     const __m512 even =
         _mm512_maskz_shuffle_ps(kAll, t[2 * j], t[2 * j + 1], _MM_SHUFFLE(2, 0, 2, 0));
     const __m512 odd =
