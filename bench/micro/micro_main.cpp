@@ -19,6 +19,7 @@
 #include "kernels/simd_kernels.hpp"
 #include "model/activations.hpp"
 #include "model/costs.hpp"
+#include "port_probe.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/rng.hpp"
 #include "variants/registry.hpp"
@@ -238,6 +239,7 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_softmax_chunk/simd/widen_then_gemms_R256", bm_softmax_chunk,
                                false);
   benchmark::RegisterBenchmark("BM_softmax_chunk/simd/one_pass_R256", bm_softmax_chunk, true);
+  register_port_probe();
   benchmark::AddCustomContext("cpu_model", cpu_model());
   benchmark::AddCustomContext("simd_arch", std::string(BestArch::name()));
   benchmark::AddCustomContext("threads", "1");

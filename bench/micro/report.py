@@ -21,12 +21,15 @@ def main(path):
     gemm = defaultdict(dict)  # shape -> kernels -> GFLOP/s
     steps = defaultdict(dict)  # variant -> B -> samples/s
     chunk = {}  # way -> counters (BM_softmax_chunk)
+    probe = {}  # ops -> GFLOP/s (BM_port_probe)
     for name, b in med.items():
         parts = name.split("/")
         if parts[0] in ("BM_gemm", "BM_gemv"):
             gemm[f"{parts[0][3:]} {parts[2]}"][parts[1]] = b["GFLOP/s"]
         elif parts[0] == "BM_softmax_chunk":
             chunk[parts[2]] = b
+        elif parts[0] == "BM_port_probe":
+            probe[parts[1]] = b["GFLOP/s"]
         elif parts[0] == "BM_step":  # BM_step/<variant>/<B>[/real_time]
             if parts[-1] == "real_time":
                 parts = parts[:-1]
@@ -57,6 +60,17 @@ def main(path):
         for way, b in chunk.items():
             ratio = f"{b['samples/s'] / base:.2f}" if base else "–"
             print(f"| {way} | {b['samples/s']:,.0f} | {b['GFLOP/s']:.1f} | {ratio} |")
+    if probe:
+        print("\n## Widening bytes against the FMA ports (port_probe.cpp)\n")
+        print("The weight-gradient block's register shape, 20 FMAs and 10 broadcasts per step, "
+              "with the byte path's operations added one kind at a time (2 of each per step); "
+              "GFLOP/s counts the FMAs only. `widen_convert_scale` is what the softmax "
+              "kernels do per widened vector.\n")
+        print("| per 20 FMAs | GFLOP/s | of fmas_only |")
+        print("|---|---|---|")
+        base = probe.get("fmas_only")
+        for ops, gf in probe.items():
+            print(f"| {ops} | {gf:.1f} | {gf / base if base else 0:.2f} |")
     print("\n## One training step (samples/s; nielsen 784-30-10, softmax 784-10, "
           "mlp 784-1024-1024-10; random data)\n")
 
