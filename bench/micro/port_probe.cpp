@@ -9,6 +9,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 #if defined(__AVX512F__)
@@ -51,15 +52,15 @@ template <ProbeOps Ops>
         x1 = _mm512_mul_ps(x1, scale);
       }
     }
-    const float* d = deltas + (step & 255) * 10;
-    for (int r = 0; r < 10; ++r) {
+    const float* d = deltas + static_cast<std::size_t>(step & 255) * 10;
+    for (std::size_t r = 0; r < 10; ++r) {
       const __m512 a = _mm512_set1_ps(d[r]);
       acc[2 * r] = _mm512_fmadd_ps(a, x0, acc[2 * r]);
       acc[2 * r + 1] = _mm512_fmadd_ps(a, x1, acc[2 * r + 1]);
     }
   }
   __m512 total = acc[0];
-  for (int i = 1; i < 20; ++i) total = _mm512_add_ps(total, acc[i]);
+  for (std::size_t i = 1; i < 20; ++i) total = _mm512_add_ps(total, acc[i]);
   alignas(64) float lanes[16];
   _mm512_store_ps(lanes, total);
   float sum = 0.0f;
@@ -69,8 +70,9 @@ template <ProbeOps Ops>
 
 template <ProbeOps Ops>
 void bm_port_probe(benchmark::State& state) {
-  std::vector<std::uint8_t> bytes(1024 * 32, 7);
-  std::vector<float> floats(1024 * 32, 1.0f), deltas(256 * 10, 1e-9f);
+  constexpr std::size_t kRows = 1024, kRowBytes = 32, kDeltaRows = 256;
+  std::vector<std::uint8_t> bytes(kRows * kRowBytes, 7);
+  std::vector<float> floats(kRows * kRowBytes, 1.0f), deltas(kDeltaRows * 10, 1e-9f);
   constexpr long kSteps = 1 << 16;
   for (auto _ : state) {
     benchmark::DoNotOptimize(probe_loop<Ops>(bytes.data(), floats.data(), deltas.data(), kSteps));
