@@ -97,8 +97,9 @@ TEMPLATE_LIST_TEST_CASE("unit_one_pass_gives_the_bits_of_widen_and_two_gemms", "
   using K = SimdKernels<TestType>;
   constexpr std::size_t W = xsimd::batch<float, TestType>::size;
   INFO("arch " << TestType::name());
-  // Fashion-MNIST's chunk and its last one; row counts around the dot tiles' 4; inputs
-  // with and without a tail of k mod W; outputs up to the dot and rank-1 paths' limits.
+  // Fashion-MNIST's chunk and its last one; row counts around the dot tiles' 2 (bytes with
+  // up to 10 outputs: n = 10, 7, 4) and 4; inputs with and without a tail of k mod W;
+  // outputs up to the dot and rank-1 paths' limits.
   for (const auto& [R, n, k] :
        std::vector<std::tuple<std::size_t, std::size_t, std::size_t>>{{256, 10, 784},
                                                                       {96, 10, 784},
