@@ -28,13 +28,12 @@ bool SimdKernels<Arch>::linear_one_pass(const LinearOnePassArgs& p) {
   const ByteRows x{p.x8, p.scale};
   gemm_nt_dots<Arch>(R, n, k, 1.0f, x, k, p.w, k, 1.0f, p.z, n);
   p.output_layer(0, R);
-  // The weight gradient re-reads this chunk from L2 and leaves memory idle: the next
-  // chunk's bytes start their way into L2 now. Alternated `sgdbench throughput` pairs,
-  // softmax full batch, 1 thread, AMD EPYC: 2.31M against 2.06M samples/s (medians of 8)
-  // while a neighbour loaded the shared machine; 2.36M against 2.33M (13 pairs) when
-  // it was quiet.
-  for (std::size_t off = 0; off < p.next_bytes; off += 64)
-    __builtin_prefetch(p.next_x8 + off, 0, 2);
+  // The weight gradient re-reads this chunk from L2 and leaves memory idle: where it
+  // pays (prefetch_next_chunk), the next chunk's bytes start their way into L2 now.
+  if (prefetch_next_chunk()) {
+    for (std::size_t off = 0; off < p.next_bytes; off += 64)
+      __builtin_prefetch(p.next_x8 + off, 0, 2);
+  }
   gemm_tn_rank1<Arch>(n, k, R, p.alpha, p.delta, n, x, k, 1.0f, p.g, k);
   return true;
 }
