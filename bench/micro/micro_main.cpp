@@ -14,7 +14,6 @@
 #ifdef SGDBENCH_WITH_BLAS
 #include "kernels/blas_kernels.hpp"
 #endif
-#include "kernels/linear_one_pass.hpp"
 #include "kernels/scalar_kernels.hpp"
 #include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_kernels.hpp"
@@ -23,6 +22,7 @@
 #include "port_probe.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/rng.hpp"
+#include "util/software_prefetch.hpp"
 #include "variants/registry.hpp"
 
 namespace sgdbench {
@@ -245,7 +245,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("simd_arch", std::string(BestArch::name()));
   benchmark::AddCustomContext("threads", "1");
   benchmark::AddCustomContext("gemm_blocking", gemm_detail::describe_blocking<BestArch>());
-  benchmark::AddCustomContext("next_chunk_prefetch", prefetch_next_chunk() ? "on" : "off");
+  benchmark::AddCustomContext("software_prefetch", software_prefetch_pays() ? "on" : "off");
   benchmark::AddCustomContext("git_commit", SGDBENCH_GIT_COMMIT);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

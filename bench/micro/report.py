@@ -42,9 +42,9 @@ def main(path):
           "One thread; medians of 5 repetitions.\n")
     if ctx.get("gemm_blocking"):
         print(f"Packed GEMM blocking (from this CPU's caches): {ctx['gemm_blocking']}.\n")
-    if ctx.get("next_chunk_prefetch"):
-        print("Software prefetch of the next byte chunk in the one-pass softmax "
-              f"(`prefetch_next_chunk`, chosen per CPU vendor): {ctx['next_chunk_prefetch']}.\n")
+    if ctx.get("software_prefetch"):
+        print("Software prefetch of the next byte chunk and of gathered rows "
+              f"(`software_prefetch_pays`, chosen per CPU vendor): {ctx['software_prefetch']}.\n")
     print("## Kernels (GFLOP/s)\n")
     print("| kernel | shape | scalar | SIMD | OpenBLAS | SIMD / OpenBLAS | SIMD / scalar |")
     print("|---|---|---|---|---|---|---|")

@@ -10,9 +10,9 @@
 #include <thread>
 #include <xsimd/xsimd.hpp>
 
-#include "kernels/linear_one_pass.hpp"
 #include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_kernels.hpp"
+#include "util/software_prefetch.hpp"
 
 #ifndef SGDBENCH_GIT_COMMIT
 #define SGDBENCH_GIT_COMMIT "unknown"
@@ -75,7 +75,7 @@ Json machine_description(const std::string& config_file) {
       {"cxx_flags", SGDBENCH_CXX_FLAGS},
       {"simd_arch", BestArch::name()},
       {"gemm_blocking", gemm_detail::describe_blocking<BestArch>()},
-      {"next_chunk_prefetch", prefetch_next_chunk()},
+      {"software_prefetch", software_prefetch_pays()},
       {"libraries",
        {{"oneTBB", fmt::format("{}.{}", TBB_VERSION_MAJOR, TBB_VERSION_MINOR)},
         {"xsimd",

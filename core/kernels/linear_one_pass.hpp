@@ -9,25 +9,6 @@
 
 namespace sgdbench {
 
-/// Whether linear_one_pass prefetches the next chunk in software: on AMD only, where it
-/// was measured to pay. Alternated `sgdbench throughput` pairs, softmax full batch, 1
-/// thread. AMD EPYC: 2.31M against 2.06M samples/s (medians of 8) while a neighbour
-/// loaded the shared machine, 2.36M against 2.33M (13 pairs) when it was quiet. Intel
-/// Xeon (family 6 model 167): 1.94M against 2.29M without (8 of 8 pairs), and no better
-/// as prefetcht0, prefetchnta, plain loads (5 pairs each) or spread over the weight
-/// gradient's column slices (8 pairs): its hardware prefetchers already stream the chunk.
-inline bool prefetch_next_chunk() {
-#if defined(__x86_64__) || defined(__i386__)
-  static const bool amd = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_is("amd") != 0;
-  }();
-  return amd;
-#else
-  return false;
-#endif
-}
-
 /// A non-owning callable `void(std::size_t first_row, std::size_t rows)`: the model's
 /// output layer, called between the two products (an indirect call, no allocation).
 class RowBlockFn {

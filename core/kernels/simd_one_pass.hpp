@@ -13,6 +13,7 @@
 #include "kernels/simd_gemm_shapes.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "kernels/simd_operand.hpp"
+#include "util/software_prefetch.hpp"
 
 namespace sgdbench {
 
@@ -29,8 +30,8 @@ bool SimdKernels<Arch>::linear_one_pass(const LinearOnePassArgs& p) {
   gemm_nt_dots<Arch>(R, n, k, 1.0f, x, k, p.w, k, 1.0f, p.z, n);
   p.output_layer(0, R);
   // The weight gradient re-reads this chunk from L2 and leaves memory idle: where it
-  // pays (prefetch_next_chunk), the next chunk's bytes start their way into L2 now.
-  if (prefetch_next_chunk()) {
+  // pays (software_prefetch_pays), the next chunk's bytes start their way into L2 now.
+  if (software_prefetch_pays()) {
     for (std::size_t off = 0; off < p.next_bytes; off += 64)
       __builtin_prefetch(p.next_x8 + off, 0, 2);
   }
