@@ -3,8 +3,11 @@
 // the largest partial sum (summation orders differ between kernels; float eps ≈ 6e-8).
 #include <tbb/task_arena.h>
 
+#include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -176,6 +179,45 @@ TEST_CASE("unit_gemm_with_beta_zero_ignores_nan_in_output", "[kernels]") {
   SimdKernels<BestArch>::gemm(Trans::kYes, Trans::kNo, 10, 50, 40, 1.0f, ones.data(), 10,
                               ones.data(), 50, 0.0f, c3.data(), 50);
   for (float v : c3) REQUIRE(v == 40.0f);
+}
+
+TEST_CASE("unit_rank1_update_with_subnormal_factors_gives_the_bits_of_one_fma", "[kernels]") {
+  // C += alpha · aᵀ · b with k = 1 (B = 1 training's weight update): rows whose factor
+  // alpha · a_i is subnormal run as fma(s · 2^64, b · 2^-64, c) (simd_gemm.hpp), which must
+  // give each entry the bits of std::fma(s, b_j, c_ij), signed zeros included.
+  const float alpha = -0.5f;
+  const std::vector<float> a = {1e-40f, -3e-39f, 1.4e-45f, 0.25f, 0.0f, -1e-39f};
+  const std::size_t m = a.size(), n = 37;  // two vectors and a tail
+  auto b = random_vector(n, 4);
+  for (std::size_t j = 0; j < n; j += 3) b[j] = 0.0f;
+  std::vector<std::vector<float>> rows_of_b = {b};
+  b[5] = std::numeric_limits<float>::infinity();  // still exact: inf · 2^-64 = inf
+  rows_of_b.push_back(b);
+  b[5] = 1e-30f;  // b · 2^-64 would underflow: the plain fma must run
+  b[7] = -2e-30f;
+  rows_of_b.push_back(b);
+  for (std::size_t case_index = 0; case_index < rows_of_b.size(); ++case_index) {
+    const auto& brow = rows_of_b[case_index];
+    auto c = random_vector(m * n, 5);
+    for (std::size_t i = 0; i < m; ++i) {  // entries where s · b_j decides the bits
+      c[i * n + 5] = 0.0f;
+      c[i * n + 7] = 0.0f;
+      c[i * n + 8] = -0.0f;
+      c[i * n + 10] = 1e-38f;
+    }
+    std::vector<float> expected = c;
+    for (std::size_t i = 0; i < m; ++i) {
+      const float s = alpha * a[i];
+      for (std::size_t j = 0; j < n; ++j)
+        expected[i * n + j] = std::fma(s, brow[j], expected[i * n + j]);
+    }
+    SimdKernels<BestArch>::gemm(Trans::kYes, Trans::kNo, m, n, 1, alpha, a.data(), m, brow.data(),
+                                n, 1.0f, c.data(), n);
+    for (std::size_t e = 0; e < c.size(); ++e) {
+      INFO("case " << case_index << ", row " << e / n << ", column " << e % n);
+      REQUIRE(std::bit_cast<std::uint32_t>(c[e]) == std::bit_cast<std::uint32_t>(expected[e]));
+    }
+  }
 }
 
 #ifdef SGDBENCH_WITH_BLAS
