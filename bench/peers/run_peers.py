@@ -76,6 +76,7 @@ def gemm_vs_openblas(threads_env=1):
     out = subprocess.run(
         [str(MICRO), "--benchmark_filter=BM_gemm/(simd|blas)/mlp", "--benchmark_repetitions=5",
          "--benchmark_report_aggregates_only=true", "--benchmark_min_time=0.1",
+         "--benchmark_enable_random_interleaving=true",  # as bench/micro/run.sh: fair ratios
          "--benchmark_format=json"], env=thread_env(threads_env), check=True,
         capture_output=True, text=True)
     rows = {}
