@@ -6,9 +6,12 @@ from collections import defaultdict
 
 
 def medians(doc):
-    """name without the aggregate suffix -> counters of its median aggregate."""
+    """name without the aggregate suffix -> counters of its median aggregate, in the
+    order the benchmarks were registered (run.sh interleaves their repetitions randomly,
+    which shuffles the JSON)."""
     out = {}
-    for b in doc["benchmarks"]:
+    order = lambda b: (b.get("family_index", 0), b.get("per_family_instance_index", 0))
+    for b in sorted(doc["benchmarks"], key=order):
         if b.get("aggregate_name") == "median":
             out[b["run_name"]] = b
     return out

@@ -80,7 +80,11 @@ def gemm_vs_openblas(threads_env=1):
          "--benchmark_format=json"], env=thread_env(threads_env), check=True,
         capture_output=True, text=True)
     rows = {}
-    for b in json.loads(out.stdout)["benchmarks"]:
+    # In registration order: the interleaved repetitions shuffle the JSON.
+    def registered(b):
+        return b.get("family_index", 0), b.get("per_family_instance_index", 0)
+    benchmarks = sorted(json.loads(out.stdout)["benchmarks"], key=registered)
+    for b in benchmarks:
         if b.get("aggregate_name") != "median":
             continue
         _, kernels, shape = b["run_name"].split("/", 2)
