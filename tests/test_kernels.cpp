@@ -181,41 +181,61 @@ TEST_CASE("unit_gemm_with_beta_zero_ignores_nan_in_output", "[kernels]") {
   for (float v : c3) REQUIRE(v == 40.0f);
 }
 
-TEST_CASE("unit_rank1_update_with_subnormal_factors_gives_the_bits_of_one_fma", "[kernels]") {
-  // C += alpha · aᵀ · b with k = 1 (B = 1 training's weight update): rows whose factor
-  // alpha · a_i is subnormal run as fma(s · 2^64, b · 2^-64, c) (simd_gemm.hpp), which must
-  // give each entry the bits of std::fma(s, b_j, c_ij), signed zeros included.
+TEST_CASE("unit_rank1_update_with_subnormal_factors_gives_the_bits_of_the_plain_path",
+          "[kernels]") {
+  // C = alpha · aᵀ · op(b) + beta · C with k = 1 (B = 1 training's weight update): rows
+  // whose factor s = alpha · a_i is subnormal run as fma(s · 2^64, b · 2^-64, c)
+  // (simd_gemm.hpp). Each entry must keep the bits of the plain path, axpy(s, b, c_i)
+  // after the beta scaling, signed zeros, infinities and the vector tail included.
+  using K = SimdKernels<BestArch>;
   const float alpha = -0.5f;
-  const std::vector<float> a = {1e-40f, -3e-39f, 1.4e-45f, 0.25f, 0.0f, -1e-39f};
-  const std::size_t m = a.size(), n = 37;  // two vectors and a tail
+  // s: -5e-41, 1.5e-39, -2^-149 (the smallest subnormal), normal, zero, 5e-40
+  const std::vector<float> a = {1e-40f, -3e-39f, 2.8e-45f, 0.25f, 0.0f, -1e-39f};
+  const std::size_t m = a.size(), n = 37, ldc = n + 2;  // vectors and a tail for W 8 or 16
   auto b = random_vector(n, 4);
   for (std::size_t j = 0; j < n; j += 3) b[j] = 0.0f;
+  b[1] = -0.0f;
   std::vector<std::vector<float>> rows_of_b = {b};
-  b[5] = std::numeric_limits<float>::infinity();  // still exact: inf · 2^-64 = inf
+  b[5] = b[35] = std::numeric_limits<float>::infinity();  // still exact: inf · 2^-64 = inf
+  b[7] = -std::numeric_limits<float>::infinity();
   rows_of_b.push_back(b);
   b[5] = 1e-30f;  // b · 2^-64 would underflow: the plain fma must run
-  b[7] = -2e-30f;
+  b[34] = -2e-30f;
   rows_of_b.push_back(b);
-  for (std::size_t case_index = 0; case_index < rows_of_b.size(); ++case_index) {
-    const auto& brow = rows_of_b[case_index];
-    auto c = random_vector(m * n, 5);
-    for (std::size_t i = 0; i < m; ++i) {  // entries where s · b_j decides the bits
-      c[i * n + 5] = 0.0f;
-      c[i * n + 7] = 0.0f;
-      c[i * n + 8] = -0.0f;
-      c[i * n + 10] = 1e-38f;
-    }
-    std::vector<float> expected = c;
-    for (std::size_t i = 0; i < m; ++i) {
-      const float s = alpha * a[i];
-      for (std::size_t j = 0; j < n; ++j)
-        expected[i * n + j] = std::fma(s, brow[j], expected[i * n + j]);
-    }
-    SimdKernels<BestArch>::gemm(Trans::kYes, Trans::kNo, m, n, 1, alpha, a.data(), m, brow.data(),
-                                n, 1.0f, c.data(), n);
-    for (std::size_t e = 0; e < c.size(); ++e) {
-      INFO("case " << case_index << ", row " << e / n << ", column " << e % n);
-      REQUIRE(std::bit_cast<std::uint32_t>(c[e]) == std::bit_cast<std::uint32_t>(expected[e]));
+  for (const float beta : {1.0f, 0.0f, 0.7f}) {
+    for (const Trans tb : {Trans::kNo, Trans::kYes}) {
+      for (std::size_t case_index = 0; case_index < rows_of_b.size(); ++case_index) {
+        const auto& brow = rows_of_b[case_index];
+        // op(b) is 1 × n: stored as one row (kNo), or as n rows of ldb = 3 (kYes, gathered).
+        const std::size_t ldb = tb == Trans::kNo ? n : 3;
+        std::vector<float> stored(tb == Trans::kNo ? n : n * ldb, 9.0f);
+        for (std::size_t j = 0; j < n; ++j) stored[tb == Trans::kNo ? j : j * ldb] = brow[j];
+        auto c = random_vector(m * ldc, 5);
+        for (std::size_t i = 0; i < m; ++i) {  // entries where s · b_j decides the bits
+          for (std::size_t j : {0, 3, 5, 7, 10, 34}) c[i * ldc + j] = 0.0f;
+          c[i * ldc + 1] = -0.0f;
+          c[i * ldc + 8] = -0.0f;
+          c[i * ldc + 11] = 1e-38f;
+        }
+        std::vector<float> expected = c;
+        for (std::size_t i = 0; i < m; ++i) {
+          float* row = expected.data() + i * ldc;
+          for (std::size_t j = 0; j < n; ++j) {
+            if (beta == 0.0f)
+              row[j] = 0.0f;
+            else if (beta != 1.0f)
+              row[j] *= beta;
+          }
+          K::axpy(n, alpha * a[i], brow.data(), row);
+        }
+        K::gemm(Trans::kYes, tb, m, n, 1, alpha, a.data(), m, stored.data(), ldb, beta, c.data(),
+                ldc);
+        for (std::size_t e = 0; e < c.size(); ++e) {
+          INFO("beta " << beta << ", case " << case_index << ", row " << e / ldc << ", column "
+                       << e % ldc);
+          REQUIRE(std::bit_cast<std::uint32_t>(c[e]) == std::bit_cast<std::uint32_t>(expected[e]));
+        }
+      }
     }
   }
 }

@@ -12,7 +12,8 @@ namespace sgdbench {
 ///   prefetchnta, plain loads (5 pairs each) or spread over the weight gradient's column
 ///   slices (8 pairs): its hardware prefetchers already stream the chunk.
 /// - a gathered mini-batch's rows (batching.hpp), softmax B = 100. AMD EPYC: +5 %. Intel
-///   Xeon: 1.53M against 1.63M without (5 of 6 pairs).
+///   Xeon: 1.53M with against 1.63M without (5 of 6 pairs, toggled in one binary); then
+///   this switch against the binary before it, 1.46M against 1.40M (6 of 6).
 inline bool software_prefetch_pays() {
 #if defined(__x86_64__) || defined(__i386__)
   static const bool amd = [] {
