@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # pdflatex compiles the LaTeX tables in a test (tests/scripts/latex_tables_compile.sh);
 # clang-format checks the sources' format (tests/scripts/check_format.sh), clang-tidy
-# their lint (tests/scripts/check_tidy.sh).
+# their lint (tests/scripts/check_tidy.py).
 export SGDBENCH_EXTRA_PACKAGES="${SGDBENCH_EXTRA_PACKAGES:-} texlive-latex-base texlive-latex-recommended clang-format clang-tidy"
 "$root/bench/scripts/setup.sh" release
 cd "$root"

@@ -47,7 +47,7 @@ std::string csv_estimate(const Estimate& e) {
 
 /// One row of the table: the runs (and points) of one (dataset, widths, method, B, lr,
 /// threads) over its seeds.
-struct Cell {
+struct TableRow {
   std::string variant, dataset, widths, batching;
   std::size_t batch_size = 0, threads = 0;
   double lr = 0.0;
@@ -60,7 +60,7 @@ struct Collected {
   // dataset, widths, variant, full batch last, batch size, lr, threads
   using Key =
       std::tuple<std::string, std::string, std::string, bool, std::size_t, double, std::size_t>;
-  std::map<Key, Cell> cells;
+  std::map<Key, TableRow> cells;
   std::vector<std::string> targets;
   long epoch_columns = 0;  // accuracy after each epoch when few epochs and points fall on them
   bool classification = false, validation = false, subopt = false, noise = false;
@@ -100,7 +100,7 @@ void add_to_cell(const Json& r, Collected& k, long& max_epoch, bool& integral_ca
                            r["batch_size"],
                            r["lr"],
                            r["threads"]};
-  Cell& cell = k.cells[key];
+  TableRow& cell = k.cells[key];
   cell.variant = name;
   cell.dataset = r.value("dataset", "");
   cell.widths = r.value("widths", "");
@@ -288,7 +288,7 @@ std::vector<std::string> columns(const Collected& k, std::string& csv) {
 /// Seconds and steps to one target over a cell's runs: the median over all its seeds with
 /// a miss counted as +∞, its bootstrap interval and reached/runs; "missed (0/n)" when the
 /// median is a miss, "–" when the target is not this problem's.
-void add_target(const Cell& cell, const std::string& label, std::vector<std::string>& row,
+void add_target(const TableRow& cell, const std::string& label, std::vector<std::string>& row,
                 std::string& csv) {
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> seconds, epochs, updates, evals;
@@ -322,7 +322,7 @@ void add_target(const Cell& cell, const std::string& label, std::vector<std::str
 
 /// B_simple of each seed's run at the first point that met the first target (at the last
 /// point when the problem has no target); a seed that missed the target gives none.
-Estimate b_simple_of(const Cell& cell, const std::vector<Json>& records,
+Estimate b_simple_of(const TableRow& cell, const std::vector<Json>& records,
                      const std::vector<std::string>& targets) {
   std::vector<double> v;
   for (const Json& run : cell.runs) {
@@ -351,7 +351,7 @@ Estimate b_simple_of(const Cell& cell, const std::vector<Json>& records,
 
 /// " (edge)" for a tuned rate still on the edge of the rates tried, " (fixed)" for a
 /// given one, else nothing.
-std::string lr_flag(const Cell& cell, const Collected& k) {
+std::string lr_flag(const TableRow& cell, const Collected& k) {
   const auto it =
       k.lr_flags.find(tuning_key(cell.dataset, cell.widths, cell.variant,
                                  cell.batching == "full" ? 0 : cell.batch_size, cell.threads));
@@ -359,7 +359,7 @@ std::string lr_flag(const Cell& cell, const Collected& k) {
 }
 
 /// One cell's row: its key, then the figures the columns call for.
-std::vector<std::string> cell_row(const Cell& cell, const Collected& k,
+std::vector<std::string> cell_row(const TableRow& cell, const Collected& k,
                                   const std::vector<Json>& records, std::string& csv) {
   auto col = [&](const char* field) {
     std::vector<double> v;
