@@ -209,3 +209,44 @@ TEST_CASE("cli_throughput_prints_samples_per_second_and_refuses_bad_flags", "[cl
                Contains("--dataset must be a built-in image set (mnist, fashion-mnist)"));
   REQUIRE(run_sgdbench("throughput --peak-flops --threads 0", dir).exit_code != 0);
 }
+
+#ifdef SGDBENCH_WITH_BLAS
+// OpenBLAS picks per-CPU kernels as it loads; `run` pins them (kPinnedOpenBlasCore) so that
+// the blas variants' losses reproduce on AMD and Intel alike, and machine.json says which
+// ran. Two runs of the same config, pinned and on another core type, give different losses:
+// the pin is what makes them agree across CPUs.
+TEST_CASE("cli_run_pins_openblas_kernels_and_records_them", "[cli]") {
+  if (__builtin_cpu_supports("avx2") == 0 || __builtin_cpu_supports("fma") == 0) {
+    WARN("no AVX2 and FMA: sgdbench leaves OpenBLAS's choice alone here");
+    return;
+  }
+  TempDir dir("openblas-pin");
+  Json config = small_idx_problem(dir);
+  config["variants"] = {"nielsen/plain/blas/seq"};
+  config["sweep"]["batch_size"] = {"full"};
+  config["sweep"]["seed"] = {0};
+  const auto pinned = run_config(dir, config, "pinned");
+  INFO(pinned.output);
+  REQUIRE(pinned.exit_code == 0);
+  const auto machine = [&](const std::string& out) {
+    std::ifstream in(dir.file(out + "/tiny/machine.json"));
+    return Json::parse(in);
+  };
+  REQUIRE(machine("pinned")["openblas_core"] == "Haswell");
+
+  // A user's own choice is kept (Sandybridge: AVX kernels, on any CPU with AVX2).
+  setenv("OPENBLAS_CORETYPE", "Sandybridge", 1);
+  const auto own = run_config(dir, config, "own");
+  unsetenv("OPENBLAS_CORETYPE");
+  REQUIRE(own.exit_code == 0);
+  REQUIRE(machine("own")["openblas_core"] == "Sandybridge");
+  const auto a = read_lines(dir.file("pinned/tiny/runs.jsonl"));
+  const auto b = read_lines(dir.file("own/tiny/runs.jsonl"));
+  REQUIRE(a.size() == b.size());
+  bool differ = false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i]["type"] == "point") differ = differ || a[i]["train_loss"] != b[i]["train_loss"];
+  }
+  REQUIRE(differ);
+}
+#endif

@@ -8,10 +8,15 @@
 // This file parses the command line; each subcommand is a file of its own (commands.hpp).
 #include <fmt/format.h>
 #include <malloc.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
+#include <string_view>
 
 #include "cli/commands.hpp"
 #include "exec/mpi_world.hpp"
@@ -21,6 +26,25 @@
 #include "util/error.hpp"
 
 namespace {
+
+#ifdef SGDBENCH_WITH_BLAS
+/// OpenBLAS picks its kernels as it loads, before main, from OPENBLAS_CORETYPE or else
+/// the CPU: the core type is pinned (kPinnedOpenBlasCore, blas_kernels.hpp) by running
+/// this program again with the variable set. `throughput` keeps the CPU's own kernels (a
+/// speed peer at its best; it records no losses), and a user's own OPENBLAS_CORETYPE is
+/// kept. machine.json names the kernels that ran (openblas_core).
+void pin_openblas_core(int argc, char** argv) {
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
+  if (argc > 1 && std::string_view(argv[1]) == "throughput") return;
+  if (__builtin_cpu_supports("avx2") == 0 || __builtin_cpu_supports("fma") == 0) return;
+  setenv("OPENBLAS_CORETYPE", sgdbench::kPinnedOpenBlasCore, 1);
+  execv("/proc/self/exe", argv);
+  // Reached only when the exec failed: this process runs on with the CPU's own kernels.
+  fmt::print(stderr, "sgdbench: warning: OpenBLAS not pinned to {} (exec: {})\n",
+             sgdbench::kPinnedOpenBlasCore, std::strerror(errno));
+  unsetenv("OPENBLAS_CORETYPE");
+}
+#endif
 
 /// sgdbench throughput's options (the peers' and the micro-benchmarks' measurements).
 void add_throughput_options(CLI::App& app, sgdbench::cli::ThroughputArgs& tp,
@@ -68,6 +92,9 @@ int with_errors_reported(const std::function<int()>& subcommand) {
 
 int main(int argc, char** argv) {
   namespace cli = sgdbench::cli;
+#ifdef SGDBENCH_WITH_BLAS
+  pin_openblas_core(argc, argv);
+#endif
   // glibc raises its trim threshold after the data loaders free their large buffers, and
   // freed memory then stays in the process: a Fashion-MNIST sweep measured 315 MiB peak
   // RSS instead of 265 MiB. A fixed 1 MiB threshold gives it back (/usr/bin/time -v).

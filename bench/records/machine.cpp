@@ -10,6 +10,9 @@
 #include <thread>
 #include <xsimd/xsimd.hpp>
 
+#ifdef SGDBENCH_WITH_BLAS
+#include "kernels/blas_kernels.hpp"
+#endif
 #include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "util/software_prefetch.hpp"
@@ -64,7 +67,7 @@ Json machine_description(const std::string& config_file) {
   utsname u{};
   uname(&u);
   const std::string config_text = read_all(config_file);
-  return {
+  Json machine = {
       {"cpu_model", field_of("/proc/cpuinfo", "model name")},
       {"cpu_flags", field_of("/proc/cpuinfo", "flags")},
       {"logical_cores", std::thread::hardware_concurrency()},
@@ -90,6 +93,11 @@ Json machine_description(const std::string& config_file) {
       {"config_fnv1a64", fnv1a_hex(config_text)},
       {"config_text", config_text},
   };
+#ifdef SGDBENCH_WITH_BLAS
+  // The blas variants' bits depend on it (kPinnedOpenBlasCore, blas_kernels.hpp).
+  machine["openblas_core"] = BlasKernels::core_name();
+#endif
+  return machine;
 }
 
 }  // namespace sgdbench

@@ -52,4 +52,9 @@ void BlasKernels::set_threads(int threads) {
   openblas_set_num_threads(threads);
 }
 
+std::string BlasKernels::core_name() {
+  const char* name = openblas_get_corename();
+  return name == nullptr ? "unknown" : name;
+}
+
 }  // namespace sgdbench
