@@ -11,6 +11,9 @@
 #include <sstream>
 
 #include "config/config.hpp"
+#ifdef SGDBENCH_WITH_BLAS
+#include "kernels/blas_kernels.hpp"
+#endif
 #include "kernels/simd_kernels.hpp"
 #include "records/output_files.hpp"
 #include "records/report.hpp"
@@ -212,19 +215,34 @@ void compare_tables(const std::string& dir, const std::vector<Json>& committed, 
   }
 }
 
-/// The ISA note: bit equality holds per instruction set (FMA contraction, vector width).
+/// The ISA notes: bit equality holds per instruction set (FMA contraction, vector width)
+/// and, for the blas variants, per OpenBLAS core type.
 std::string isa_note(const std::string& dir) {
   const std::string path = dir + "/machine.json";
   if (!std::filesystem::exists(path)) return fmt::format("  note: {} is missing\n", path);
   const Json machine = read_json_file(path);
+  std::string note;
   const std::string recorded = machine.value("simd_arch", "unknown");
   const std::string here = BestArch::name();
-  if (recorded == here) return {};
-  return fmt::format(
-      "  note: these results were made with {} kernels ({}), this build runs {}: figures are "
-      "bit-identical only on the same instruction set, so SIMD variants may differ here for "
-      "that reason alone (the scalar variants do not)\n",
-      recorded, machine.value("cpu_model", "unknown CPU"), here);
+  if (recorded != here) {
+    note = fmt::format(
+        "  note: these results were made with {} kernels ({}), this build runs {}: figures "
+        "are bit-identical only on the same instruction set, so SIMD variants may differ "
+        "here for that reason alone (the scalar variants do not)\n",
+        recorded, machine.value("cpu_model", "unknown CPU"), here);
+  }
+#ifdef SGDBENCH_WITH_BLAS
+  // OpenBLAS's kernels (kPinnedOpenBlasCore, blas_kernels.hpp), where the config runs them.
+  const std::string core = machine.value("openblas_core", "unrecorded");
+  if (machine.value("config_text", "").find("/blas/") != std::string::npos &&
+      core != BlasKernels::core_name()) {
+    note += fmt::format(
+        "  note: the blas variants ran OpenBLAS's {} kernels there and {} here, so their "
+        "figures may differ for that reason alone\n",
+        core, BlasKernels::core_name());
+  }
+#endif
+  return note;
 }
 
 }  // namespace
