@@ -217,6 +217,22 @@ struct Epilogue {
   Pointwise act = Pointwise::kIdentity;
 };
 
+/// Fetches a tile's rows of C (for writing), so that they arrive while its FMAs run: the
+/// epilogue reads and writes `rows` rows ldc apart (4 KiB in the MLP's layers, a new page
+/// for each, where the hardware prefetcher does not follow), and those misses came after
+/// the last FMA of every tile. A hint: no bit changes. Intel Xeon (family 6 model 167),
+/// MLP 784-1024-1024-10 B = 256 through `sgdbench throughput`, alternated pairs: faster
+/// in 31 of 40 (three runs; 1.10x over 12 pairs and 1.03x over 20, medians), and on
+/// 2 threads in 6 of 10 (1.04); Nielsen full batch unchanged within the noise (9 of 22,
+/// 0.99). Prefetching the B micro-panel 16 steps ahead as well gained nothing (8 of 20).
+inline void prefetch_tile_of_c(const float* c, std::size_t ldc, std::size_t rows,
+                               std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t j = 0; j < cols; j += kFloatsPerLine)
+      __builtin_prefetch(c + r * ldc + j, 1, 3);
+  }
+}
+
 /// C[0:rows, 0:cols] = act(alpha · (Ap · Bp) + beta · C) for one MR×NR tile; with `bias`,
 /// act(alpha · (Ap · Bp) + bias) (1 · bias is bias, so the bits of beta = 1 on C = bias).
 template <class Arch>
@@ -227,22 +243,9 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   using Blk = Blocking<Arch>;
   constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR;
   B acc0[MR], acc1[MR];
-  // The tile's rows of C are fetched (for writing) while the kc steps of FMAs run: the
-  // epilogue reads and writes `rows` rows ldc apart (4 KiB in the MLP's layers, a new page
-  // for each, where the hardware prefetcher does not follow), and those misses came after
-  // the last FMA of every tile. A hint: no bit changes. Intel Xeon (family 6 model 167),
-  // MLP 784-1024-1024-10 B = 256 through `sgdbench throughput`, alternated pairs: faster
-  // in 31 of 40 (three runs; 1.10x over 12 pairs and 1.03x over 20, medians), and on
-  // 2 threads in 6 of 10 (1.04); Nielsen full batch unchanged within the noise (9 of 22,
-  // 0.99). Prefetching the B micro-panel 16 steps ahead as well gained nothing (8 of 20).
+  prefetch_tile_of_c(c, ldc, rows, cols);
 #pragma GCC unroll 16
-  for (std::size_t r = 0; r < MR; ++r) {
-    acc0[r] = acc1[r] = B(0.0f);
-    if (r < rows) {
-      for (std::size_t j = 0; j < cols; j += kFloatsPerLine)
-        __builtin_prefetch(c + r * ldc + j, 1, 3);
-    }
-  }
+  for (std::size_t r = 0; r < MR; ++r) acc0[r] = acc1[r] = B(0.0f);
   if (cols <= W) {
     // An edge tile one vector wide (with AVX-512, the last 4 of Nielsen's 100 outputs and
     // the last 16 of 784 columns): the second vector's FMAs would only feed columns never
