@@ -34,9 +34,26 @@ FINDING = re.compile(r"(warning|error): ")
 COMPILE_ERROR = "[clang-diagnostic-error]"
 
 
+def without_cmake_unity(entries):
+    """The entries with each of CMake's unity files (UNITY_BUILD, the harness) replaced by
+    one entry per source it includes, compiled with its flags."""
+    out = []
+    for e in entries:
+        if not re.search(r"/Unity/unity_\d+_cxx\.cxx$", e["file"]):
+            out.append(e)
+            continue
+        with open(e["file"]) as f:
+            sources = re.findall(r'^#include "([^"]+)"', f.read(), re.MULTILINE)
+        flags = list(flags_without_file(e))
+        out += [{"directory": e["directory"], "file": os.path.realpath(source),
+                 "arguments": flags + ["-c", os.path.realpath(source)]} for source in sources]
+    return out
+
+
 def checked_entries(src, entries):
     """core/ and bench/ translation units, and the generated variant groups that add a
     member header not yet covered (each header is checked where it is included)."""
+    entries = without_cmake_unity(entries)
     own = [e for e in entries if re.match(re.escape(src) + r"/(core|bench)/", e["file"])]
     groups = sorted((e for e in entries if "/variants/groups/" in e["file"]),
                     key=lambda e: e["file"])
