@@ -2,6 +2,7 @@
 // non-zero exit before anything is written; a small run writes well-formed results that
 // reproduce exactly.
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -220,6 +221,21 @@ TEST_CASE("cli_run_pins_openblas_kernels_and_records_them", "[cli]") {
     WARN("no AVX2 and FMA: sgdbench leaves OpenBLAS's choice alone here");
     return;
   }
+  // A value set around the test suite would be kept by sgdbench: cleared here, restored at
+  // the end.
+  const char* outer = std::getenv("OPENBLAS_CORETYPE");
+  const std::string saved = outer == nullptr ? "" : outer;
+  unsetenv("OPENBLAS_CORETYPE");
+  struct Restore {
+    std::string value;
+    ~Restore() {
+      if (value.empty()) {
+        unsetenv("OPENBLAS_CORETYPE");
+      } else {
+        setenv("OPENBLAS_CORETYPE", value.c_str(), 1);
+      }
+    }
+  } restore{saved};
   TempDir dir("openblas-pin");
   Json config = small_idx_problem(dir);
   config["variants"] = {"nielsen/plain/blas/seq"};

@@ -37,7 +37,8 @@ void pin_openblas_core(int argc, char** argv) {
   if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
   if (argc > 1 && std::string_view(argv[1]) == "throughput") return;
   if (__builtin_cpu_supports("avx2") == 0 || __builtin_cpu_supports("fma") == 0) return;
-  setenv("OPENBLAS_CORETYPE", sgdbench::kPinnedOpenBlasCore, 1);
+  // Only once: the re-executed program finds the variable set.
+  if (setenv("OPENBLAS_CORETYPE", sgdbench::kPinnedOpenBlasCore, 1) != 0) return;
   execv("/proc/self/exe", argv);
   // Reached only when the exec failed: this process runs on with the CPU's own kernels.
   fmt::print(stderr, "sgdbench: warning: OpenBLAS not pinned to {} (exec: {})\n",

@@ -99,7 +99,10 @@ def initial_units(entries):
 
 
 class Runner:
-    def __init__(self, build):
+    def __init__(self, src, build):
+        # The generated units live in the build folder, where clang-tidy would not find
+        # the project's .clang-tidy by walking up from them (an out-of-tree build).
+        self.config = os.path.join(src, ".clang-tidy")
         self.dir = os.path.join(build, "tidy-unity")
         shutil.rmtree(self.dir, ignore_errors=True)
         os.makedirs(self.dir)
@@ -127,7 +130,8 @@ class Runner:
         when it does not compile as one."""
         path, db = self.write_unit(unit)
         run = subprocess.run(
-            ["clang-tidy", "-p", db, "--quiet", f"--header-filter={HEADER_FILTER}",
+            ["clang-tidy", "-p", db, "--quiet", f"--config-file={self.config}",
+             f"--header-filter={HEADER_FILTER}",
              "--extra-arg=-Wno-unknown-warning-option", "--extra-arg=-Wno-c99-extensions",
              path], capture_output=True, text=True)
         output = re.sub(r"\x1b\[[0-9;]*m", "", run.stdout + run.stderr)
@@ -148,7 +152,7 @@ def main():
         return 77
     with open(os.path.join(build, "compile_commands.json")) as f:
         entries = checked_entries(src, json.load(f))
-    runner, findings, units_checked = Runner(build), set(), 0
+    runner, findings, units_checked = Runner(src, build), set(), 0
     with futures.ThreadPoolExecutor(max_workers=2) as pool:
         pending = {pool.submit(runner.check, u) for u in initial_units(entries)}
         while pending:
