@@ -234,12 +234,12 @@ std::string isa_note(const std::string& dir) {
 #ifdef SGDBENCH_WITH_BLAS
   // OpenBLAS's kernels (kPinnedOpenBlasCore, blas_kernels.hpp), where the config runs them.
   const std::string core = machine.value("openblas_core", "unrecorded");
-  if (machine.value("config_text", "").find("/blas/") != std::string::npos &&
-      core != BlasKernels::core_name()) {
+  const std::string core_here = BlasKernels::core_name();
+  if (machine.value("config_text", "").find("/blas/") != std::string::npos && core != core_here) {
     note += fmt::format(
         "  note: the blas variants ran OpenBLAS's {} kernels there and {} here, so their "
         "figures may differ for that reason alone\n",
-        core, BlasKernels::core_name());
+        core, core_here);
   }
 #endif
   return note;
