@@ -123,9 +123,15 @@ def seed_curve(seeds, x_key, y_key):
     return xs, ys, lo, hi, len(runs)
 
 
+# The files save() writes. Tests that check only a figure's panels and lines set () and
+# skip the drawing, which is most of a plot's time (tests/python/test_plot.py).
+FORMATS = ("png", "svg")
+
+
 def save(fig, out, name):
-    fig.tight_layout()
-    for ext in ("png", "svg"):
+    if FORMATS:
+        fig.tight_layout()
+    for ext in FORMATS:
         path = os.path.join(out, f"{name}.{ext}")
         fig.savefig(path + ".partial", format=ext, dpi=110,
                     metadata={"Date": None} if ext == "svg" else None)

@@ -12,6 +12,7 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "bench", "scripts"))
 import plot  # noqa: E402
+import plot_style  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 
 CURVES = [f"{y}_vs_{x}" for y in ("test_accuracy", "train_loss")
@@ -70,9 +71,16 @@ def write(folder, records, problems, name="synthetic", analyses=None):
         f.write(json.dumps({"type": "problems", "experiment": name, "problems": problems}) + "\n")
 
 
-def run_main(folder):
-    with contextlib.redirect_stdout(io.StringIO()):
-        return plot.main(folder)
+def run_main(folder, formats=()):
+    """plot.main's figures; the files only in `formats` (drawing them is most of the time:
+    the tests that check files say so)."""
+    saved = plot_style.FORMATS
+    plot_style.FORMATS = formats
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return plot.main(folder)
+    finally:
+        plot_style.FORMATS = saved
 
 
 def labelled(ax):
@@ -99,7 +107,7 @@ class TwoDatasets(unittest.TestCase):
         write(cls.folder, tune + records,
               [{"dataset": "A", "train_rows": 100}, {"dataset": "B", "train_rows": 1000,
                                                      "f_star": 0.1}])
-        cls.figs = run_main(cls.folder)
+        cls.figs = run_main(cls.folder, formats=("png", "svg"))
 
     @classmethod
     def tearDownClass(cls):
@@ -220,7 +228,7 @@ class TwoDatasets(unittest.TestCase):
         again = os.path.join(self.tmp, "again", os.path.basename(self.folder))
         shutil.copytree(self.folder, again)
         shutil.rmtree(os.path.join(again, "plots"))
-        run_main(again)
+        run_main(again, formats=("svg",))
         with open(os.path.join(again, "plots", "test_accuracy_vs_epoch.svg"), "rb") as f:
             self.assertEqual(f.read(), first)
 
