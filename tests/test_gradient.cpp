@@ -1,6 +1,9 @@
 // Every model's back-propagated gradient against central finite differences.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "kernels/scalar_kernels.hpp"
@@ -122,4 +125,51 @@ TEST_CASE("unit_softmax_cross_entropy_is_stable_for_huge_logits", "[gradient]") 
   REQUIRE(loss == Approx(1e4).epsilon(1e-6));  // −log p_1 = z_0 − z_1 = 1e4
   REQUIRE(grad[0] == Approx(1.0f));            // p_0 − 0
   REQUIRE(grad[1] == Approx(-1.0f));           // p_1 − 1
+}
+
+TEST_CASE("unit_cross_entropy_blocked_rows_give_the_row_at_a_time_bits", "[gradient]") {
+  // The output layer takes rows kChainRows at a time for its max and its sums; each row
+  // must keep std::max_element's comparisons and its sum's order. Row counts around the
+  // block, a tie and a NaN row; the reference is the formula one row at a time.
+  using K = SimdKernels<BestArch>;
+  const std::size_t n = 10;
+  for (const std::size_t rows : {1, 7, 8, 9, 17, 256}) {
+    INFO("rows = " << rows);
+    Rng rng(rows);
+    std::vector<float> z(rows * n);
+    std::vector<std::uint8_t> y(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+      y[r] = static_cast<std::uint8_t>(rng.below(n));
+      // Logits 40 apart: e^z spans 2^-58 .. 1, so a sum in another order rounds otherwise.
+      for (std::size_t j = 0; j < n; ++j)
+        z[r * n + j] = static_cast<float>(static_cast<double>(rng.below(4001)) / 100.0 - 20.0);
+    }
+    z[1] = z[2] = 25.0f;  // a tie: the first largest, as std::max_element keeps
+    if (rows > 8) z[8 * n + 3] = std::nanf("");
+    std::vector<float> ref = z, ref_delta(rows * n), delta(rows * n);
+    double ref_loss = 0.0;
+    std::size_t ref_correct = 0, correct = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      float* zr = ref.data() + r * n;
+      ref_correct += argmax_is(zr, n, y[r]);
+      const float m = *std::max_element(zr, zr + n);
+      for (std::size_t j = 0; j < n; ++j) zr[j] -= m;
+      const float label_logit = zr[y[r]];
+      K::exp(n, zr);  // elementwise: the same formula in any position (map_in_place)
+      double sum = 0.0;
+      for (std::size_t j = 0; j < n; ++j) sum += zr[j];
+      ref_loss += std::log(sum) - label_logit;
+      const auto inv = static_cast<float>(1.0 / sum);
+      for (std::size_t j = 0; j < n; ++j) {
+        zr[j] *= inv;
+        ref_delta[r * n + j] = zr[j] - (j == y[r] ? 1.0f : 0.0f);
+      }
+    }
+    const double loss = CrossEntropyCost::output_layer<Identity, K>(rows, n, z.data(), y.data(),
+                                                                    delta.data(), &correct);
+    REQUIRE(std::memcmp(z.data(), ref.data(), z.size() * sizeof(float)) == 0);
+    REQUIRE(std::memcmp(delta.data(), ref_delta.data(), delta.size() * sizeof(float)) == 0);
+    REQUIRE(std::memcmp(&loss, &ref_loss, sizeof loss) == 0);
+    REQUIRE(correct == ref_correct);
+  }
 }
