@@ -24,32 +24,44 @@ inline bool argmax_is(const float* a, std::size_t n, std::uint8_t label) {
 /// chains overlap. Each row's operations and their order are unchanged, so are the bits.
 inline constexpr std::size_t kChainRows = 8;
 
-/// m[r] = the largest z of row r, compared as std::max_element does (m < z_j).
-inline void row_maxima(std::size_t rows, std::size_t n, const float* z, float* m) {
-  for (std::size_t r0 = 0; r0 < rows; r0 += kChainRows) {
-    const std::size_t nb = std::min(kChainRows, rows - r0);
-    float block[kChainRows];
-    for (std::size_t b = 0; b < nb; ++b) block[b] = z[(r0 + b) * n];
-    for (std::size_t j = 1; j < n; ++j) {
-      for (std::size_t b = 0; b < nb; ++b) {
-        const float v = z[(r0 + b) * n + j];
-        if (block[b] < v) block[b] = v;
-      }
+/// m[b] = the largest z of row b < NB (rows n apart), compared as std::max_element does
+/// (m < z_j); the select, not an if, so that GCC keeps the block in registers.
+template <std::size_t NB>
+void row_maxima_block(std::size_t nb, std::size_t n, const float* z, float* m) {
+  float block[NB];
+  for (std::size_t b = 0; b < nb; ++b) block[b] = z[b * n];
+  for (std::size_t j = 1; j < n; ++j) {
+    for (std::size_t b = 0; b < nb; ++b) {
+      const float v = z[b * n + j];
+      block[b] = block[b] < v ? v : block[b];
     }
-    std::copy_n(block, nb, m + r0);
   }
+  std::copy_n(block, nb, m);
 }
 
-/// sums[r] = Σ_j p[r·n + j] in double, from 0 in the order of j.
-inline void row_sums(std::size_t rows, std::size_t n, const float* p, double* sums) {
-  for (std::size_t r0 = 0; r0 < rows; r0 += kChainRows) {
-    const std::size_t nb = std::min(kChainRows, rows - r0);
-    double block[kChainRows] = {};
-    for (std::size_t j = 0; j < n; ++j) {
-      for (std::size_t b = 0; b < nb; ++b) block[b] += p[(r0 + b) * n + j];
-    }
-    std::copy_n(block, nb, sums + r0);
+/// sums[b] = Σ_j p[b·n + j] in double, from 0 in the order of j, for rows b < nb ≤ NB.
+template <std::size_t NB>
+void row_sums_block(std::size_t nb, std::size_t n, const float* p, double* sums) {
+  double block[NB] = {};
+  for (std::size_t j = 0; j < n; ++j) {
+    for (std::size_t b = 0; b < nb; ++b) block[b] += p[b * n + j];
   }
+  std::copy_n(block, nb, sums);
+}
+
+/// Each row's largest value (m) and, after exp, its sum (sums): kChainRows rows at a time,
+/// the full blocks with a compile-time count.
+inline void row_maxima(std::size_t rows, std::size_t n, const float* z, float* m) {
+  std::size_t r = 0;
+  for (; r + kChainRows <= rows; r += kChainRows)
+    row_maxima_block<kChainRows>(kChainRows, n, z + r * n, m + r);
+  if (r < rows) row_maxima_block<kChainRows>(rows - r, n, z + r * n, m + r);
+}
+inline void row_sums(std::size_t rows, std::size_t n, const float* p, double* sums) {
+  std::size_t r = 0;
+  for (; r + kChainRows <= rows; r += kChainRows)
+    row_sums_block<kChainRows>(kChainRows, n, p + r * n, sums + r);
+  if (r < rows) row_sums_block<kChainRows>(rows - r, n, p + r * n, sums + r);
 }
 
 /// C = ½ Σ_j (a_j − y_j)², y one-hot, a = σ(z) with the hidden activation σ
