@@ -130,7 +130,8 @@ TEST_CASE("unit_softmax_cross_entropy_is_stable_for_huge_logits", "[gradient]") 
 TEST_CASE("unit_cross_entropy_blocked_rows_give_the_row_at_a_time_bits", "[gradient]") {
   // The output layer takes rows kChainRows at a time for its max and its sums; each row
   // must keep std::max_element's comparisons and its sum's order. Row counts around the
-  // block, a tie and a NaN row; the reference is the formula one row at a time.
+  // block; the reference is the formula one row at a time. (NaN, ties and signed zeros:
+  // the next test, on the maxima themselves.)
   using K = SimdKernels<BestArch>;
   const std::size_t n = 10;
   for (const std::size_t rows : {1, 7, 8, 9, 17, 256}) {
@@ -144,8 +145,6 @@ TEST_CASE("unit_cross_entropy_blocked_rows_give_the_row_at_a_time_bits", "[gradi
       for (std::size_t j = 0; j < n; ++j)
         z[r * n + j] = static_cast<float>(static_cast<double>(rng.below(4001)) / 100.0 - 20.0);
     }
-    z[1] = z[2] = 25.0f;  // a tie: the first largest, as std::max_element keeps
-    if (rows > 8) z[8 * n + 3] = std::nanf("");
     std::vector<float> ref = z, ref_delta(rows * n), delta(rows * n);
     double ref_loss = 0.0;
     std::size_t ref_correct = 0, correct = 0;
@@ -171,5 +170,27 @@ TEST_CASE("unit_cross_entropy_blocked_rows_give_the_row_at_a_time_bits", "[gradi
     REQUIRE(std::memcmp(delta.data(), ref_delta.data(), delta.size() * sizeof(float)) == 0);
     REQUIRE(std::memcmp(&loss, &ref_loss, sizeof loss) == 0);
     REQUIRE(correct == ref_correct);
+  }
+}
+
+TEST_CASE("unit_row_maxima_pick_what_std_max_element_picks", "[gradient]") {
+  // Bit for bit, rows around the block of kChainRows: a NaN first (kept) or later
+  // (skipped), signed zeros in both orders (the first kept), ties.
+  const float nan = std::nanf("");
+  const std::vector<std::vector<float>> kinds = {{nan, 1.0f, 2.0f},    {1.0f, nan, 2.0f},
+                                                 {-0.0f, 0.0f, -1.0f}, {0.0f, -0.0f, -1.0f},
+                                                 {2.0f, 2.0f, 1.0f},   {-3.0f, -2.0f, -1.0f}};
+  const std::size_t n = 3;
+  for (const std::size_t rows : {1, 7, 8, 9, 17}) {
+    INFO("rows = " << rows);
+    std::vector<float> z;
+    for (std::size_t r = 0; r < rows; ++r) {
+      const auto& k = kinds[(r * 5 + rows) % kinds.size()];
+      z.insert(z.end(), k.begin(), k.end());
+    }
+    std::vector<float> m(rows), ref(rows);
+    row_maxima(rows, n, z.data(), m.data());
+    for (std::size_t r = 0; r < rows; ++r) ref[r] = *std::max_element(&z[r * n], &z[r * n] + n);
+    REQUIRE(std::memcmp(m.data(), ref.data(), rows * sizeof(float)) == 0);
   }
 }

@@ -24,44 +24,47 @@ inline bool argmax_is(const float* a, std::size_t n, std::uint8_t label) {
 /// chains overlap. Each row's operations and their order are unchanged, so are the bits.
 inline constexpr std::size_t kChainRows = 8;
 
-/// m[b] = the largest z of row b < NB (rows n apart), compared as std::max_element does
-/// (m < z_j); the select, not an if, so that GCC keeps the block in registers.
+/// m[b] = the largest z of row b (rows n apart), compared as std::max_element does
+/// (m < z_j), for b < NB, or b < nb when NB is 0 (the last rows mod kChainRows). A select,
+/// not an if, which GCC compiled into compares and branches.
 template <std::size_t NB>
 void row_maxima_block(std::size_t nb, std::size_t n, const float* z, float* m) {
-  float block[NB];
-  for (std::size_t b = 0; b < nb; ++b) block[b] = z[b * n];
+  const std::size_t count = NB == 0 ? nb : NB;
+  float block[kChainRows] = {};
+  for (std::size_t b = 0; b < count; ++b) block[b] = z[b * n];
   for (std::size_t j = 1; j < n; ++j) {
-    for (std::size_t b = 0; b < nb; ++b) {
+    for (std::size_t b = 0; b < count; ++b) {
       const float v = z[b * n + j];
       block[b] = block[b] < v ? v : block[b];
     }
   }
-  std::copy_n(block, nb, m);
+  std::copy_n(block, count, m);
 }
 
-/// sums[b] = Σ_j p[b·n + j] in double, from 0 in the order of j, for rows b < nb ≤ NB.
+/// sums[b] = Σ_j p[b·n + j] in double, from 0 in the order of j, for rows b < NB (or nb).
 template <std::size_t NB>
 void row_sums_block(std::size_t nb, std::size_t n, const float* p, double* sums) {
-  double block[NB] = {};
+  const std::size_t count = NB == 0 ? nb : NB;
+  double block[kChainRows] = {};
   for (std::size_t j = 0; j < n; ++j) {
-    for (std::size_t b = 0; b < nb; ++b) block[b] += p[b * n + j];
+    for (std::size_t b = 0; b < count; ++b) block[b] += p[b * n + j];
   }
-  std::copy_n(block, nb, sums);
+  std::copy_n(block, count, sums);
 }
 
-/// Each row's largest value (m) and, after exp, its sum (sums): kChainRows rows at a time,
-/// the full blocks with a compile-time count.
+/// Each row's largest value (m) and, after exp, its sum (sums): kChainRows rows at a time
+/// (a compile-time count), then the last rows mod kChainRows as one block.
 inline void row_maxima(std::size_t rows, std::size_t n, const float* z, float* m) {
   std::size_t r = 0;
   for (; r + kChainRows <= rows; r += kChainRows)
     row_maxima_block<kChainRows>(kChainRows, n, z + r * n, m + r);
-  if (r < rows) row_maxima_block<kChainRows>(rows - r, n, z + r * n, m + r);
+  if (r < rows) row_maxima_block<0>(rows - r, n, z + r * n, m + r);
 }
 inline void row_sums(std::size_t rows, std::size_t n, const float* p, double* sums) {
   std::size_t r = 0;
   for (; r + kChainRows <= rows; r += kChainRows)
     row_sums_block<kChainRows>(kChainRows, n, p + r * n, sums + r);
-  if (r < rows) row_sums_block<kChainRows>(rows - r, n, p + r * n, sums + r);
+  if (r < rows) row_sums_block<0>(rows - r, n, p + r * n, sums + r);
 }
 
 /// C = ½ Σ_j (a_j − y_j)², y one-hot, a = σ(z) with the hidden activation σ

@@ -82,16 +82,23 @@ def checked_entries(src, entries):
     return own
 
 
+def cmake_false(value):
+    """CMake's false constants (if() documentation), in any case."""
+    v = value.strip().upper()
+    return v in ("", "0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND") or v.endswith("-NOTFOUND")
+
+
 def unchecked_sources(src, build, entries):
     """The core/ and bench/ .cpp files on disk that no entry checks: a change to the
     build (as CMake's unity files once did) must not shrink the checked set unseen.
     Those an option of this build leaves out are printed, not counted."""
     with open(os.path.join(build, "CMakeCache.txt")) as f:
-        off = set(re.findall(r"^(\w+):BOOL=(?:OFF|0|FALSE|NO)$", f.read(), re.MULTILINE))
+        options = re.findall(r"^(\w+):BOOL=(.*)$", f.read(), re.MULTILINE)
+    off = {name for name, value in options if cmake_false(value)}
     checked = {os.path.realpath(e["file"]) for e in entries}
     missing = []
     for top in ("core", "bench"):
-        for d, _, files in os.walk(os.path.join(src, top)):
+        for d, _, files in os.walk(os.path.join(src, top), followlinks=True):
             for name in sorted(files):
                 path = os.path.join(d, name)
                 if not name.endswith(".cpp") or os.path.realpath(path) in checked:
