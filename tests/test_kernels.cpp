@@ -3,6 +3,7 @@
 // the largest partial sum (summation orders differ between kernels; float eps ≈ 6e-8).
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -10,9 +11,11 @@
 #include <limits>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/scalar_kernels.hpp"
+#include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "test_helpers.hpp"
 #include "util/rng.hpp"
@@ -246,6 +249,69 @@ TEST_CASE("unit_blas_gemm_matches_scalar", "[kernels]") {
   check_all_gemm_shapes<BlasKernels>();
 }
 #endif
+
+TEMPLATE_LIST_TEST_CASE("unit_packed_gemm_bits_follow_fixed_blocks_not_the_tile",
+                        "[kernels][determinism]", EnabledArchs) {
+  // The packed GEMM entry by entry: each KC-long block's sum is a chain of fmas in p order,
+  // added to C by one of two formulas (micro_kernel): fma(alpha, s, beta · C) in whole
+  // tiles, fma(beta, C, alpha · s) at the edge, the last rows mod MR and the columns past
+  // C's last whole 2W-column block. The reference knows only KC, MR and 2W: not the tile
+  // width (NR = 3W with AVX-512), nor the thread slices. alpha ≠ 1 with beta ≠ 0 is where
+  // the two formulas differ (the fused SGD step's weight update). Shapes where a tile
+  // holds both formulas (n = 150: columns 96-127 whole, 128-143 edge with NR = 48; n =
+  // 1040), column and row slices, two KC blocks.
+  using Arch = TestType;
+  using Blk = gemm_detail::Blocking<Arch>;
+  if constexpr (!std::is_base_of_v<xsimd::fma3<xsimd::avx2>, Arch> &&
+                !std::is_base_of_v<xsimd::avx512f, Arch>) {
+    SUCCEED("no FMA instruction: the vector fmadd rounds twice, std::fma once");
+  } else {
+    const float alpha = -0.37f;
+    for (auto [ta, tb, m, n, k] : {std::tuple{Trans::kNo, Trans::kNo, 97, 150, 300},
+                                   std::tuple{Trans::kYes, Trans::kNo, 150, 1040, 70},
+                                   std::tuple{Trans::kNo, Trans::kYes, 130, 150, 300},
+                                   std::tuple{Trans::kNo, Trans::kNo, 1040, 97, 100}}) {
+      const std::size_t M = m, N = n, K = k;
+      const std::size_t lda = ta == Trans::kNo ? K : M, ldb = tb == Trans::kNo ? N : K;
+      const auto a = random_vector(M * K, 1), b = random_vector(K * N, 2);
+      const auto c0 = random_vector(M * N, 3);
+      for (const float beta : {0.0f, 0.5f, 1.0f}) {
+        std::vector<float> expected(M * N);
+        for (std::size_t i = 0; i < M; ++i) {
+          for (std::size_t j = 0; j < N; ++j) {
+            const bool edge = i >= M - M % Blk::MR || j >= N - N % (2 * Blk::W);
+            float c = c0[i * N + j];
+            for (std::size_t pc = 0; pc < K; pc += Blk::KC) {
+              float s = 0.0f;
+              for (std::size_t p = pc; p < std::min(pc + Blk::KC, K); ++p)
+                s = std::fma(at(ta, a, lda, i, p), at(tb, b, ldb, p, j), s);
+              const float bb = pc == 0 ? beta : 1.0f;
+              if (bb == 0.0f) {
+                c = alpha * s;
+              } else {
+                c = edge ? std::fma(bb, c, alpha * s) : std::fma(alpha, s, bb * c);
+              }
+            }
+            expected[i * N + j] = c;
+          }
+        }
+        for (const int threads : {1, 2, 3}) {
+          INFO("m = " << m << ", n = " << n << ", k = " << k << ", beta = " << beta << ", "
+                      << threads << " threads");
+          tbb::task_arena arena(threads);
+          auto c = c0;
+          arena.execute([&] {
+            SimdKernels<Arch>::gemm(ta, tb, M, N, K, alpha, a.data(), lda, b.data(), ldb, beta,
+                                    c.data(), N);
+          });
+          std::size_t differ = 0;
+          for (std::size_t e = 0; e < c.size(); ++e) differ += c[e] != expected[e];
+          REQUIRE(differ == 0);
+        }
+      }
+    }
+  }
+}
 
 TEST_CASE("unit_parallel_gemm_gives_the_same_bits_on_any_thread_count", "[kernels][determinism]") {
   // Large products are split into slices across threads; each entry must still be summed

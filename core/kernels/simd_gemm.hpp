@@ -228,8 +228,9 @@ void gemm_packed_split(Trans ta, Trans tb, std::size_t m, std::size_t n, std::si
                 const float* bs = tb == Trans::kNo ? b + lo : b + lo * ldb;
                 const Epilogue slice{epilogue.bias == nullptr ? nullptr : epilogue.bias + lo,
                                      epilogue.act};
+                const std::size_t edge = Blk::edge_col(n);  // the whole product's
                 gemm_packed<Arch>(ta, tb, m, hi - lo, k, alpha, a, lda, bs, ldb, beta, c + lo, ldc,
-                                  packed, nullptr, slice);
+                                  packed, nullptr, slice, edge > lo ? edge - lo : 0);
               } else {
                 const float* as = ta == Trans::kNo ? a + lo * lda : a + lo;
                 gemm_packed<Arch>(ta, tb, hi - lo, n, k, alpha, as, lda, b, ldb, beta, c + lo * ldc,

@@ -42,16 +42,27 @@ inline CacheSizes cache_sizes() {
 /// is added to C in turn, so KC sets the order of the floating-point sums, and a KC per
 /// CPU would give different bits on two CPUs of one instruction set. MR·256 floats (8
 /// KiB with AVX-512) is the micro-panel of A that stays in L1 across a row of tiles.
-/// MC and NC only partition the rows and columns: no bit depends on them. Measured (AMD
-/// EPYC, 1 MiB L2, BM_gemm/simd/mlp_fwd*): MC 512 from L2 against the former constant 96
-/// gives 99.7 against 94.9 GFLOP/s.
+/// MC, NC, MR and NR only partition C: no bit depends on them (micro_kernel's edge
+/// formula follows fixed 2W-column blocks, not the tile). Measured (AMD EPYC, 1 MiB L2,
+/// BM_gemm/simd/mlp_fwd*): MC 512 from L2 against the former constant 96 gives 99.7
+/// against 94.9 GFLOP/s.
 template <class Arch>
 struct Blocking {
   static constexpr std::size_t W = xsimd::batch<float, Arch>::size;
-  // Accumulators: MR × 2 vectors; 16 of 32 registers with AVX-512, 12 of 16 with AVX2.
+  // The tile is MR rows × NV vectors of accumulators, plus NV vectors of B and one
+  // broadcast of A in registers: 8 × 3 = 24 of AVX-512's 32, 6 × 2 = 12 of AVX2's 16.
+  // With two 512-bit FMA ports (Intel Xeon, family 6 model 167), 8 × 2 (16 accumulators,
+  // 10 loads per 16 FMAs) ran the kernel alone at 0.66-0.71 of the FMA peak and 8 × 3 at
+  // 0.76-0.82 (B panels in L2, medians of 21 rounds in one program, two runs); 12 × 2,
+  // 14 × 2, 6 × 4 and 7 × 4 measured 0.73-0.83. In the MLP's GEMMs (BM_gemm/simd/mlp_*, 10 alternated pairs) the
+  // gain is smaller, pair medians 1.01-1.05: packing and C's loads and stores take the
+  // rest. Eight rows keep pack_a's 8×8 transposes.
   static constexpr std::size_t MR = W >= 16 ? 8 : 6;
-  static constexpr std::size_t NR = 2 * W;
+  static constexpr std::size_t NV = W >= 16 ? 3 : 2;
+  static constexpr std::size_t NR = NV * W;
   static constexpr std::size_t KC = 256;
+  // The edge formula's column blocks (micro_kernel): the tile width before NV = 3.
+  static constexpr std::size_t kEdgeBlock = 2 * W;
   static std::size_t mc() {
     static const std::size_t v =
         std::clamp(cache_sizes().l2 / 2 / (KC * sizeof(float)) / MR * MR, 4 * MR, 256 * MR);
@@ -62,6 +73,9 @@ struct Blocking {
         std::clamp(cache_sizes().l3 / 4 / (KC * sizeof(float)) / NR * NR, 16 * NR, 128 * NR);
     return v;
   }
+  /// The first column of C (n columns) that takes micro_kernel's edge formula: past the
+  /// last whole kEdgeBlock-column block (n when there is none).
+  static std::size_t edge_col(std::size_t n) { return n - n % kEdgeBlock; }
 };
 
 /// The blocking this machine runs, for machine.json and the micro-benchmarks' context.
@@ -81,7 +95,8 @@ std::string describe_blocking() {
 /// 64 floats, where the scalar loop's strided accesses made both packings of the forward
 /// A·Bᵀ the slow part of mlp_fwd*). Only moves floats: the GEMM's bits do not change.
 /// Returns false when the build has no AVX (the caller's scalar loop runs).
-inline bool transpose8x8(const float* src, std::size_t lds, float* dst, std::size_t ldd) {
+[[gnu::always_inline]] inline bool transpose8x8(const float* src, std::size_t lds, float* dst,
+                                                std::size_t ldd) {
 #ifdef __AVX__
   __m256 r[8], t[8];
   for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * lds);
@@ -172,8 +187,35 @@ void pack_a(Trans ta, const float* a, std::size_t lda, std::size_t i0, std::size
   }
 }
 
+/// Columns [c0, c1) of one NR-column panel from rows p_from … kc−1 of B transposed (src:
+/// B's row of column c0 of the panel, at p0), zero in columns c1 … c0+7: eight rows of B
+/// at a time, p outer, each row's cache line serving 16 consecutive p.
+template <std::size_t NR>
+void pack_b_eight_columns(const float* src, std::size_t ldb, std::size_t kc, std::size_t c0,
+                          std::size_t c1, std::size_t p_from, float* dst) {
+  std::size_t p = p_from;
+  if (c1 == c0 + 8) {
+    while (p + 8 <= kc && transpose8x8(src + c0 * ldb + p, ldb, dst + p * NR + c0, NR)) p += 8;
+  }
+  for (; p < kc; ++p) {
+    float* row = dst + p * NR;
+    for (std::size_t c = c0; c < c1; ++c) row[c] = src[c * ldb + p];
+    for (std::size_t c = std::max(c0, c1); c < c0 + 8; ++c) row[c] = 0.0f;
+  }
+}
+
 /// Packs op(B)[p0 : p0+kc, j0 : j0+nc] into NR-column panels, each kc rows of NR floats,
 /// zero-padded past nc.
+///
+/// B transposed (the forward's weights) goes in blocks of 16 columns × 16 rows, four 8×8
+/// transposes: the panel's 16 rows are written as whole 64-byte lines, and each line of B
+/// read serves both of its halves at once (the two transposes of one group of eight B
+/// rows run back to back, so eight lines are live at a time: with a power-of-two ldb the
+/// rows share a cache set, and AMD's L1 has eight ways). Eight columns over all of kc at a
+/// time wrote each line of the panel in two passes over the whole panel (48 KiB with
+/// AVX-512). Intel Xeon (family 6 model 167), 10 alternated pairs, pair medians:
+/// mlp_fwd1 1.021, mlp_fwd2 1.013, nielsen_fwd_B100 1.031, nielsen_fwd_B256 1.035 (faster
+/// in 7-8 of 10). Only moves floats: no bit changes.
 template <std::size_t NR>
 void pack_b(Trans tb, const float* b, std::size_t ldb, std::size_t p0, std::size_t j0,
             std::size_t kc, std::size_t nc, float* dst) {
@@ -183,23 +225,20 @@ void pack_b(Trans tb, const float* b, std::size_t ldb, std::size_t p0, std::size
   }
   for (std::size_t jr = 0; jr < nc; jr += NR) {
     const std::size_t cols = std::min(NR, nc - jr);
-    // Eight rows of B at a time, p outer: each row's cache line serves 16 consecutive p
-    // and the writes are 32-byte runs (measured faster than one row at a time with
-    // strided writes, BM_gemm/simd/mlp_fwd*). Eight, not NR: with a power-of-two ldb
-    // the rows share a cache set, and L1 holds eight ways.
     const float* src = b + (j0 + jr) * ldb + p0;
-    for (std::size_t c0 = 0; c0 < NR; c0 += 8) {
-      const std::size_t c1 = std::min(c0 + 8, cols);
-      std::size_t p8 = 0;  // rows done by 8×8 transposes
-      if (c1 == c0 + 8) {
-        while (p8 + 8 <= kc && transpose8x8(src + c0 * ldb + p8, ldb, dst + p8 * NR + c0, NR)) {
-          p8 += 8;
+    for (std::size_t c0 = 0; c0 < NR; c0 += 16) {
+      std::size_t p = 0;  // rows done in 16×16 blocks
+      if (c0 + 16 <= cols) {
+        while (p + 16 <= kc && transpose8x8(src + c0 * ldb + p, ldb, dst + p * NR + c0, NR)) {
+          transpose8x8(src + c0 * ldb + p + 8, ldb, dst + (p + 8) * NR + c0, NR);
+          transpose8x8(src + (c0 + 8) * ldb + p, ldb, dst + p * NR + c0 + 8, NR);
+          transpose8x8(src + (c0 + 8) * ldb + p + 8, ldb, dst + (p + 8) * NR + c0 + 8, NR);
+          p += 16;
         }
       }
-      for (std::size_t p = p8; p < kc; ++p) {
-        float* row = dst + p * NR;
-        for (std::size_t c = c0; c < c1; ++c) row[c] = src[c * ldb + p];
-        for (std::size_t c = std::max(c0, c1); c < c0 + 8; ++c) row[c] = 0.0f;
+      pack_b_eight_columns<NR>(src, ldb, kc, c0, std::clamp(cols, c0, c0 + 8), p, dst);
+      if (c0 + 8 < NR) {
+        pack_b_eight_columns<NR>(src, ldb, kc, c0 + 8, std::clamp(cols, c0 + 8, c0 + 16), p, dst);
       }
     }
     dst += NR * kc;
@@ -233,82 +272,128 @@ inline void prefetch_tile_of_c(const float* c, std::size_t ldc, std::size_t rows
   }
 }
 
-/// C[0:rows, 0:cols] = act(alpha · (Ap · Bp) + beta · C) for one MR×NR tile; with `bias`,
-/// act(alpha · (Ap · Bp) + bias) (1 · bias is bias, so the bits of beta = 1 on C = bias).
-template <class Arch>
-void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha, float beta,
-                  float* c, std::size_t ldc, std::size_t rows, std::size_t cols,
-                  const float* bias = nullptr, Pointwise act = Pointwise::kIdentity) {
+/// sums[r·NR + v·W + …] = Σ_p ap[p·MR + r] · bp[p·NR + v·W + …] over p = 0 … kc−1 in
+/// order, for the first NU vectors of the tile (an edge tile sums only the vectors it
+/// stores). A function of its own, so that the accumulators have the registers to
+/// themselves: inlined into micro_kernel, GCC spilled one of the 24 (Intel Xeon, family 6
+/// model 167), a store and a reload in every step of the loop.
+template <class Arch, std::size_t NU>
+[[gnu::noinline]] void tile_sums(std::size_t kc, const float* ap, const float* bp, float* sums) {
   using B = xsimd::batch<float, Arch>;
   using Blk = Blocking<Arch>;
   constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR;
-  B acc0[MR], acc1[MR];
-  prefetch_tile_of_c(c, ldc, rows, cols);
+  B acc[MR][NU];
 #pragma GCC unroll 16
-  for (std::size_t r = 0; r < MR; ++r) acc0[r] = acc1[r] = B(0.0f);
-  if (cols <= W) {
-    // An edge tile one vector wide (with AVX-512, the last 4 of Nielsen's 100 outputs and
-    // the last 16 of 784 columns): the second vector's FMAs would only feed columns never
-    // stored. AMD EPYC, 1 thread, medians of 201 in one program: the 784->100 forward
-    // 0.222-0.239 -> 0.196-0.210 ms; the MLP's GEMMs (no such tile but dW1's) unchanged.
-    for (std::size_t p = 0; p < kc; ++p) {
-      const B b0 = B::load_aligned(bp + p * NR);
+  for (std::size_t r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NU; ++v) acc[r][v] = B(0.0f);
+  }
+  for (std::size_t p = 0; p < kc; ++p) {
+    B b[NU];
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NU; ++v) b[v] = B::load_aligned(bp + p * NR + v * W);
 #pragma GCC unroll 16
-      for (std::size_t r = 0; r < MR; ++r) acc0[r] = fmadd<Arch>(B(ap[p * MR + r]), b0, acc0[r]);
-    }
-  } else {
-    for (std::size_t p = 0; p < kc; ++p) {
-      const B b0 = B::load_aligned(bp + p * NR);
-      const B b1 = B::load_aligned(bp + p * NR + W);
-#pragma GCC unroll 16
-      for (std::size_t r = 0; r < MR; ++r) {
-        const B av(ap[p * MR + r]);
-        acc0[r] = fmadd<Arch>(av, b0, acc0[r]);
-        acc1[r] = fmadd<Arch>(av, b1, acc1[r]);
-      }
+    for (std::size_t r = 0; r < MR; ++r) {
+      const B av(ap[p * MR + r]);
+#pragma GCC unroll 4
+      for (std::size_t v = 0; v < NU; ++v) acc[r][v] = fmadd<Arch>(av, b[v], acc[r][v]);
     }
   }
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NU; ++v) acc[r][v].store_aligned(sums + r * NR + v * W);
+  }
+}
+
+/// C[0:rows, 0:cols] = act(alpha · (Ap · Bp) + beta · C) for one MR×NR tile; with `bias`,
+/// act(alpha · (Ap · Bp) + bias) (1 · bias is bias, so the bits of beta = 1 on C = bias).
+///
+/// Two formulas, as the kernel had them when its tile was MR × 2W: whole tiles round once,
+/// fma(alpha, s, beta · C); edge entries round alpha · s first, fma(beta, C, alpha · s)
+/// (they differ where alpha ≠ 1 and beta ≠ 0: the fused SGD step's weight update). Which
+/// entries are the edge is fixed by C's shape, not by the tile, so that no bit depends on
+/// MR or NR: the rows of a last panel of fewer than MR, and the columns from `edge_from`
+/// (the tile's first column past the last whole 2W-column block of C; ≥ cols: none).
+template <class Arch>
+void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha, float beta,
+                  float* c, std::size_t ldc, std::size_t rows, std::size_t cols,
+                  std::size_t edge_from, const float* bias = nullptr,
+                  Pointwise act = Pointwise::kIdentity) {
+  using B = xsimd::batch<float, Arch>;
+  using Blk = Blocking<Arch>;
+  constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR, NV = Blk::NV;
+  prefetch_tile_of_c(c, ldc, rows, cols);
+  alignas(64) float tile[MR * NR];            // the tile's sums (rows of NR, nu vectors stored)
+  const std::size_t nu = (cols + W - 1) / W;  // vectors the tile stores
+  // An edge tile one vector wide (with AVX-512, the last 4 of Nielsen's 100 outputs and
+  // the last 16 of 784 columns) sums only that vector. AMD EPYC, 1 thread, medians of 201
+  // in one program: the 784->100 forward 0.222-0.239 -> 0.196-0.210 ms.
+  if (nu == 1) {
+    tile_sums<Arch, 1>(kc, ap, bp, tile);
+  } else if (NV > 2 && nu == 2) {
+    tile_sums<Arch, 2>(kc, ap, bp, tile);
+  } else {
+    tile_sums<Arch, NV>(kc, ap, bp, tile);
+  }
   const B va(alpha), vb(beta);
-  if (rows == MR && cols == NR) {
+  if (rows == MR && cols % W == 0 && edge_from >= cols) {  // whole vectors, no edge entry
     const bool mapped = act != Pointwise::kIdentity;
 #pragma GCC unroll 16
     for (std::size_t r = 0; r < MR; ++r) {
       float* cr = c + r * ldc;
-      B lo, hi;
-      if (bias != nullptr) {
-        lo = fmadd<Arch>(va, acc0[r], B::load_unaligned(bias));
-        hi = fmadd<Arch>(va, acc1[r], B::load_unaligned(bias + W));
-      } else if (beta == 0.0f) {
-        lo = va * acc0[r];
-        hi = va * acc1[r];
-      } else {
-        lo = fmadd<Arch>(va, acc0[r], vb * B::load_unaligned(cr));
-        hi = fmadd<Arch>(va, acc1[r], vb * B::load_unaligned(cr + W));
+#pragma GCC unroll 4
+      for (std::size_t v = 0; v < NV; ++v) {
+        if (v >= nu) break;
+        const B s = B::load_aligned(tile + r * NR + v * W);
+        B out;
+        if (bias != nullptr) {
+          out = fmadd<Arch>(va, s, B::load_unaligned(bias + v * W));
+        } else if (beta == 0.0f) {
+          out = va * s;
+        } else {
+          out = fmadd<Arch>(va, s, vb * B::load_unaligned(cr + v * W));
+        }
+        if (mapped) out = pointwise_batch<Arch>(act, out);
+        out.store_unaligned(cr + v * W);
       }
-      if (mapped) {
-        lo = pointwise_batch<Arch>(act, lo);
-        hi = pointwise_batch<Arch>(act, hi);
-      }
-      lo.store_unaligned(cr);
-      hi.store_unaligned(cr + W);
     }
     return;
   }
-  // A partial tile (the right or bottom edge of C): its rows are finished in an aligned
-  // buffer, mapped a whole vector at a time, and only `cols` entries copied out.
-  alignas(64) float tile[MR * NR];
-  for (std::size_t r = 0; r < MR; ++r) {
-    (va * acc0[r]).store_aligned(tile + r * NR);
-    (va * acc1[r]).store_aligned(tile + r * NR + W);
-  }
+  // A tile with edge entries or a partial vector: its rows are finished in an aligned
+  // buffer, a whole vector at a time where the whole tiles' formula applies (edge_from is
+  // a multiple of W: 2W-column blocks less NR-column tiles), entry by entry at the edge,
+  // mapped a whole vector at a time, and only `cols` entries copied out.
+  alignas(64) float in[NR];  // the row's bias or C, padded to whole vectors
+  const std::size_t whole = rows == MR ? std::min(edge_from, cols) / W : 0;  // such vectors
   for (std::size_t r = 0; r < rows; ++r) {
     float* cr = c + r * ldc;
     float* tr = tile + r * NR;
-    for (std::size_t j = 0; j < cols; ++j) {
+    const float* src = bias != nullptr ? bias : cr;
+    if (bias != nullptr || beta != 0.0f) {
+      std::copy_n(src, cols, in);
+      std::fill(in + cols, in + nu * W, 0.0f);
+    }
+    for (std::size_t v = 0; v < whole; ++v) {
+      const B s = B::load_aligned(tr + v * W);
+      B out;
       if (bias != nullptr) {
-        tr[j] = std::fma(1.0f, bias[j], tr[j]);
+        out = fmadd<Arch>(va, s, B::load_aligned(in + v * W));
+      } else if (beta == 0.0f) {
+        out = va * s;
+      } else {
+        out = fmadd<Arch>(va, s, vb * B::load_aligned(in + v * W));
+      }
+      out.store_aligned(tr + v * W);
+    }
+    for (std::size_t j = whole * W; j < cols; ++j) {
+      const float t = alpha * tr[j];
+      if (bias != nullptr) {
+        tr[j] = std::fma(1.0f, in[j], t);
       } else if (beta != 0.0f) {
-        tr[j] = std::fma(beta, cr[j], tr[j]);
+        tr[j] = std::fma(beta, in[j], t);
+      } else {
+        tr[j] = t;
       }
     }
     if (act != Pointwise::kIdentity) {
@@ -387,6 +472,9 @@ std::size_t whole_b_panels(std::size_t n, std::size_t k) {
   return panels * ((k + Blk::KC - 1) / Blk::KC);
 }
 
+/// gemm_packed's edge_col when it is C's own: Blocking::edge_col(n).
+inline constexpr std::size_t kEdgeOfN = static_cast<std::size_t>(-1);
+
 /// The packed (BLIS) path for any shape: B panels in L3/L2, A blocks in L2, A micro-panels in
 /// L1, MR×NR tiles.
 ///
@@ -394,12 +482,16 @@ std::size_t whole_b_panels(std::size_t n, std::size_t k) {
 /// pack_a_whole (pack_b_whole) writes it: the threads of a split product pack the operand
 /// they share once (simd_gemm.hpp), and each slice reads it from there. `epilogue`: the
 /// bias and the map its tiles are stored with (Epilogue; a dense layer's forward).
+/// `edge_col`: the first column of this C that takes micro_kernel's edge formula, where C
+/// is a column slice of a wider product (whose edge it is); by default C's own.
 template <class Arch>
 void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
                  const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
                  float* c, std::size_t ldc, const float* a_packed = nullptr,
-                 const float* b_packed = nullptr, const Epilogue& epilogue = {}) {
+                 const float* b_packed = nullptr, const Epilogue& epilogue = {},
+                 std::size_t edge_col = kEdgeOfN) {
   using Blk = Blocking<Arch>;
+  if (edge_col == kEdgeOfN) edge_col = Blk::edge_col(n);
   thread_local AlignedBuffer<float> a_pack, b_pack;
   const std::size_t NC = Blk::nc(), MC = Blk::mc();
   const std::size_t nc_max = std::min(NC, (n + Blk::NR - 1) / Blk::NR * Blk::NR);
@@ -438,10 +530,11 @@ void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k
         // GFLOP/s on every MLP shape, e.g. mlp_fwd2 90.5 against 82.7. No bit depends on it.
         for (std::size_t ir = 0; ir < mc; ir += Blk::MR) {
           for (std::size_t jr = 0; jr < nc; jr += Blk::NR) {
+            const std::size_t col = jc + jr;
             micro_kernel<Arch>(kc, ap + ir * kc, bp + jr * kc, alpha, beta_block,
-                               c + (ic + ir) * ldc + jc + jr, ldc, std::min(Blk::MR, mc - ir),
-                               std::min(Blk::NR, nc - jr), bias == nullptr ? nullptr : bias + jr,
-                               act);
+                               c + (ic + ir) * ldc + col, ldc, std::min(Blk::MR, mc - ir),
+                               std::min(Blk::NR, nc - jr), edge_col > col ? edge_col - col : 0,
+                               bias == nullptr ? nullptr : bias + jr, act);
           }
         }
       }
