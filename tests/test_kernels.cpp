@@ -62,7 +62,7 @@ void check_gemm(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
 
 template <class K>
 void check_all_gemm_shapes() {
-  // Shapes around the vector width (8/16), the register tile (MR×2W) and the cache
+  // Shapes around the vector width (8/16), the register tile (MR × NR) and the cache
   // blocks (KC = 256, MC ≥ 96), plus the degenerate m = 1, n = 1, k = 1 paths.
   const std::vector<std::array<std::size_t, 3>> shapes = {
       {1, 1, 1},
