@@ -54,9 +54,9 @@ struct Blocking {
   // With two 512-bit FMA ports (Intel Xeon, family 6 model 167), 8 × 2 (16 accumulators,
   // 10 loads per 16 FMAs) ran the kernel alone at 0.66-0.71 of the FMA peak and 8 × 3 at
   // 0.76-0.82 (B panels in L2, medians of 21 rounds in one program, two runs); 12 × 2,
-  // 14 × 2, 6 × 4 and 7 × 4 measured 0.73-0.83. In the MLP's GEMMs (BM_gemm/simd/mlp_*, 10 alternated pairs) the
-  // gain is smaller, pair medians 1.01-1.05: packing and C's loads and stores take the
-  // rest. Eight rows keep pack_a's 8×8 transposes.
+  // 14 × 2, 6 × 4 and 7 × 4 measured 0.73-0.83. In the MLP's GEMMs (BM_gemm/simd/mlp_*, 10
+  // alternated pairs) the gain is smaller, pair medians 1.01-1.05: packing and C's loads and stores
+  // take the rest. Eight rows keep pack_a's 8×8 transposes.
   static constexpr std::size_t MR = W >= 16 ? 8 : 6;
   static constexpr std::size_t NV = W >= 16 ? 3 : 2;
   static constexpr std::size_t NR = NV * W;
@@ -315,6 +315,64 @@ template <class Arch, std::size_t NU>
   }
 }
 
+/// The whole tiles' store formula (micro_kernel) on one vector of sums s: fma(alpha, s,
+/// bias) with a bias, alpha · s for beta = 0, else fma(alpha, s, beta · C); `in` points at
+/// the bias's or C's vector.
+template <class Arch>
+[[gnu::always_inline]] inline xsimd::batch<float, Arch> whole_formula(xsimd::batch<float, Arch> s,
+                                                                      float alpha, float beta,
+                                                                      bool bias, const float* in) {
+  using B = xsimd::batch<float, Arch>;
+  if (bias) return fmadd<Arch>(B(alpha), s, B::load_unaligned(in));
+  if (beta == 0.0f) return B(alpha) * s;
+  return fmadd<Arch>(B(alpha), s, B(beta) * B::load_unaligned(in));
+}
+
+/// micro_kernel's store of a tile with edge entries or a partial vector: its rows (sums in
+/// `tile`, rows NR apart) are finished in place, a whole vector at a time where the whole
+/// tiles' formula applies (edge_from is a multiple of W: 2W-column blocks less NR-column
+/// tiles), entry by entry at the edge, mapped a whole vector at a time, and only `cols`
+/// entries copied out.
+template <class Arch>
+void store_edge_tile(float* tile, std::size_t rows, std::size_t cols, std::size_t edge_from,
+                     float alpha, float beta, const float* bias, Pointwise act, float* c,
+                     std::size_t ldc) {
+  using B = xsimd::batch<float, Arch>;
+  using Blk = Blocking<Arch>;
+  constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR;
+  const std::size_t nu = (cols + W - 1) / W;
+  alignas(64) float in[NR];  // the row's bias or C, padded to whole vectors
+  const std::size_t whole = rows == MR ? std::min(edge_from, cols) / W : 0;  // such vectors
+  for (std::size_t r = 0; r < rows; ++r) {
+    float* cr = c + r * ldc;
+    float* tr = tile + r * NR;
+    if (bias != nullptr || beta != 0.0f) {
+      std::copy_n(bias != nullptr ? bias : cr, cols, in);
+      std::fill(in + cols, in + nu * W, 0.0f);
+    }
+    for (std::size_t v = 0; v < whole; ++v) {
+      const B out = whole_formula<Arch>(B::load_aligned(tr + v * W), alpha, beta, bias != nullptr,
+                                        in + v * W);
+      out.store_aligned(tr + v * W);
+    }
+    for (std::size_t j = whole * W; j < cols; ++j) {  // the edge formula: alpha · s first
+      const float t = alpha * tr[j];
+      if (bias != nullptr) {
+        tr[j] = std::fma(1.0f, in[j], t);
+      } else if (beta != 0.0f) {
+        tr[j] = std::fma(beta, in[j], t);
+      } else {
+        tr[j] = t;
+      }
+    }
+    if (act != Pointwise::kIdentity) {
+      for (std::size_t j = 0; j < cols; j += W)
+        pointwise_batch<Arch>(act, B::load_aligned(tr + j)).store_aligned(tr + j);
+    }
+    std::copy_n(tr, cols, cr);
+  }
+}
+
 /// C[0:rows, 0:cols] = act(alpha · (Ap · Bp) + beta · C) for one MR×NR tile; with `bias`,
 /// act(alpha · (Ap · Bp) + bias) (1 · bias is bias, so the bits of beta = 1 on C = bias).
 ///
@@ -345,71 +403,24 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   } else {
     tile_sums<Arch, NV>(kc, ap, bp, tile);
   }
-  const B va(alpha), vb(beta);
-  if (rows == MR && cols % W == 0 && edge_from >= cols) {  // whole vectors, no edge entry
-    const bool mapped = act != Pointwise::kIdentity;
-#pragma GCC unroll 16
-    for (std::size_t r = 0; r < MR; ++r) {
-      float* cr = c + r * ldc;
-#pragma GCC unroll 4
-      for (std::size_t v = 0; v < NV; ++v) {
-        if (v >= nu) break;
-        const B s = B::load_aligned(tile + r * NR + v * W);
-        B out;
-        if (bias != nullptr) {
-          out = fmadd<Arch>(va, s, B::load_unaligned(bias + v * W));
-        } else if (beta == 0.0f) {
-          out = va * s;
-        } else {
-          out = fmadd<Arch>(va, s, vb * B::load_unaligned(cr + v * W));
-        }
-        if (mapped) out = pointwise_batch<Arch>(act, out);
-        out.store_unaligned(cr + v * W);
-      }
-    }
+  if (rows != MR || cols % W != 0 || edge_from < cols) {
+    store_edge_tile<Arch>(tile, rows, cols, edge_from, alpha, beta, bias, act, c, ldc);
     return;
   }
-  // A tile with edge entries or a partial vector: its rows are finished in an aligned
-  // buffer, a whole vector at a time where the whole tiles' formula applies (edge_from is
-  // a multiple of W: 2W-column blocks less NR-column tiles), entry by entry at the edge,
-  // mapped a whole vector at a time, and only `cols` entries copied out.
-  alignas(64) float in[NR];  // the row's bias or C, padded to whole vectors
-  const std::size_t whole = rows == MR ? std::min(edge_from, cols) / W : 0;  // such vectors
-  for (std::size_t r = 0; r < rows; ++r) {
+  // Whole vectors, no edge entry: stored straight from the sums.
+  const bool mapped = act != Pointwise::kIdentity;
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < MR; ++r) {
     float* cr = c + r * ldc;
-    float* tr = tile + r * NR;
-    const float* src = bias != nullptr ? bias : cr;
-    if (bias != nullptr || beta != 0.0f) {
-      std::copy_n(src, cols, in);
-      std::fill(in + cols, in + nu * W, 0.0f);
+    const float* in = bias != nullptr ? bias : cr;
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < NV; ++v) {
+      if (v >= nu) break;
+      B out = whole_formula<Arch>(B::load_aligned(tile + r * NR + v * W), alpha, beta,
+                                  bias != nullptr, in + v * W);
+      if (mapped) out = pointwise_batch<Arch>(act, out);
+      out.store_unaligned(cr + v * W);
     }
-    for (std::size_t v = 0; v < whole; ++v) {
-      const B s = B::load_aligned(tr + v * W);
-      B out;
-      if (bias != nullptr) {
-        out = fmadd<Arch>(va, s, B::load_aligned(in + v * W));
-      } else if (beta == 0.0f) {
-        out = va * s;
-      } else {
-        out = fmadd<Arch>(va, s, vb * B::load_aligned(in + v * W));
-      }
-      out.store_aligned(tr + v * W);
-    }
-    for (std::size_t j = whole * W; j < cols; ++j) {
-      const float t = alpha * tr[j];
-      if (bias != nullptr) {
-        tr[j] = std::fma(1.0f, in[j], t);
-      } else if (beta != 0.0f) {
-        tr[j] = std::fma(beta, in[j], t);
-      } else {
-        tr[j] = t;
-      }
-    }
-    if (act != Pointwise::kIdentity) {
-      for (std::size_t j = 0; j < cols; j += W)
-        pointwise_batch<Arch>(act, B::load_aligned(tr + j)).store_aligned(tr + j);
-    }
-    std::copy_n(tr, cols, cr);
   }
 }
 
