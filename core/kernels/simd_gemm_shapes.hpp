@@ -113,8 +113,13 @@ inline constexpr std::size_t kDotRows = 4, kDotCols = 5;
 /// in the same order per entry of C, so the same bits. AMD EPYC, softmax's forward on a
 /// 256-row chunk of bytes (k = 784), medians of 200 alternated calls: 84 -> 88-94
 /// GFLOP/s. On floats (no multiply) it is slower (64 against 73 GFLOP/s: B's 10 rows no
-/// longer fit in L1 beside A's), so floats keep 4 × 5.
-inline constexpr std::size_t kDotWideRows = 2, kDotWideMaxCols = 10;
+/// longer fit in L1 beside A's), so floats keep 4 × 5. With AVX-512's 32 registers the
+/// tile takes 3 rows (30 accumulators; GCC spills a few, and it still pays): Intel Xeon
+/// family 6 model 167, minimum of 500 alternated calls in 5 runs, 2 × 10 against 3 × 10
+/// 58-77 against 62-82 GFLOP/s, faster in every run. AVX2 keeps 2 rows (unmeasured).
+inline constexpr std::size_t kDotWideMaxCols = 10;
+template <class Arch>
+inline constexpr std::size_t kDotWideRows = xsimd::batch<float, Arch>::size >= 16 ? 3 : 2;
 
 /// C = alpha · A · Bᵀ + beta · C with A (m×k) and B (n×k) both row-major along k, in
 /// 4×5 tiles of dot products (20 accumulators, 9 loads per 20 FMAs) with no packing.
@@ -132,14 +137,15 @@ void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, ARow
       with_count<kDotWideMaxCols>(n, [&](auto ct) {
         constexpr std::size_t CT = decltype(ct)::value;
         std::size_t i0 = 0;
-        for (; i0 + kDotWideRows <= m; i0 += kDotWideRows) {
+        for (; i0 + kDotWideRows<Arch> <= m; i0 += kDotWideRows<Arch>) {
           const ARows ai = a + i0 * lda;
-          const ARows next = ai + 2 * kDotWideRows * lda;
-          const ARows* pf = i0 + 3 * kDotWideRows <= m ? &next : nullptr;
-          dot_tile<Arch, kDotWideRows, CT>(k, alpha, ai, lda, b, ldb, beta, c + i0 * ldc, ldc, pf);
+          const ARows next = ai + 2 * kDotWideRows<Arch> * lda;
+          const ARows* pf = i0 + 3 * kDotWideRows<Arch> <= m ? &next : nullptr;
+          dot_tile<Arch, kDotWideRows<Arch>, CT>(k, alpha, ai, lda, b, ldb, beta, c + i0 * ldc, ldc,
+                                                 pf);
         }
         if (i0 == m) return;
-        with_count<kDotWideRows>(m - i0, [&](auto rt) {
+        with_count<kDotWideRows<Arch>>(m - i0, [&](auto rt) {
           dot_tile<Arch, decltype(rt)::value, CT>(k, alpha, a + i0 * lda, lda, b, ldb, beta,
                                                   c + i0 * ldc, ldc,
                                                   static_cast<const ARows*>(nullptr));
