@@ -102,6 +102,14 @@ def summarise(records, workloads):
     for r in records:
         by.setdefault((r["workload"], r["batch"], r["threads"], r["impl"]), []).append(r)
     med = {k: statistics.median(x["samples_per_s"] for x in v) for k, v in by.items()}
+
+    def per_rep(key_ours, key_theirs):
+        """ours / theirs within each repetition: the two ran minutes apart at most, one
+        after the other, so a slow spell of the host shows in both."""
+        theirs = {x["rep"]: x["samples_per_s"] for x in by.get(key_theirs, [])}
+        return [x["samples_per_s"] / theirs[x["rep"]] for x in by.get(key_ours, [])
+                if x["rep"] in theirs]
+
     rss = {k: max(x["peak_rss_mib"] - x["data_mib"] for x in v) for k, v in by.items()}
     targets = workloads["targets"]
     rows = []
@@ -118,18 +126,74 @@ def summarise(records, workloads):
                 blas = med.get(key + ("blas",))
                 one = med.get((run["workload"], batch, 1, "sgdbench"))
                 target = targets.get(f"{run['workload']}/{batch}") if threads == 1 else None
-                ratio = ours / torch if ours and torch else None
+                # The median of the repetitions' own ratios (the ratio of the two
+                # medians mixes runs made at different times of a shared host).
+                reps = per_rep(key + ("sgdbench",), key + (torch_setup,)) if torch_setup else []
+                ratio = statistics.median(reps) if reps else None
                 scaling = ours / one if threads > 1 and ours and one else None
                 rows.append({
                     "workload": run["workload"], "batch": batch, "threads": threads,
                     "sgdbench": ours, "openblas_variant": blas, "pytorch": torch,
                     "pytorch_setup": torch_setup,
-                    "ratio_vs_pytorch": ratio, "target_ratio": target,
+                    "ratio_vs_pytorch": ratio,
+                    "ratio_min": min(reps) if reps else None,
+                    "ratio_max": max(reps) if reps else None, "target_ratio": target,
                     "target_met": None if target is None or ratio is None else ratio >= target,
                     "scaling_vs_1_thread": scaling,
                     "extra_rss_mib": rss.get(key + ("sgdbench",)),
                 })
     return rows
+
+
+def training_flops(widths):
+    """The GEMM FLOPs of one sample's training step through layers `widths`: 2·in·out
+    per layer for the forward and again for the weight gradient, and for the input
+    gradient of every layer but the first (softmax 784→10: 31,360)."""
+    layers = [i * o for i, o in zip(widths, widths[1:])]
+    return 4 * sum(layers) + 2 * sum(layers[1:])
+
+
+def peak_fractions(records, workloads):
+    """Training GFLOP/s against the FMA peak probed right after the same run (the cells of
+    workloads.json's peak_fraction): a fraction per repetition, then their median."""
+    by = {}
+    for r in records:
+        if r["impl"] == "sgdbench" and "adjacent_peak_gflops" in r:
+            by.setdefault((r["workload"], r["batch"], r["threads"]), []).append(r)
+    rows = []
+    for (model, batch, threads), runs in by.items():
+        flops = training_flops(workloads["models"][model]["widths"])
+        gflops = [x["samples_per_s"] * flops / 1e9 for x in runs]
+        fractions = [g / x["adjacent_peak_gflops"] for g, x in zip(gflops, runs)]
+        target = workloads["peak_fraction"].get(f"{model}/{batch}") if threads == 1 else None
+        fraction = statistics.median(fractions)
+        rows.append({"workload": model, "batch": batch, "threads": threads,
+                     "flops_per_sample": flops, "gflops": statistics.median(gflops),
+                     "peak_gflops": statistics.median(x["adjacent_peak_gflops"] for x in runs),
+                     "fraction": fraction, "fraction_min": min(fractions),
+                     "fraction_max": max(fractions), "target": target,
+                     "met": None if target is None else fraction >= target})
+    return rows
+
+
+def peak_fraction_table(rows):
+    if not rows:
+        return []
+    lines = ["", "## Fraction of the FMA peak\n",
+             "GEMM FLOPs per sample (forward and weight gradient of every layer, input "
+             "gradient of every layer but the first) × samples/s, against `sgdbench throughput "
+             "--peak-flops` on the same threads, probed right after each run: a fraction per "
+             "repetition, their median (lowest–highest).\n",
+             "| workload | B | threads | FLOP per sample | GFLOP/s | FMA peak | fraction of peak "
+             "| target | met |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
+        lines.append(
+            f"| {r['workload']} | {r['batch']} | {r['threads']} | {r['flops_per_sample']:,} | "
+            f"{r['gflops']:.1f} | {r['peak_gflops']:.1f} | {r['fraction']:.1%} "
+            f"({r['fraction_min']:.1%}–{r['fraction_max']:.1%}) | "
+            f"{cell(r['target'], lambda x: f'≥ {x:.0%}')} | {met} |")
+    return lines
 
 
 def grain_sweep(workloads, seconds):
@@ -180,7 +244,13 @@ def cell(value, fmt):
     return "–" if value is None else fmt(value)
 
 
-def write_tables(out, rows, extras, machine, torch_version, reps, seconds):
+def ratio_range(row):
+    """' (lowest–highest)' of the repetitions' ratios, where there are several."""
+    lo, hi = row.get("ratio_min"), row.get("ratio_max")
+    return "" if lo is None or hi is None or lo == hi else f" ({lo:.2f}–{hi:.2f})"
+
+
+def write_tables(out, rows, peak_rows, extras, machine, torch_version, reps, seconds):
     """summary.csv and summary.md."""
     with open(out / "summary.csv", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -189,7 +259,8 @@ def write_tables(out, rows, extras, machine, torch_version, reps, seconds):
     lines = [
         "# sgdbench against PyTorch and OpenBLAS\n",
         f"Generated by `./bench/peers/run.sh`: {reps} alternating repetitions of {seconds} s "
-        f"of training per cell, medians; {machine.get('cpu_model')}, "
+        f"of training per cell, medians; a ratio is the median of the repetitions' own "
+        f"ratios (lowest–highest in brackets); {machine.get('cpu_model')}, "
         f"{machine.get('logical_cores')} cores, SIMD {machine.get('simd_arch')}, git "
         f"{machine.get('git_commit')}{' (dirty)' if machine.get('git_dirty') else ''}; "
         f"PyTorch {torch_version} (Debian python3-torch). Training samples/s on Fashion-MNIST "
@@ -208,7 +279,8 @@ def write_tables(out, rows, extras, machine, torch_version, reps, seconds):
             f"| {r['workload']} | {r['batch']} | {r['threads']} | "
             f"{cell(r['sgdbench'], fmt_rate)} | {cell(r['openblas_variant'], fmt_rate)} | "
             f"{cell(r['pytorch'], fmt_rate)}{' (blas)' if r['pytorch_setup'] == 'pytorch-blas' else ''} | "
-            f"{cell(r['ratio_vs_pytorch'], lambda x: f'{x:.2f}×')} | "
+            f"{cell(r['ratio_vs_pytorch'], lambda x: f'{x:.2f}×')}"
+            f"{ratio_range(r)} | "
             f"{cell(r['target_ratio'], lambda x: f'≥ {x}×')} | {met} | "
             f"{cell(r['scaling_vs_1_thread'], lambda x: f'{x:.2f}×')} | "
             f"{cell(r['extra_rss_mib'], lambda x: f'{x:.0f}')} |")
@@ -219,6 +291,7 @@ def write_tables(out, rows, extras, machine, torch_version, reps, seconds):
                  f"{st[1]['read_gb_per_s']:.1f} |")
     pk = extras["peak"]
     lines.append(f"| FP32 FMA peak (GFLOP/s) | {pk[0]['gflops']:.1f} | {pk[1]['gflops']:.1f} |")
+    lines += peak_fraction_table(peak_rows)
     if extras["gemm"]:
         lines += ["", "## GEMM on the MLP's shapes, 1 thread (GFLOP/s, Google Benchmark medians)\n",
                   "| shape | SIMD | OpenBLAS sgemm | SIMD / OpenBLAS |", "|---|---|---|---|"]
@@ -283,7 +356,8 @@ def publish(out, records, extras, machine, torch_version, workloads, reps, secon
     (tmp / "machine.json").write_text(json.dumps(
         {**machine, "limits": extras, "pytorch": torch_version,
          "run": {"reps": reps, "seconds": seconds}}, indent=2) + "\n")
-    write_tables(tmp, rows, extras, machine, torch_version, reps, seconds)
+    write_tables(tmp, rows, peak_fractions(records, workloads), extras, machine, torch_version,
+                 reps, seconds)
     plot_ratios(tmp, rows)
     if out.exists():
         shutil.rmtree(out)
@@ -335,6 +409,10 @@ def main():
             for impl in order[k:] + order[:k]:
                 r = measure(impl, model, spec, batch, threads, a.seconds)
                 r["rep"] = rep
+                if impl == "sgdbench" and f"{model}/{batch}" in workloads["peak_fraction"]:
+                    r["adjacent_peak_gflops"] = run_json(
+                        [str(SGDBENCH), "throughput", "--peak-flops", "--threads", str(threads)],
+                        threads)["gflops"]
                 records.append(r)
                 print(f"[{time.time() - started:6.0f} s] rep {rep} {model} B={batch} "
                       f"t={threads} {impl}: {r['samples_per_s']:.0f} samples/s", flush=True)

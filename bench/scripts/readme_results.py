@@ -179,8 +179,10 @@ and the analyses beside them
 (see each folder's `summary.md` and `machine.json`).
 
 **Training samples/s against PyTorch** on Fashion-MNIST (`./bench/peers/run.sh`: the same
-workloads alternating in one session, medians; one block per CPU model measured, each in
-`results/peers/<CPU>/` with its machine limits and the OpenBLAS reference):
+workloads alternating in one session, medians; a ratio is the median of each repetition's
+own ratio, so a slow spell of the shared host hits both sides of it; one block per CPU model
+measured, each in `results/peers/<CPU>/` with its machine limits, the fraction of the FMA peak
+and the OpenBLAS reference):
 
 {peers_table(root)}
 
