@@ -20,6 +20,7 @@
 #include "model/activations.hpp"
 #include "model/costs.hpp"
 #include "port_probe.hpp"
+#include "records/build_info.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/rng.hpp"
 #include "util/software_prefetch.hpp"
@@ -246,7 +247,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("threads", "1");
   benchmark::AddCustomContext("gemm_blocking", gemm_detail::describe_blocking<BestArch>());
   benchmark::AddCustomContext("software_prefetch", software_prefetch_pays() ? "on" : "off");
-  benchmark::AddCustomContext("git_commit", SGDBENCH_GIT_COMMIT);
+  benchmark::AddCustomContext("git_commit", build_git_commit());
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -15,14 +15,9 @@
 #endif
 #include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_kernels.hpp"
+#include "records/build_info.hpp"
 #include "util/software_prefetch.hpp"
 
-#ifndef SGDBENCH_GIT_COMMIT
-#define SGDBENCH_GIT_COMMIT "unknown"
-#endif
-#ifndef SGDBENCH_GIT_DIRTY
-#define SGDBENCH_GIT_DIRTY 0
-#endif
 #ifndef SGDBENCH_CXX_FLAGS
 #define SGDBENCH_CXX_FLAGS ""
 #endif
@@ -87,8 +82,8 @@ Json machine_description(const std::string& config_file) {
                                       NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH)},
         {"fmt", FMT_VERSION},
         {"zlib", ZLIB_VERSION}}},
-      {"git_commit", SGDBENCH_GIT_COMMIT},
-      {"git_dirty", SGDBENCH_GIT_DIRTY != 0},
+      {"git_commit", build_git_commit()},
+      {"git_dirty", build_git_dirty()},
       {"config_file", config_file},
       {"config_fnv1a64", fnv1a_hex(config_text)},
       {"config_text", config_text},

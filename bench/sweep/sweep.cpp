@@ -9,12 +9,9 @@
 #include "config/dataset_catalog.hpp"
 #include "config/datasets.hpp"
 #include "data/synthetic.hpp"
+#include "records/build_info.hpp"
 #include "records/report.hpp"
 #include "util/error.hpp"
-
-#ifndef SGDBENCH_GIT_COMMIT
-#define SGDBENCH_GIT_COMMIT "unknown"
-#endif
 
 namespace sgdbench {
 namespace {
@@ -111,7 +108,7 @@ Json experiment_header(const ExperimentConfig& c) {
                  {"experiment", c.name},
                  {"config_file", c.file},
                  {"config", read_json_file(c.file)},
-                 {"git_commit", SGDBENCH_GIT_COMMIT}};
+                 {"git_commit", build_git_commit()}};
   Json targets = Json::array();
   for (const Problem& p : c.problems) {
     for (const Target& t : p.targets) {
