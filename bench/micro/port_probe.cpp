@@ -1,9 +1,10 @@
 // The byte-widening port probe (issue 15's bound for softmax on bytes). A loop with the
-// register shape of softmax's weight-gradient block (rank1_block<10, 2>: 20 FMAs into 20
-// accumulators and 10 broadcasts per step) runs with the byte path's extra operations
-// added one kind at a time: 2 vpmovzxbd (the u8 → i32 widening), then 2 conversions, then
-// 2 multiplies by the scale, which is what load_vec(ByteRows) does. GFLOP/s counts the 20
-// FMAs only, so each row's ratio to `fmas_only` is the share of FMA slots left to the
+// register shape softmax's weight-gradient block had when the bound was measured
+// (rank1_block<10, 2>: 20 FMAs into 20 accumulators and 10 broadcasts per step; it now runs
+// 10 × 3 blocks, 30 FMAs per 10 broadcasts, with the same widening per vector) runs with the byte
+// path's extra operations added one kind at a time: 2 vpmovzxbd (the u8 → i32 widening), then 2
+// conversions, then 2 multiplies by the scale, which is what load_vec(ByteRows) does. GFLOP/s
+// counts the 20 FMAs only, so each row's ratio to `fmas_only` is the share of FMA slots left to the
 // product. Everything stays in L1 and in registers: this measures the ports, not memory.
 #include "port_probe.hpp"
 

@@ -68,7 +68,8 @@ def main(path):
             print(f"| {way} | {b['samples/s']:,.0f} | {b['GFLOP/s']:.1f} | {ratio} |")
     if probe:
         print("\n## Widening bytes against the FMA ports (port_probe.cpp)\n")
-        print("The weight-gradient block's register shape, 20 FMAs and 10 broadcasts per step, "
+        print("The 10 × 2 weight-gradient block's register shape, 20 FMAs and 10 broadcasts "
+              "per step (softmax's kernel now runs 10 × 3 blocks, the same widening per vector), "
               "with the byte path's operations added one kind at a time (2 of each per step); "
               "GFLOP/s counts the FMAs only. `widen_convert_scale` is what the softmax "
               "kernels do per widened vector.\n")
