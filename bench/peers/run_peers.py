@@ -141,6 +141,8 @@ def summarise(records, workloads):
                     "ratio_max": max(reps) if reps else None, "target_ratio": target,
                     "target_met": None if target is None or ratio is None else ratio >= target,
                     "scaling_vs_1_thread": scaling,
+                    "scaling_min": min(one) if scaling else None,
+                    "scaling_max": max(one) if scaling else None,
                     "extra_rss_mib": rss.get(key + ("sgdbench",)),
                 })
     return rows
@@ -245,9 +247,10 @@ def cell(value, fmt):
     return "–" if value is None else fmt(value)
 
 
-def ratio_range(row):
-    """' (lowest–highest)' of the repetitions' ratios, where there are several."""
-    lo, hi = row.get("ratio_min"), row.get("ratio_max")
+def ratio_range(row, name="ratio"):
+    """' (lowest–highest)' of the repetitions' ratios (row[name_min], row[name_max]), where
+    there are several."""
+    lo, hi = row.get(f"{name}_min"), row.get(f"{name}_max")
     return "" if lo is None or hi is None or lo == hi else f" ({lo:.2f}–{hi:.2f})"
 
 
@@ -284,7 +287,7 @@ def write_tables(out, rows, peak_rows, extras, machine, torch_version, reps, sec
             f"{cell(r['ratio_vs_pytorch'], lambda x: f'{x:.2f}×')}"
             f"{ratio_range(r)} | "
             f"{cell(r['target_ratio'], lambda x: f'≥ {x}×')} | {met} | "
-            f"{cell(r['scaling_vs_1_thread'], lambda x: f'{x:.2f}×')} | "
+            f"{cell(r['scaling_vs_1_thread'], lambda x: f'{x:.2f}×')}{ratio_range(r, 'scaling')} | "
             f"{cell(r['extra_rss_mib'], lambda x: f'{x:.0f}')} |")
     lines += ["", "## Machine limits (measured in the same run)\n",
               "| measure | 1 thread | 2 threads |", "|---|---|---|"]
