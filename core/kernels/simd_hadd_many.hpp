@@ -1,7 +1,8 @@
 #pragma once
 // hadd_many: the horizontal sums of N vectors, each with the bits of xsimd::hadd.
 //
-// A dot tile ends with one horizontal sum per entry of C (20 per 4 × 5 or 2 × 10 tile).
+// A dot tile ends with one horizontal sum per entry of C (20 per 4 × 5 or 2 × 10 tile, 30 per
+// 3 × 10).
 // xsimd::hadd reduces one vector at a time: on AVX-512 an extract, two adds, a lane swap
 // and two haddps, about 10 instructions of which 6 shuffles. Reducing 16 vectors together
 // with the same pairs of lanes takes 15 adds and 30 shuffles in all. The sums are the same
@@ -9,7 +10,7 @@
 // stays a NaN (unit_hadd_many_gives_the_bits_of_xsimd_hadd; a NaN's payload is not
 // reproducible even through xsimd::hadd: GCC swaps commutative operands). Other archs call
 // xsimd::hadd. Where k is a multiple of 16, store_tile_sums_avx512 also writes the tile's
-// C from the summed vectors, one masked row at a time, instead of 20 scalar updates.
+// C from the summed vectors, one masked row at a time, instead of 20-30 scalar updates.
 // AMD EPYC, 1 thread, medians of 2001-20001 calls: the dot tiles on 100 × 10 × 30 (a
 // Nielsen output layer) 5.7 -> 7.5 GFLOP/s, 10 × 100 × 784 88-91 -> 94.
 #include <cstddef>
