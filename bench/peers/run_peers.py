@@ -190,12 +190,11 @@ def peak_fraction_table(rows):
              "| workload | B | threads | FLOP per sample | GFLOP/s | FMA peak | fraction of peak "
              "| target | met |", "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
         lines.append(
             f"| {r['workload']} | {r['batch']} | {r['threads']} | {r['flops_per_sample']:,} | "
             f"{r['gflops']:.1f} | {r['peak_gflops']:.1f} | {r['fraction']:.1%} "
             f"({r['fraction_min']:.1%}–{r['fraction_max']:.1%}) | "
-            f"{cell(r['target'], lambda x: f'≥ {x:.0%}')} | {met} |")
+            f"{cell(r['target'], lambda x: f'≥ {x:.0%}')} | {met_cell(r['met'])} |")
     return lines
 
 
@@ -247,6 +246,11 @@ def cell(value, fmt):
     return "–" if value is None else fmt(value)
 
 
+def met_cell(met):
+    """A target's cell: empty without a target, yes, or a bold no."""
+    return "" if met is None else ("yes" if met else "**no**")
+
+
 def ratio_range(row, name="ratio"):
     """' (lowest–highest)' of the repetitions' ratios (row[name_min], row[name_max]), where
     there are several."""
@@ -279,14 +283,13 @@ def write_tables(out, rows, peak_rows, extras, machine, torch_version, reps, sec
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        met = "" if r["target_met"] is None else ("yes" if r["target_met"] else "**no**")
         lines.append(
             f"| {r['workload']} | {r['batch']} | {r['threads']} | "
             f"{cell(r['sgdbench'], fmt_rate)} | {cell(r['openblas_variant'], fmt_rate)} | "
             f"{cell(r['pytorch'], fmt_rate)}{' (blas)' if r['pytorch_setup'] == 'pytorch-blas' else ''} | "
             f"{cell(r['ratio_vs_pytorch'], lambda x: f'{x:.2f}×')}"
             f"{ratio_range(r)} | "
-            f"{cell(r['target_ratio'], lambda x: f'≥ {x}×')} | {met} | "
+            f"{cell(r['target_ratio'], lambda x: f'≥ {x}×')} | {met_cell(r['target_met'])} | "
             f"{cell(r['scaling_vs_1_thread'], lambda x: f'{x:.2f}×')}{ratio_range(r, 'scaling')} | "
             f"{cell(r['extra_rss_mib'], lambda x: f'{x:.0f}')} |")
     lines += ["", "## Machine limits (measured in the same run)\n",
