@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kernels/scalar_kernels.hpp"
+#include "kernels/simd_gemm.hpp"
 #include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "test_helpers.hpp"
@@ -257,7 +258,8 @@ TEMPLATE_LIST_TEST_CASE("unit_packed_gemm_bits_follow_fixed_blocks_not_the_tile"
   // tiles, fma(beta, C, alpha · s) at the edge, the last rows mod MR and the columns past
   // C's last whole 2W-column block. The reference knows only KC, MR and 2W: not the tile
   // width (NR = 3W with AVX-512), nor the thread slices. alpha ≠ 1 with beta ≠ 0 is where
-  // the two formulas differ (the fused SGD step's weight update). Shapes where a tile
+  // the two formulas differ (the fused SGD step's weight update). Both tiles, 2 and 3
+  // vectors wide, whichever one the FMA ports pick here. Shapes where a tile
   // holds both formulas (n = 150: columns 96-127 whole, 128-143 edge with NR = 48; n =
   // 1040), column and row slices, two KC blocks.
   using Arch = TestType;
@@ -307,6 +309,21 @@ TEMPLATE_LIST_TEST_CASE("unit_packed_gemm_bits_follow_fixed_blocks_not_the_tile"
           std::size_t differ = 0;
           for (std::size_t e = 0; e < c.size(); ++e) differ += c[e] != expected[e];
           REQUIRE(differ == 0);
+          // Both register tiles, whichever this core's FMA ports chose (tile_vectors).
+          auto c2 = c0, c3 = c0;
+          arena.execute([&] {
+            gemm_detail::gemm_packed_split_with<Arch, gemm_detail::Blocking<Arch, 2>>(
+                ta, tb, M, N, K, alpha, a.data(), lda, b.data(), ldb, beta, c2.data(), N, {});
+            gemm_detail::gemm_packed_split_with<Arch, gemm_detail::Blocking<Arch, 3>>(
+                ta, tb, M, N, K, alpha, a.data(), lda, b.data(), ldb, beta, c3.data(), N, {});
+          });
+          std::size_t differ2 = 0, differ3 = 0;
+          for (std::size_t e = 0; e < c.size(); ++e) {
+            differ2 += c2[e] != expected[e];
+            differ3 += c3[e] != expected[e];
+          }
+          REQUIRE(differ2 == 0);
+          REQUIRE(differ3 == 0);
         }
       }
     }
@@ -343,4 +360,20 @@ TEST_CASE("unit_parallel_gemm_gives_the_same_bits_on_any_thread_count", "[kernel
     REQUIRE(out[0] == out[1]);
     REQUIRE(out[0] == out[2]);
   }
+}
+
+TEST_CASE("unit_fma_port_probe_reads_one_or_two_ports_against_the_clock", "[kernels]") {
+  // The probe's FMAs per cycle (fma_ports.hpp): near 1 or near 2 on every x86-64 core this
+  // suite runs on. A broken clock chain (an add the CPU folds away, as Golden Cove does
+  // with add-immediate chains: it read 0.87 on a two-port Xeon) or FMAs that are not
+  // independent land outside the bounds.
+  const auto p = gemm_detail::measure_fma_ports<BestArch>();
+  INFO("FMAs per cycle " << p.per_cycle << ", source " << p.source);
+#if defined(__x86_64__)
+  REQUIRE(p.source == "measured");
+  REQUIRE(p.per_cycle > 0.6);
+  REQUIRE(p.per_cycle < 2.6);
+#endif
+  REQUIRE((p.ports == 1 || p.ports == 2));
+  REQUIRE(p.ports == (p.per_cycle >= 1.4 ? 2u : 1u));
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -245,7 +246,12 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("cpu_model", cpu_model());
   benchmark::AddCustomContext("simd_arch", std::string(BestArch::name()));
   benchmark::AddCustomContext("threads", "1");
-  benchmark::AddCustomContext("gemm_blocking", gemm_detail::describe_blocking<BestArch>());
+  try {  // measures the FMA ports, or reads SGDBENCH_FMA_PORTS (an error if malformed)
+    benchmark::AddCustomContext("gemm_blocking", gemm_detail::describe_blocking<BestArch>());
+  } catch (const Error& e) {
+    std::fprintf(stderr, "sgdbench_micro: error: %s\n", e.what());
+    return 1;
+  }
   benchmark::AddCustomContext("software_prefetch", software_prefetch_pays() ? "on" : "off");
   benchmark::AddCustomContext("git_commit", build_git_commit());
   benchmark::Initialize(&argc, argv);

@@ -171,13 +171,12 @@ bool gemm_shape_path(const GemmArgs& g) {
   return true;
 }
 
-/// The packed path, split into column (or row) slices across threads for large products;
-/// `epilogue` as gemm_packed takes it.
-template <class Arch>
-void gemm_packed_split(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
-                       const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
-                       float* c, std::size_t ldc, const Epilogue& epilogue = {}) {
-  using Blk = Blocking<Arch>;
+/// gemm_packed_split with the blocking Blk.
+template <class Arch, class Blk>
+void gemm_packed_split_with(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k,
+                            float alpha, const float* a, std::size_t lda, const float* b,
+                            std::size_t ldb, float beta, float* c, std::size_t ldc,
+                            const Epilogue& epilogue) {
   // Large products are split into column (or row) slices across TBB's threads: each
   // slice is the same serial packed GEMM, on the same packed panels (shared or its own),
   // so every entry of C is summed in the same order whatever the thread count or which
@@ -229,12 +228,12 @@ void gemm_packed_split(Trans ta, Trans tb, std::size_t m, std::size_t n, std::si
                 const Epilogue slice{epilogue.bias == nullptr ? nullptr : epilogue.bias + lo,
                                      epilogue.act};
                 const std::size_t edge = Blk::edge_col(n);  // the whole product's
-                gemm_packed<Arch>(ta, tb, m, hi - lo, k, alpha, a, lda, bs, ldb, beta, c + lo, ldc,
-                                  packed, nullptr, slice, edge > lo ? edge - lo : 0);
+                gemm_packed<Arch, Blk>(ta, tb, m, hi - lo, k, alpha, a, lda, bs, ldb, beta, c + lo,
+                                       ldc, packed, nullptr, slice, edge > lo ? edge - lo : 0);
               } else {
                 const float* as = ta == Trans::kNo ? a + lo * lda : a + lo;
-                gemm_packed<Arch>(ta, tb, hi - lo, n, k, alpha, as, lda, b, ldb, beta, c + lo * ldc,
-                                  ldc, nullptr, packed, epilogue);
+                gemm_packed<Arch, Blk>(ta, tb, hi - lo, n, k, alpha, as, lda, b, ldb, beta,
+                                       c + lo * ldc, ldc, nullptr, packed, epilogue);
               }
             }
           },
@@ -242,8 +241,26 @@ void gemm_packed_split(Trans ta, Trans tb, std::size_t m, std::size_t n, std::si
     });
     return;
   }
-  gemm_packed<Arch>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nullptr, nullptr,
-                    epilogue);
+  gemm_packed<Arch, Blk>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nullptr, nullptr,
+                         epilogue);
+}
+
+/// The packed path, split into column (or row) slices across threads for large products;
+/// `epilogue` as gemm_packed takes it. The register tile follows the core's FMA ports
+/// (tile_vectors); no bit depends on it.
+template <class Arch>
+void gemm_packed_split(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
+                       const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+                       float* c, std::size_t ldc, const Epilogue& epilogue = {}) {
+  if constexpr (Blocking<Arch>::W >= 16) {
+    if (tile_vectors<Arch>() == 3) {
+      gemm_packed_split_with<Arch, Blocking<Arch, 3>>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta,
+                                                      c, ldc, epilogue);
+      return;
+    }
+  }
+  gemm_packed_split_with<Arch, Blocking<Arch, 2>>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                                                  ldc, epilogue);
 }
 
 }  // namespace gemm_detail

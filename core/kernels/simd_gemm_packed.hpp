@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <type_traits>
@@ -15,6 +16,7 @@
 #include <immintrin.h>
 #endif
 
+#include "kernels/fma_ports.hpp"
 #include "kernels/simd_level1.hpp"
 #include "kernels/trans.hpp"
 #include "util/aligned_buffer.hpp"
@@ -46,7 +48,10 @@ inline CacheSizes cache_sizes() {
 /// formula follows fixed 2W-column blocks, not the tile). Measured (AMD EPYC, 1 MiB L2,
 /// BM_gemm/simd/mlp_fwd*): MC 512 from L2 against the former constant 96 gives 99.7
 /// against 94.9 GFLOP/s.
-template <class Arch>
+///
+/// TileVectors: the tile's width in vectors with AVX-512, chosen at run time from the
+/// core's FMA ports (tile_vectors); AVX2 always takes 2.
+template <class Arch, std::size_t TileVectors = 2>
 struct Blocking {
   static constexpr std::size_t W = xsimd::batch<float, Arch>::size;
   // The tile is MR rows × NV vectors of accumulators, plus NV vectors of B and one
@@ -56,9 +61,11 @@ struct Blocking {
   // 0.76-0.82 (B panels in L2, medians of 21 rounds in one program, two runs); 12 × 2,
   // 14 × 2, 6 × 4 and 7 × 4 measured 0.73-0.83. In the MLP's GEMMs (BM_gemm/simd/mlp_*, 10
   // alternated pairs) the gain is smaller, pair medians 1.01-1.05: packing and C's loads and stores
-  // take the rest. Eight rows keep pack_a's 8×8 transposes.
+  // take the rest. With one 512-bit FMA per cycle (AMD EPYC) the FMAs, not the loads, set
+  // the pace, and 8 × 2 is the tile the kernel was tuned with there. Eight rows keep
+  // pack_a's 8×8 transposes.
   static constexpr std::size_t MR = W >= 16 ? 8 : 6;
-  static constexpr std::size_t NV = W >= 16 ? 3 : 2;
+  static constexpr std::size_t NV = W >= 16 ? TileVectors : 2;
   static constexpr std::size_t NR = NV * W;
   static constexpr std::size_t KC = 256;
   // The edge formula's column blocks (micro_kernel): the tile width before NV = 3.
@@ -78,17 +85,34 @@ struct Blocking {
   static std::size_t edge_col(std::size_t n) { return n - n % kEdgeBlock; }
 };
 
-/// The blocking this machine runs, for machine.json and the micro-benchmarks' context.
+/// The tile's width in vectors on this core: 3 with AVX-512 and two FMA ports, else 2.
 template <class Arch>
-std::string describe_blocking() {
-  using Blk = Blocking<Arch>;
+std::size_t tile_vectors() {
+  if constexpr (Blocking<Arch>::W >= 16) return fma_ports<Arch>().ports >= 2 ? 3 : 2;
+  return 2;
+}
+
+template <class Blk>
+std::string describe_blocking_of(const FmaPorts& ports) {
   const CacheSizes c = cache_sizes();
-  return "MR=" + std::to_string(Blk::MR) + " NR=" + std::to_string(Blk::NR) +
-         " KC=" + std::to_string(Blk::KC) +
+  char per_cycle[32];
+  std::snprintf(per_cycle, sizeof per_cycle, "%.2f", ports.per_cycle);
+  return "MR=" + std::to_string(Blk::MR) + " NR=" + std::to_string(Blk::NR) + " from " +
+         std::to_string(ports.ports) + " FMA port(s) (" + ports.source +
+         (ports.per_cycle > 0.0 ? std::string(": ") + per_cycle + " FMAs per cycle" : "") +
+         ") KC=" + std::to_string(Blk::KC) +
          " (fixed: the order of the sums) MC=" + std::to_string(Blk::mc()) +
          " NC=" + std::to_string(Blk::nc()) + " from L1d " + std::to_string(c.l1d >> 10) +
          " KiB, L2 " + std::to_string(c.l2 >> 10) + " KiB, L3 " + std::to_string(c.l3 >> 10) +
          " KiB";
+}
+
+/// The blocking this machine runs, for machine.json and the micro-benchmarks' context.
+template <class Arch>
+std::string describe_blocking() {
+  const FmaPorts& ports = fma_ports<Arch>();
+  if (tile_vectors<Arch>() == 3) return describe_blocking_of<Blocking<Arch, 3>>(ports);
+  return describe_blocking_of<Blocking<Arch, 2>>(ports);
 }
 
 /// dst[c·ldd + r] = src[r·lds + c] for an 8×8 block, in registers (AVX: 24 shuffles for
@@ -286,10 +310,9 @@ inline void prefetch_tile_of_c(const float* c, std::size_t ldc, std::size_t rows
 /// stores). A function of its own, so that the accumulators have the registers to
 /// themselves: inlined into micro_kernel, GCC spilled one of the 24 (Intel Xeon, family 6
 /// model 167), a store and a reload in every step of the loop.
-template <class Arch, std::size_t NU>
+template <class Arch, class Blk, std::size_t NU>
 [[gnu::noinline]] void tile_sums(std::size_t kc, const float* ap, const float* bp, float* sums) {
   using B = xsimd::batch<float, Arch>;
-  using Blk = Blocking<Arch>;
   constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR;
   B acc[MR][NU];
 #pragma GCC unroll 16
@@ -333,12 +356,11 @@ template <class Arch>
 /// tiles' formula applies (edge_from is a multiple of W: 2W-column blocks less NR-column
 /// tiles), entry by entry at the edge, mapped a whole vector at a time, and only `cols`
 /// entries copied out.
-template <class Arch>
+template <class Arch, class Blk>
 void store_edge_tile(float* tile, std::size_t rows, std::size_t cols, std::size_t edge_from,
                      float alpha, float beta, const float* bias, Pointwise act, float* c,
                      std::size_t ldc) {
   using B = xsimd::batch<float, Arch>;
-  using Blk = Blocking<Arch>;
   constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR;
   const std::size_t nu = (cols + W - 1) / W;
   alignas(64) float in[NR];  // the row's bias or C, padded to whole vectors
@@ -382,13 +404,12 @@ void store_edge_tile(float* tile, std::size_t rows, std::size_t cols, std::size_
 /// entries are the edge is fixed by C's shape, not by the tile, so that no bit depends on
 /// MR or NR: the rows of a last panel of fewer than MR, and the columns from `edge_from`
 /// (the tile's first column past the last whole 2W-column block of C; ≥ cols: none).
-template <class Arch>
+template <class Arch, class Blk>
 void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha, float beta,
                   float* c, std::size_t ldc, std::size_t rows, std::size_t cols,
                   std::size_t edge_from, const float* bias = nullptr,
                   Pointwise act = Pointwise::kIdentity) {
   using B = xsimd::batch<float, Arch>;
-  using Blk = Blocking<Arch>;
   constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR, NV = Blk::NV;
   prefetch_tile_of_c(c, ldc, rows, cols);
   alignas(64) float tile[MR * NR];            // the tile's sums (rows of NR, nu vectors stored)
@@ -397,14 +418,14 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   // the last 16 of 784 columns) sums only that vector. AMD EPYC, 1 thread, medians of 201
   // in one program: the 784->100 forward 0.222-0.239 -> 0.196-0.210 ms.
   if (nu == 1) {
-    tile_sums<Arch, 1>(kc, ap, bp, tile);
+    tile_sums<Arch, Blk, 1>(kc, ap, bp, tile);
   } else if (NV > 2 && nu == 2) {
-    tile_sums<Arch, 2>(kc, ap, bp, tile);
+    tile_sums<Arch, Blk, 2>(kc, ap, bp, tile);
   } else {
-    tile_sums<Arch, NV>(kc, ap, bp, tile);
+    tile_sums<Arch, Blk, NV>(kc, ap, bp, tile);
   }
   if (rows != MR || cols % W != 0 || edge_from < cols) {
-    store_edge_tile<Arch>(tile, rows, cols, edge_from, alpha, beta, bias, act, c, ldc);
+    store_edge_tile<Arch, Blk>(tile, rows, cols, edge_from, alpha, beta, bias, act, c, ldc);
     return;
   }
   // Whole vectors, no edge entry: stored straight from the sums.
@@ -504,13 +525,12 @@ inline constexpr std::size_t kEdgeOfN = static_cast<std::size_t>(-1);
 /// bias and the map its tiles are stored with (Epilogue; a dense layer's forward).
 /// `edge_col`: the first column of this C that takes micro_kernel's edge formula, where C
 /// is a column slice of a wider product (whose edge it is); by default C's own.
-template <class Arch>
+template <class Arch, class Blk>
 void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
                  const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
                  float* c, std::size_t ldc, const float* a_packed = nullptr,
                  const float* b_packed = nullptr, const Epilogue& epilogue = {},
                  std::size_t edge_col = kEdgeOfN) {
-  using Blk = Blocking<Arch>;
   if (edge_col == kEdgeOfN) edge_col = Blk::edge_col(n);
   thread_local AlignedBuffer<float> a_pack, b_pack;
   const std::size_t NC = Blk::nc(), MC = Blk::mc();
@@ -551,10 +571,10 @@ void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k
         for (std::size_t ir = 0; ir < mc; ir += Blk::MR) {
           for (std::size_t jr = 0; jr < nc; jr += Blk::NR) {
             const std::size_t col = jc + jr;
-            micro_kernel<Arch>(kc, ap + ir * kc, bp + jr * kc, alpha, beta_block,
-                               c + (ic + ir) * ldc + col, ldc, std::min(Blk::MR, mc - ir),
-                               std::min(Blk::NR, nc - jr), edge_col > col ? edge_col - col : 0,
-                               bias == nullptr ? nullptr : bias + jr, act);
+            micro_kernel<Arch, Blk>(kc, ap + ir * kc, bp + jr * kc, alpha, beta_block,
+                                    c + (ic + ir) * ldc + col, ldc, std::min(Blk::MR, mc - ir),
+                                    std::min(Blk::NR, nc - jr), edge_col > col ? edge_col - col : 0,
+                                    bias == nullptr ? nullptr : bias + jr, act);
           }
         }
       }

@@ -1,0 +1,110 @@
+#pragma once
+// How many vector FMAs of the build's width this core issues per cycle: its FMA ports
+// (BLIS's per-architecture configurations encode it by CPU model; here it is measured).
+// An Intel Xeon with two 512-bit FMA ports (family 6 model 167) and an AMD EPYC that
+// issues one 512-bit FMA per cycle run the same AVX-512 build; the packed GEMM's register
+// tile follows the count (simd_gemm_packed.hpp, tile_vectors).
+//
+// Measured once per process, in about 5 ms: the clock from a chain of dependent integer
+// adds (one cycle each on every x86-64 core), the FMA rate from 12 independent chains
+// (more than ports × latency: 2 × 5 on the slowest FMA of AVX2 machines). FMAs per cycle
+// near 1 is one port, near 2 two; a core that lowers its clock for AVX-512 reads lower
+// than 2 (1.4 still separates them). SGDBENCH_FMA_PORTS=1 or 2 overrides the measure
+// (the tests run both tiles that way; no bit depends on the tile); any other value is an
+// error.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/simd_fma.hpp"
+#include "util/error.hpp"
+
+namespace sgdbench {
+namespace gemm_detail {
+
+/// What fma_ports found: the count, the measured FMAs per cycle (0 where not measured)
+/// and where the count came from ("measured", "SGDBENCH_FMA_PORTS", "no x86-64 clock").
+struct FmaPorts {
+  std::size_t ports = 1;
+  double per_cycle = 0.0;
+  std::string source;
+};
+
+/// Seconds for `reps` × 8 dependent integer adds: 8 · reps cycles.
+[[gnu::noinline]] inline double seconds_for_add_chain(std::uint64_t reps) {
+  std::uint64_t x = 0, one = 1;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::uint64_t i = 0; i < reps; ++i) {
+#if defined(__x86_64__)
+    asm volatile(
+        "add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\t"
+        "add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0"
+        : "+r"(x)
+        : "r"(one));
+#endif
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  asm volatile("" : : "r"(x));
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
+/// Seconds for `reps` × 12 independent vector FMAs.
+template <class Arch>
+[[gnu::noinline]] double seconds_for_fma_chains(std::uint64_t reps) {
+  using V = xsimd::batch<float, Arch>;
+  constexpr int kChains = 12;
+  V acc[kChains];
+  for (int i = 0; i < kChains; ++i) acc[i] = V(0.001f * static_cast<float>(i));
+  const V a(0.9999f), b(1e-5f);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::uint64_t it = 0; it < reps; ++it) {
+#pragma GCC unroll 12
+    for (int i = 0; i < kChains; ++i) acc[i] = fmadd<Arch>(acc[i], a, b);
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  V s = acc[0];
+  for (int i = 1; i < kChains; ++i) s += acc[i];
+  volatile float sink = xsimd::hadd(s);  // keeps the chains alive
+  (void)sink;
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
+/// The measure itself (fma_ports caches it): the fastest of 5 alternated rounds of each.
+template <class Arch>
+FmaPorts measure_fma_ports() {
+#if defined(__x86_64__)
+  constexpr std::uint64_t kAddReps = 100'000, kFmaReps = 100'000;
+  double add_s = 1e9, fma_s = 1e9;
+  for (int round = 0; round < 5; ++round) {
+    add_s = std::min(add_s, seconds_for_add_chain(kAddReps));
+    fma_s = std::min(fma_s, seconds_for_fma_chains<Arch>(kFmaReps));
+  }
+  const double cycles_per_s = 8.0 * static_cast<double>(kAddReps) / add_s;
+  const double fmas_per_s = 12.0 * static_cast<double>(kFmaReps) / fma_s;
+  const double per_cycle = fmas_per_s / cycles_per_s;
+  return {per_cycle >= 1.4 ? std::size_t{2} : std::size_t{1}, per_cycle, "measured"};
+#else
+  return {1, 0.0, "no x86-64 clock"};
+#endif
+}
+
+/// This core's FMA ports at the build's vector width, measured once (or the override).
+template <class Arch>
+const FmaPorts& fma_ports() {
+  static const FmaPorts ports = [] {
+    if (const char* env = std::getenv("SGDBENCH_FMA_PORTS")) {
+      const std::string v = env;
+      if (v == "1" || v == "2")
+        return FmaPorts{static_cast<std::size_t>(v[0] - '0'), 0.0, "SGDBENCH_FMA_PORTS"};
+      throw Error("SGDBENCH_FMA_PORTS: expected 1 or 2, got '" + v + "'");
+    }
+    return measure_fma_ports<Arch>();
+  }();
+  return ports;
+}
+
+}  // namespace gemm_detail
+}  // namespace sgdbench
