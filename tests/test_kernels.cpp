@@ -152,6 +152,30 @@ TEMPLATE_LIST_TEST_CASE("unit_simd_level1_level2_and_maps_match_scalar_including
   check_level1_and_2<SimdKernels<TestType>>();
 }
 
+TEMPLATE_LIST_TEST_CASE("unit_gemv_rows_in_groups_give_each_row_the_bits_of_dot",
+                        "[kernels][determinism]", EnabledArchs) {
+  // gemv sums several rows at once (dot_rows); each y_i must still be alpha · dot(A_i, x)
+  // (then fma(beta, y_i, ·)) bit for bit: row counts around the group sizes (2, 4), lengths
+  // with whole 4-vector blocks, single vectors and scalar tails, a padded lda.
+  using K = SimdKernels<TestType>;
+  for (const std::size_t m : {1, 2, 3, 4, 5, 7, 9, 30}) {
+    for (const std::size_t n : {1, 5, 16, 47, 64, 100, 784}) {
+      const std::size_t lda = n + 3;
+      const auto a = random_vector(m * lda, 11), x = random_vector(n, 12);
+      const auto y0 = random_vector(m, 13);
+      for (const float beta : {0.0f, 0.75f}) {
+        auto y = y0;
+        K::gemv(Trans::kNo, m, n, -0.3f, a.data(), lda, x.data(), beta, y.data());
+        INFO("m = " << m << ", n = " << n << ", beta = " << beta);
+        for (std::size_t i = 0; i < m; ++i) {
+          const float s = -0.3f * K::dot(n, a.data() + i * lda, x.data());
+          REQUIRE(y[i] == (beta == 0.0f ? s : std::fma(beta, y0[i], s)));
+        }
+      }
+    }
+  }
+}
+
 TEMPLATE_LIST_TEST_CASE("unit_widen_bytes_gives_the_scalar_bits_including_tails", "[kernels]",
                         EnabledArchs) {
   // Every byte value, at lengths around the vector widths (8, 16) so tails are covered.
