@@ -20,6 +20,7 @@
 
 #include "cli/commands.hpp"
 #include "exec/mpi_world.hpp"
+#include "kernels/fma_ports.hpp"
 #ifdef SGDBENCH_WITH_BLAS
 #include "kernels/blas_kernels.hpp"
 #endif
@@ -152,6 +153,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const int rc = with_errors_reported([&] {
+    // A malformed SGDBENCH_FMA_PORTS stops any command before it reads data or writes.
+    sgdbench::gemm_detail::fma_ports_override();
     if (app.got_subcommand("list")) return cli::list_command(list_hyper_params);
     if (app.got_subcommand("throughput")) return cli::throughput_command(tp);
     if (app.got_subcommand("verify")) return cli::verify_command(verify_dir, verify_options);

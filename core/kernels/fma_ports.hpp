@@ -5,13 +5,13 @@
 // issues one 512-bit FMA per cycle run the same AVX-512 build; the packed GEMM's register
 // tile follows the count (simd_gemm_packed.hpp, tile_vectors).
 //
-// Measured once per process, in about 5 ms: the clock from a chain of dependent integer
+// Measured once per process, in under 10 ms: the clock from a chain of dependent integer
 // adds (one cycle each on every x86-64 core), the FMA rate from 12 independent chains
 // (more than ports × latency: 2 × 5 on the slowest FMA of AVX2 machines). FMAs per cycle
 // near 1 is one port, near 2 two; a core that lowers its clock for AVX-512 reads lower
 // than 2 (1.4 still separates them). SGDBENCH_FMA_PORTS=1 or 2 overrides the measure
-// (the tests run both tiles that way; no bit depends on the tile); any other value is an
-// error.
+// (the tests run both tiles that way; no bit depends on the tile); any other non-empty
+// value is an error, reported before a command does anything (the CLI checks it first).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -39,9 +39,13 @@ struct FmaPorts {
   const auto t0 = std::chrono::steady_clock::now();
   for (std::uint64_t i = 0; i < reps; ++i) {
 #if defined(__x86_64__)
+    // Register operands: Golden Cove folds chains of add-immediate at rename (one read
+    // 0.87 FMAs per cycle on a two-port Xeon). Both assembler syntaxes.
     asm volatile(
-        "add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\t"
-        "add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0"
+        "{add %1, %0|add %0, %1}\n\t{add %1, %0|add %0, %1}\n\t"
+        "{add %1, %0|add %0, %1}\n\t{add %1, %0|add %0, %1}\n\t"
+        "{add %1, %0|add %0, %1}\n\t{add %1, %0|add %0, %1}\n\t"
+        "{add %1, %0|add %0, %1}\n\t{add %1, %0|add %0, %1}"
         : "+r"(x)
         : "r"(one));
 #endif
@@ -64,6 +68,8 @@ template <class Arch>
 #pragma GCC unroll 12
     for (int i = 0; i < kChains; ++i) acc[i] = fmadd<Arch>(acc[i], a, b);
   }
+  // The chains' results are needed here, before the clock is read again.
+  for (auto& v : acc) asm volatile("" : "+v"(v.data));
   const auto t1 = std::chrono::steady_clock::now();
   V s = acc[0];
   for (int i = 1; i < kChains; ++i) s += acc[i];
@@ -72,35 +78,46 @@ template <class Arch>
   return std::chrono::duration<double>(t1 - t0).count();
 }
 
-/// The measure itself (fma_ports caches it): the fastest of 5 alternated rounds of each.
+/// The measure itself (fma_ports caches it). An untimed FMA round first, so that a core
+/// which lowers its clock for wide vectors has done so; then 7 rounds of the FMA chains
+/// with the add chain right after them (the same clock: a core raises it again only
+/// milliseconds later), FMAs per cycle from each round, their median.
 template <class Arch>
 FmaPorts measure_fma_ports() {
 #if defined(__x86_64__)
   constexpr std::uint64_t kAddReps = 100'000, kFmaReps = 100'000;
-  double add_s = 1e9, fma_s = 1e9;
-  for (int round = 0; round < 5; ++round) {
-    add_s = std::min(add_s, seconds_for_add_chain(kAddReps));
-    fma_s = std::min(fma_s, seconds_for_fma_chains<Arch>(kFmaReps));
+  constexpr int kRounds = 7;
+  seconds_for_fma_chains<Arch>(kFmaReps);
+  double per_round[kRounds];
+  for (double& r : per_round) {
+    const double fma_s = seconds_for_fma_chains<Arch>(kFmaReps);
+    const double add_s = seconds_for_add_chain(kAddReps);
+    r = (12.0 * static_cast<double>(kFmaReps) / fma_s) /
+        (8.0 * static_cast<double>(kAddReps) / add_s);
   }
-  const double cycles_per_s = 8.0 * static_cast<double>(kAddReps) / add_s;
-  const double fmas_per_s = 12.0 * static_cast<double>(kFmaReps) / fma_s;
-  const double per_cycle = fmas_per_s / cycles_per_s;
+  std::sort(per_round, per_round + kRounds);
+  const double per_cycle = per_round[kRounds / 2];
   return {per_cycle >= 1.4 ? std::size_t{2} : std::size_t{1}, per_cycle, "measured"};
 #else
   return {1, 0.0, "no x86-64 clock"};
 #endif
 }
 
+/// SGDBENCH_FMA_PORTS: 1 or 2, or 0 where unset or empty; anything else is an Error.
+inline std::size_t fma_ports_override() {
+  const char* env = std::getenv("SGDBENCH_FMA_PORTS");
+  const std::string v = env == nullptr ? "" : env;
+  if (v.empty()) return 0;
+  if (v == "1" || v == "2") return static_cast<std::size_t>(v[0] - '0');
+  throw Error("SGDBENCH_FMA_PORTS: expected 1 or 2, got '" + v + "'");
+}
+
 /// This core's FMA ports at the build's vector width, measured once (or the override).
 template <class Arch>
 const FmaPorts& fma_ports() {
   static const FmaPorts ports = [] {
-    if (const char* env = std::getenv("SGDBENCH_FMA_PORTS")) {
-      const std::string v = env;
-      if (v == "1" || v == "2")
-        return FmaPorts{static_cast<std::size_t>(v[0] - '0'), 0.0, "SGDBENCH_FMA_PORTS"};
-      throw Error("SGDBENCH_FMA_PORTS: expected 1 or 2, got '" + v + "'");
-    }
+    if (const std::size_t forced = fma_ports_override(); forced != 0)
+      return FmaPorts{forced, 0.0, "SGDBENCH_FMA_PORTS"};
     return measure_fma_ports<Arch>();
   }();
   return ports;

@@ -55,7 +55,8 @@ template <class Arch, std::size_t TileVectors = 2>
 struct Blocking {
   static constexpr std::size_t W = xsimd::batch<float, Arch>::size;
   // The tile is MR rows × NV vectors of accumulators, plus NV vectors of B and one
-  // broadcast of A in registers: 8 × 3 = 24 of AVX-512's 32, 6 × 2 = 12 of AVX2's 16.
+  // broadcast of A in registers: 8 × 3 = 24 (or 8 × 2 = 16) of AVX-512's 32, 6 × 2 = 12
+  // of AVX2's 16.
   // With two 512-bit FMA ports (Intel Xeon, family 6 model 167), 8 × 2 (16 accumulators,
   // 10 loads per 16 FMAs) ran the kernel alone at 0.66-0.71 of the FMA peak and 8 × 3 at
   // 0.76-0.82 (B panels in L2, medians of 21 rounds in one program, two runs); 12 × 2,
@@ -92,15 +93,12 @@ std::size_t tile_vectors() {
   return 2;
 }
 
+/// "MR=… NR=…", why that tile, then the cache blocking.
 template <class Blk>
-std::string describe_blocking_of(const FmaPorts& ports) {
+std::string describe_blocking_of(const std::string& why_the_tile) {
   const CacheSizes c = cache_sizes();
-  char per_cycle[32];
-  std::snprintf(per_cycle, sizeof per_cycle, "%.2f", ports.per_cycle);
-  return "MR=" + std::to_string(Blk::MR) + " NR=" + std::to_string(Blk::NR) + " from " +
-         std::to_string(ports.ports) + " FMA port(s) (" + ports.source +
-         (ports.per_cycle > 0.0 ? std::string(": ") + per_cycle + " FMAs per cycle" : "") +
-         ") KC=" + std::to_string(Blk::KC) +
+  return "MR=" + std::to_string(Blk::MR) + " NR=" + std::to_string(Blk::NR) + " " + why_the_tile +
+         " KC=" + std::to_string(Blk::KC) +
          " (fixed: the order of the sums) MC=" + std::to_string(Blk::mc()) +
          " NC=" + std::to_string(Blk::nc()) + " from L1d " + std::to_string(c.l1d >> 10) +
          " KiB, L2 " + std::to_string(c.l2 >> 10) + " KiB, L3 " + std::to_string(c.l3 >> 10) +
@@ -108,11 +106,22 @@ std::string describe_blocking_of(const FmaPorts& ports) {
 }
 
 /// The blocking this machine runs, for machine.json and the micro-benchmarks' context.
+/// Narrower vectors keep 2 whatever the ports: nothing is measured for them.
 template <class Arch>
 std::string describe_blocking() {
-  const FmaPorts& ports = fma_ports<Arch>();
-  if (tile_vectors<Arch>() == 3) return describe_blocking_of<Blocking<Arch, 3>>(ports);
-  return describe_blocking_of<Blocking<Arch, 2>>(ports);
+  if constexpr (Blocking<Arch>::W < 16) {
+    fma_ports_override();  // still an error when malformed
+    return describe_blocking_of<Blocking<Arch, 2>>("(2 vectors below AVX-512: ports not read)");
+  } else {
+    const FmaPorts& ports = fma_ports<Arch>();
+    char per_cycle[32];
+    std::snprintf(per_cycle, sizeof per_cycle, "%.2f", ports.per_cycle);
+    const std::string why =
+        "from " + std::to_string(ports.ports) + " FMA port(s) (" + ports.source +
+        (ports.per_cycle > 0.0 ? std::string(": ") + per_cycle + " FMAs per cycle" : "") + ")";
+    if (tile_vectors<Arch>() == 3) return describe_blocking_of<Blocking<Arch, 3>>(why);
+    return describe_blocking_of<Blocking<Arch, 2>>(why);
+  }
 }
 
 /// dst[c·ldd + r] = src[r·lds + c] for an 8×8 block, in registers (AVX: 24 shuffles for
@@ -246,7 +255,7 @@ void pack_b_eight_columns(const float* src, std::size_t ldb, std::size_t kc, std
 /// rows run back to back, so eight lines are live at a time: with a power-of-two ldb the
 /// rows share a cache set, and AMD's L1 has eight ways). Eight columns over all of kc at a
 /// time wrote each line of the panel in two passes over the whole panel (48 KiB with
-/// AVX-512). Intel Xeon (family 6 model 167), 10 alternated pairs, pair medians:
+/// AVX-512's 3-vector tile). Intel Xeon (family 6 model 167), 10 alternated pairs, pair medians:
 /// mlp_fwd1 1.021, mlp_fwd2 1.013, nielsen_fwd_B100 1.031, nielsen_fwd_B256 1.035 (faster
 /// in 7-8 of 10). Only moves floats: no bit changes.
 template <std::size_t NR>

@@ -2,7 +2,8 @@
 # The packed GEMM's register tile follows the core's FMA ports (fma_ports.hpp), recorded
 # in machine.json: SGDBENCH_FMA_PORTS=1 and =2 pick the one- and two-port tiles (NR 32
 # and 48 with AVX-512; AVX2 keeps 2 vectors), give the same records (no bit depends on
-# the tile), and a malformed value is a plain error naming the variable, exit 1.
+# the tile), and a malformed value is a plain error naming the variable, exit 1, before
+# anything is written.
 #   tests/scripts/fma_ports_override.sh SGDBENCH CONFIG
 set -euo pipefail
 exe=$1 config=$2
@@ -35,4 +36,5 @@ cat "$work/log"
 [ "$rc" -eq 1 ] || { echo "FAIL: SGDBENCH_FMA_PORTS=3 exited $rc, expected 1" >&2; exit 1; }
 grep -q "sgdbench: error: SGDBENCH_FMA_PORTS: expected 1 or 2, got '3'" "$work/log" ||
   { echo "FAIL: the error does not name the variable and the value" >&2; exit 1; }
+[ ! -e "$work/bad" ] || { echo "FAIL: the bad value left $work/bad behind" >&2; exit 1; }
 echo "PASS: the FMA ports pick the tile, recorded; the records agree; a bad value is an error"
