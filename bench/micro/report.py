@@ -44,8 +44,7 @@ def main(path):
           f"{ctx.get('simd_arch')}, git {ctx.get('git_commit')}, {ctx.get('date')}. "
           "One thread; medians of 5 repetitions.\n")
     if ctx.get("gemm_blocking"):
-        print("Packed GEMM blocking (from this CPU's caches and FMA ports): "
-              f"{ctx['gemm_blocking']}.\n")
+        print(f"Packed GEMM blocking that ran: {ctx['gemm_blocking']}.\n")
     if ctx.get("software_prefetch"):
         print("Software prefetch of the next byte chunk and of gathered rows "
               f"(`software_prefetch_pays`, chosen per CPU vendor): {ctx['software_prefetch']}.\n")
