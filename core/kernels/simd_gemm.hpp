@@ -252,15 +252,10 @@ template <class Arch>
 void gemm_packed_split(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
                        const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
                        float* c, std::size_t ldc, const Epilogue& epilogue = {}) {
-  if constexpr (Blocking<Arch>::W >= 16) {
-    if (tile_vectors<Arch>() == 3) {
-      gemm_packed_split_with<Arch, Blocking<Arch, 3>>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta,
-                                                      c, ldc, epilogue);
-      return;
-    }
-  }
-  gemm_packed_split_with<Arch, Blocking<Arch, 2>>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c,
-                                                  ldc, epilogue);
+  with_blocking<Arch>([&](auto blk) {
+    gemm_packed_split_with<Arch, decltype(blk)>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                                                ldc, epilogue);
+  });
 }
 
 }  // namespace gemm_detail

@@ -93,6 +93,15 @@ std::size_t tile_vectors() {
   return 2;
 }
 
+/// f(Blocking<Arch, tile_vectors()>{}): the one place a run-time tile becomes a type.
+template <class Arch, class F>
+decltype(auto) with_blocking(F&& f) {
+  if constexpr (Blocking<Arch>::W >= 16) {
+    if (tile_vectors<Arch>() == 3) return f(Blocking<Arch, 3>{});
+  }
+  return f(Blocking<Arch, 2>{});
+}
+
 /// "MR=… NR=…", why that tile, then the cache blocking.
 template <class Blk>
 std::string describe_blocking_of(const std::string& why_the_tile) {
@@ -119,8 +128,7 @@ std::string describe_blocking() {
     const std::string why =
         "from " + std::to_string(ports.ports) + " FMA port(s) (" + ports.source +
         (ports.per_cycle > 0.0 ? std::string(": ") + per_cycle + " FMAs per cycle" : "") + ")";
-    if (tile_vectors<Arch>() == 3) return describe_blocking_of<Blocking<Arch, 3>>(why);
-    return describe_blocking_of<Blocking<Arch, 2>>(why);
+    return with_blocking<Arch>([&](auto blk) { return describe_blocking_of<decltype(blk)>(why); });
   }
 }
 

@@ -23,29 +23,10 @@ void SimdKernels<Arch>::axpy(std::size_t n, float alpha, const float* x, float* 
   for (; i < n; ++i) y[i] = std::fma(alpha, x[i], y[i]);
 }
 
-template <class Arch>
-float SimdKernels<Arch>::dot(std::size_t n, const float* x, const float* y) {
-  using B = xsimd::batch<float, Arch>;
-  constexpr std::size_t W = B::size;
-  // Four accumulators hide the FMA latency.
-  B s0(0.0f), s1(0.0f), s2(0.0f), s3(0.0f);
-  std::size_t i = 0;
-  for (; i + 4 * W <= n; i += 4 * W) {
-    s0 = fmadd<Arch>(B::load_unaligned(x + i), B::load_unaligned(y + i), s0);
-    s1 = fmadd<Arch>(B::load_unaligned(x + i + W), B::load_unaligned(y + i + W), s1);
-    s2 = fmadd<Arch>(B::load_unaligned(x + i + 2 * W), B::load_unaligned(y + i + 2 * W), s2);
-    s3 = fmadd<Arch>(B::load_unaligned(x + i + 3 * W), B::load_unaligned(y + i + 3 * W), s3);
-  }
-  for (; i + W <= n; i += W)
-    s0 = fmadd<Arch>(B::load_unaligned(x + i), B::load_unaligned(y + i), s0);
-  float sum = xsimd::hadd((s0 + s1) + (s2 + s3));
-  for (; i < n; ++i) sum = std::fma(x[i], y[i], sum);
-  return sum;
-}
-
-/// out[r] = dot(n, a + r·lda, x) for R rows at once, each row summed exactly as dot sums
-/// it (four accumulators, the same tail, the same horizontal sum): the same bits, with 4R
-/// independent FMA chains where one dot has 4. One dot of 784 (Nielsen's B = 1 forward) is
+/// out[r] = <a + r·lda, x> for R rows at once, each row with four accumulators (they hide
+/// the FMA latency), then the whole vectors left into the first, one horizontal sum and the
+/// scalar tail; dot is the one-row case, so every row has dot's bits. gemv's groups give 4R
+/// independent FMA chains where one dot has 4: one dot of 784 (Nielsen's B = 1 forward) is
 /// 13 dependent FMAs on its first accumulator, and 30 of them one after another left the
 /// two FMA ports mostly idle.
 template <class Arch, std::size_t R>
@@ -77,6 +58,13 @@ template <class Arch, std::size_t R>
     for (std::size_t j = i; j < n; ++j) sum = std::fma(a[r * lda + j], x[j], sum);
     out[r] = sum;
   }
+}
+
+template <class Arch>
+float SimdKernels<Arch>::dot(std::size_t n, const float* x, const float* y) {
+  float sum;
+  dot_rows<Arch, 1>(n, x, 0, y, &sum);
+  return sum;
 }
 
 template <class Arch>
