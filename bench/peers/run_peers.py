@@ -170,12 +170,20 @@ def peak_fractions(records, workloads):
         fractions = [g / x["adjacent_peak_gflops"] for g, x in zip(gflops, runs)]
         target = workloads["peak_fraction"].get(f"{model}/{batch}") if threads == 1 else None
         fraction = statistics.median(fractions)
+        # On more threads, the bound of "vs 1 thread": within each repetition the
+        # workload's own scaling beside that of the FMA peaks probed after its two runs (a
+        # host whose second core is busy scales neither).
+        one = {x["rep"]: x for x in by.get((model, batch, 1), [])} if threads > 1 else {}
+        pairs = [(x["samples_per_s"] / one[x["rep"]]["samples_per_s"],
+                  x["adjacent_peak_gflops"] / one[x["rep"]]["adjacent_peak_gflops"])
+                 for x in runs if x["rep"] in one]
         rows.append({"workload": model, "batch": batch, "threads": threads,
                      "flops_per_sample": flops, "gflops": statistics.median(gflops),
                      "peak_gflops": statistics.median(x["adjacent_peak_gflops"] for x in runs),
                      "fraction": fraction, "fraction_min": min(fractions),
                      "fraction_max": max(fractions), "target": target,
-                     "met": None if target is None else fraction >= target})
+                     "met": None if target is None else fraction >= target,
+                     "scaling": [w for w, _ in pairs], "peak_scaling": [p for _, p in pairs]})
     return rows
 
 
@@ -186,15 +194,27 @@ def peak_fraction_table(rows):
              "GEMM FLOPs per sample (forward and weight gradient of every layer, input "
              "gradient of every layer but the first) × samples/s, against `sgdbench throughput "
              "--peak-flops` on the same threads, probed right after each run: a fraction per "
-             "repetition, their median (lowest–highest).\n",
+             "repetition, their median (lowest–highest). On 2 threads, against 1 in the same "
+             "repetition: the workload's samples/s and, as its bound, the FMA peak probed after "
+             "each of the two runs (medians of the repetitions' ratios, lowest–highest).\n",
              "| workload | B | threads | FLOP per sample | GFLOP/s | FMA peak | fraction of peak "
-             "| target | met |", "|---|---|---|---|---|---|---|---|---|"]
+             "| target | met | vs 1 thread | FMA peak vs 1 thread |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+
+    def scaling_cell(ratios):
+        if not ratios:
+            return "–"
+        lo, hi = min(ratios), max(ratios)
+        spread = f" ({lo:.2f}–{hi:.2f})" if lo != hi else ""
+        return f"{statistics.median(ratios):.2f}×{spread}"
+
     for r in rows:
         lines.append(
             f"| {r['workload']} | {r['batch']} | {r['threads']} | {r['flops_per_sample']:,} | "
             f"{r['gflops']:.1f} | {r['peak_gflops']:.1f} | {r['fraction']:.1%} "
             f"({r['fraction_min']:.1%}–{r['fraction_max']:.1%}) | "
-            f"{cell(r['target'], lambda x: f'≥ {x:.0%}')} | {met_cell(r['met'])} |")
+            f"{cell(r['target'], lambda x: f'≥ {x:.0%}')} | {met_cell(r['met'])} | "
+            f"{scaling_cell(r['scaling'])} | {scaling_cell(r['peak_scaling'])} |")
     return lines
 
 
