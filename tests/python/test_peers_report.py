@@ -1,10 +1,13 @@
-"""Tests of bench/peers/run_peers.py's fraction-of-peak table: each repetition's 2-thread
-run set against its own 1-thread run, for the workload and for the FMA peaks probed after
-them (the bound a reader needs where the 2-thread target is missed).
+"""Tests of bench/peers/run_peers.py's tables: each repetition's 2-thread run set against
+its own 1-thread run, for the workload and for the FMA peaks probed after them (the bound a
+reader needs where the 2-thread target is missed); the GEMM table names the blocking its
+own micro process ran.
 Run: /usr/bin/python3 tests/python/test_peers_report.py   (exits non-zero on a failure)"""
 import os
 import sys
+import tempfile
 import unittest
+from pathlib import Path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "bench", "peers"))
@@ -39,6 +42,33 @@ class ScalingAgainstOneThread(unittest.TestCase):
         self.assertTrue(two.endswith("| 1.75× (1.50–2.00) | 1.65× (1.30–2.00) |"), two)
         one = next(line for line in lines if line.startswith("| mlp | 256 | 1 |"))
         self.assertTrue(one.endswith("| – | – |"), one)
+
+
+class GemmTableNamesItsBlocking(unittest.TestCase):
+    def render(self, gemm):
+        workloads = {**WORKLOADS, "targets": {}, "threads": [1, 2],
+                     "runs": [{"workload": "mlp", "batch": [256]}]}
+        records = [record(0, 1, 100.0, 50.0), record(0, 2, 150.0, 100.0)]
+        for r in records:
+            r.update({"peak_rss_mib": 60.0, "data_mib": 50.0})
+        extras = {"stream": [{"read_gb_per_s": 9.0}, {"read_gb_per_s": 17.0}],
+                  "peak": [{"gflops": 100.0}, {"gflops": 190.0}], "gemm": gemm}
+        with tempfile.TemporaryDirectory() as d:
+            run_peers.write_tables(Path(d), run_peers.summarise(records, workloads),
+                                   run_peers.peak_fractions(records, workloads), extras,
+                                   {"cpu_model": "Test CPU"}, "1.0", 1, 2.0)
+            return (Path(d) / "summary.md").read_text()
+
+    def test_the_blocking_the_micro_process_ran_heads_the_table(self):
+        text = self.render([{"shape": "mlp_fwd1", "simd_gflops": 90.0, "openblas_gflops": 80.0,
+                             "gemm_blocking": "MR=8 NR=48 from 2 FMA port(s)"}])
+        self.assertIn("Packed GEMM blocking that ran: MR=8 NR=48 from 2 FMA port(s).", text)
+        self.assertIn("| mlp_fwd1 | 90.0 | 80.0 | 1.12 |", text)
+
+    def test_an_older_record_without_it_renders_the_table_alone(self):
+        text = self.render([{"shape": "mlp_fwd1", "simd_gflops": 90.0, "openblas_gflops": 80.0}])
+        self.assertNotIn("blocking that ran", text)
+        self.assertIn("| mlp_fwd1 | 90.0 | 80.0 | 1.12 |", text)
 
 
 if __name__ == "__main__":
