@@ -384,15 +384,19 @@ def publish(out, records, extras, machine, torch_version, workloads, reps, secon
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".peers.", dir=out.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private
-    with open(tmp / "runs.jsonl", "w") as f:
-        for r in records:
-            f.write(json.dumps(r) + "\n")
-    (tmp / "machine.json").write_text(json.dumps(
-        {**machine, "limits": extras, "pytorch": torch_version,
-         "run": {"reps": reps, "seconds": seconds}}, indent=2) + "\n")
-    write_tables(tmp, rows, peak_fractions(records, workloads), extras, machine, torch_version,
-                 reps, seconds)
-    plot_ratios(tmp, rows)
+    try:
+        with open(tmp / "runs.jsonl", "w") as f:
+            for r in records:
+                f.write(json.dumps(r) + "\n")
+        (tmp / "machine.json").write_text(json.dumps(
+            {**machine, "limits": extras, "pytorch": torch_version,
+             "run": {"reps": reps, "seconds": seconds}}, indent=2) + "\n")
+        write_tables(tmp, rows, peak_fractions(records, workloads), extras, machine,
+                     torch_version, reps, seconds)
+        plot_ratios(tmp, rows)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # no half-written folder beside the results
+        raise
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)
