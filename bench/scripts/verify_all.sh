@@ -4,22 +4,24 @@
 # re-run with `sgdbench verify`: every record both ways, deterministic figures exactly,
 # tables re-rendered. Timing-only results (peers, micro) cannot reproduce their numbers;
 # their tables must be what their raw records render to. Exit 1 if anything mismatched.
-#   ./bench/scripts/verify_all.sh [results/NAME ...]     (default: every folder under results/)
+#   ./bench/scripts/verify_all.sh [results/NAME ...]     (default: every folder under results/;
+#   results/peers and results/micro stand for each of their CPU folders)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 exe="$root/build/release/bench/sgdbench"
 [ -x "$exe" ] || "$root/bench/scripts/setup.sh" release sgdbench sgdbench_micro >/dev/null
 cd "$root"
-folders=("$@")
-if [ ${#folders[@]} -eq 0 ]; then
-  # peers and micro hold one folder per CPU model (bench/scripts/cpu_folder.py)
-  for f in results/*/; do
-    case $(basename "$f") in
-      peers | micro) for sub in "$f"*/; do [ -d "$sub" ] && folders+=("$sub"); done ;;
-      *) folders+=("$f") ;;
-    esac
-  done
-fi
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(results/*/)
+folders=()
+for f in "${args[@]}"; do
+  f=${f%/}
+  case $(basename "$f") in
+    # peers and micro hold one folder per CPU model (bench/scripts/cpu_folder.py)
+    peers | micro) for sub in "$f"/*/; do [ -d "$sub" ] && folders+=("$sub"); done ;;
+    *) folders+=("$f") ;;
+  esac
+done
 work=$(mktemp -d /tmp/sgdbench-verify-all.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
