@@ -182,7 +182,8 @@ and the analyses beside them
 workloads alternating in one session, medians; a ratio is the median of each repetition's
 own ratio, so a slow spell of the shared host hits both sides of it; one block per CPU model
 measured, each in `results/peers/<CPU>/` with its machine limits, the fraction of the FMA peak
-and the OpenBLAS reference):
+(on 2 threads beside the FMA peak's own scaling in the same repetitions, the bound of the
+2-thread target on a shared host) and the OpenBLAS reference with the GEMM blocking it ran):
 
 {peers_table(root)}
 
