@@ -189,7 +189,12 @@ void gemm_packed_split_with(Trans ta, Trans tb, std::size_t m, std::size_t n, st
       {kernel_thread_limit(), static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)});
   if (large && threads > 1) {
-    const bool by_cols = n >= m;
+    // Column slices where C has at least as many columns as rows, and always for Aᵀ·B
+    // (a weight gradient δᵀ·X): row slices would each pack their rows of Aᵀ, columns of δ
+    // read with a stride, where column slices pack Aᵀ once, shared. Intel Xeon (family 6
+    // model 167), 2 threads, mlp_dW1 (1024 × 784 × 256), 5 runs of 31-61 alternated calls:
+    // column slices 5-22 % faster than row slices in all 5. No bit depends on the slicing.
+    const bool by_cols = n >= m || ta == Trans::kYes;
     const std::size_t unit = by_cols ? Blk::NR : Blk::MR;
     const std::size_t units = ((by_cols ? n : m) + unit - 1) / unit;
     const std::size_t parts = std::min(units, threads * kSlicesPerThread);
