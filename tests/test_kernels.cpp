@@ -405,5 +405,5 @@ TEST_CASE("unit_fma_port_probe_reads_one_or_two_ports_against_the_clock", "[kern
   REQUIRE(p.per_cycle < 2.6);
 #endif
   REQUIRE((p.ports == 1 || p.ports == 2));
-  REQUIRE(p.ports == (p.per_cycle >= 1.25 ? 2u : 1u));  // the threshold fma_ports.hpp gives
+  REQUIRE(p.ports == (p.per_cycle >= gemm_detail::kTwoPortsFrom ? 2u : 1u));
 }

@@ -80,6 +80,9 @@ template <class Arch>
   return std::chrono::duration<double>(t1 - t0).count();
 }
 
+/// FMAs per cycle from which the probe reads two ports (the one the header explains).
+inline constexpr double kTwoPortsFrom = 1.25;
+
 /// The measure itself (fma_ports caches it). An untimed FMA round first, so that a core
 /// which lowers its clock for wide vectors has done so (and keeps it lowered: every round
 /// follows an FMA round within a millisecond); then 25 alternated rounds of the FMA chains
@@ -108,7 +111,7 @@ FmaPorts measure_fma_ports() {
   // A clock too coarse for a 0.1 ms round (jiffies in some guests) reads 0 s.
   if (!(fma_s > 0.0 && add_s > 0.0)) return {1, 0.0, "clock too coarse"};
   const double per_cycle = (12.0 / fma_s) / (8.0 / add_s);
-  return {per_cycle >= 1.25 ? std::size_t{2} : std::size_t{1}, per_cycle, "measured"};
+  return {per_cycle >= kTwoPortsFrom ? std::size_t{2} : std::size_t{1}, per_cycle, "measured"};
 #else
   return {1, 0.0, "no x86-64 clock"};
 #endif
