@@ -51,7 +51,37 @@ def run_json(cmd, threads, blas_threads=None):
 TORCH_IMPLS = ("pytorch", "pytorch-blas")
 
 
+def cpu_times():
+    """(steal, total) CPU ticks of the whole host so far, from /proc/stat's first line; None
+    where there is no such file."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    if len(fields) < 9 or fields[0] != "cpu":
+        return None
+    ticks = [int(x) for x in fields[1:9]]  # user nice system idle iowait irq softirq steal
+    return ticks[7], sum(ticks)
+
+
+def steal_between(before, after):
+    """The share of the host's CPU time between two cpu_times() readings that the
+    hypervisor gave to other guests (0 on bare metal); None where unknown."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def measure(impl, model, spec, batch, threads, seconds):
+    """One run; its record also carries the host's steal time while it ran."""
+    before = cpu_times()
+    r = measure_run(impl, model, spec, batch, threads, seconds)
+    r["steal_fraction"] = steal_between(before, cpu_times())
+    return r
+
+
+def measure_run(impl, model, spec, batch, threads, seconds):
     if impl in TORCH_IMPLS:
         torch_threads = 1 if impl == "pytorch-blas" else threads
         cmd = ["/usr/bin/python3", str(HERE / "torch_peer.py"), "--workload", model,
@@ -282,8 +312,9 @@ def ratio_range(row, name="ratio"):
     return "" if lo is None or hi is None or lo == hi else f" ({lo:.2f}–{hi:.2f})"
 
 
-def write_tables(out, rows, peak_rows, extras, machine, torch_version, reps, seconds):
-    """summary.csv and summary.md."""
+def write_tables(out, rows, peak_rows, extras, machine, torch_version, reps, seconds,
+                 records=()):
+    """summary.csv and summary.md (`records`: the runs, for the host's contention)."""
     with open(out / "summary.csv", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
@@ -323,6 +354,7 @@ def write_tables(out, rows, peak_rows, extras, machine, torch_version, reps, sec
                  f"{st[1]['read_gb_per_s']:.1f} |")
     pk = extras["peak"]
     lines.append(f"| FP32 FMA peak (GFLOP/s) | {pk[0]['gflops']:.1f} | {pk[1]['gflops']:.1f} |")
+    lines += contention_rows(records)
     lines += peak_fraction_table(peak_rows)
     if extras["gemm"]:
         lines += ["", "## GEMM on the MLP's shapes, 1 thread (GFLOP/s, Google Benchmark medians)\n"]
@@ -338,6 +370,32 @@ def write_tables(out, rows, peak_rows, extras, machine, torch_version, reps, sec
               "be slower than on 1 and reach ≥ 1.8× at B ≥ 1000; peak RSS within the data set "
               "+ 64 MiB. `runs.jsonl` holds every measurement."]
     (out / "summary.md").write_text("\n".join(lines) + "\n")
+
+
+def contention_rows(records):
+    """Rows of the machine-limits table that show how contended a shared host was while the
+    runs were measured: the FMA peaks probed after the runs (their spread), and the host's
+    steal time during the runs (/proc/stat). Each only where the records hold it."""
+    def by_threads(field):
+        values = {}
+        for r in records:
+            if r.get(field) is not None:
+                values.setdefault(r["threads"], []).append(r[field])
+        return values if 1 in values and 2 in values else None
+
+    rows = []
+    peaks = by_threads("adjacent_peak_gflops")
+    if peaks:
+        cells = [f"{statistics.median(peaks[t]):.1f} ({min(peaks[t]):.1f}–{max(peaks[t]):.1f})"
+                 for t in (1, 2)]
+        rows.append(f"| FMA peak probed after each run (GFLOP/s): median (lowest–highest) | "
+                    f"{cells[0]} | {cells[1]} |")
+    steal = by_threads("steal_fraction")
+    if steal:
+        cells = [f"{statistics.median(steal[t]):.1%} ({max(steal[t]):.1%})" for t in (1, 2)]
+        rows.append("| host CPU time given to other guests during the runs (steal, "
+                    f"/proc/stat): median (highest) | {cells[0]} | {cells[1]} |")
+    return rows
 
 
 def plot_ratios(out, rows):
@@ -392,7 +450,7 @@ def publish(out, records, extras, machine, torch_version, workloads, reps, secon
             {**machine, "limits": extras, "pytorch": torch_version,
              "run": {"reps": reps, "seconds": seconds}}, indent=2) + "\n")
         write_tables(tmp, rows, peak_fractions(records, workloads), extras, machine,
-                     torch_version, reps, seconds)
+                     torch_version, reps, seconds, records)
         plot_ratios(tmp, rows)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # no half-written folder beside the results

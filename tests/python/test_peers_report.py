@@ -1,7 +1,8 @@
 """Tests of bench/peers/run_peers.py's tables: each repetition's 2-thread run set against
 its own 1-thread run, for the workload and for the FMA peaks probed after them (the bound a
 reader needs where the 2-thread target is missed); the GEMM table names the blocking its
-own micro process ran.
+own micro process ran; the machine-limits table shows how contended the host was (the
+peaks' spread, the steal time).
 Run: /usr/bin/python3 tests/python/test_peers_report.py   (exits non-zero on a failure)"""
 import os
 import sys
@@ -69,6 +70,39 @@ class GemmTableNamesItsBlocking(unittest.TestCase):
         text = self.render([{"shape": "mlp_fwd1", "simd_gflops": 90.0, "openblas_gflops": 80.0}])
         self.assertNotIn("blocking that ran", text)
         self.assertIn("| mlp_fwd1 | 90.0 | 80.0 | 1.12 |", text)
+
+
+class HostContention(unittest.TestCase):
+    def test_steal_is_the_share_of_the_host_time_between_two_readings(self):
+        self.assertAlmostEqual(run_peers.steal_between((10, 1000), (40, 1400)), 0.075)
+        self.assertIsNone(run_peers.steal_between(None, (40, 1400)))
+        self.assertIsNone(run_peers.steal_between((10, 1000), (10, 1000)))  # no time passed
+
+    def test_this_hosts_counters_read_as_steal_within_total(self):
+        times = run_peers.cpu_times()
+        if times is None:
+            self.skipTest("no /proc/stat")
+        steal, total = times
+        self.assertGreaterEqual(steal, 0)
+        self.assertGreater(total, steal)
+
+    def test_the_peaks_spread_and_the_steal_per_thread_count(self):
+        records = [record(0, 1, 100.0, 50.0), record(1, 1, 100.0, 70.0),
+                   record(2, 1, 100.0, 60.0), record(0, 2, 150.0, 100.0)]
+        for r, steal in zip(records, (0.01, 0.03, 0.02, 0.5)):
+            r["steal_fraction"] = steal
+        records.append({**record(0, 2, 1.0, 1.0), "impl": "pytorch", "steal_fraction": None})
+        del records[-1]["adjacent_peak_gflops"]
+        rows = run_peers.contention_rows(records)
+        self.assertEqual(rows[0], "| FMA peak probed after each run (GFLOP/s): median "
+                                  "(lowest–highest) | 60.0 (50.0–70.0) | 100.0 (100.0–100.0) |")
+        self.assertTrue(rows[1].endswith("| 2.0% (3.0%) | 50.0% (50.0%) |"), rows[1])
+
+    def test_records_without_them_add_no_rows(self):
+        plain = [{"impl": "pytorch", "threads": t, "samples_per_s": 1.0} for t in (1, 2)]
+        self.assertEqual(run_peers.contention_rows(plain), [])
+        one_thread_only = [{**record(0, 1, 1.0, 50.0), "steal_fraction": 0.1}]
+        self.assertEqual(run_peers.contention_rows(one_thread_only), [])
 
 
 if __name__ == "__main__":
