@@ -51,37 +51,47 @@ def run_json(cmd, threads, blas_threads=None):
 TORCH_IMPLS = ("pytorch", "pytorch-blas")
 
 
-def cpu_times():
-    """(steal, total) CPU ticks of the whole host so far, from /proc/stat's first line; None
-    where there is no such file."""
-    try:
-        with open("/proc/stat") as f:
-            fields = f.readline().split()
-    except OSError:
-        return None
+def parse_cpu_ticks(line):
+    """/proc/stat's first line ("cpu user nice system idle iowait irq softirq steal ...", in
+    ticks summed over this machine's CPUs) as (steal, busy): busy is the time the CPUs ran
+    or wanted to run (all but idle and iowait; guest time is inside user). None for any
+    other line."""
+    fields = line.split()
     if len(fields) < 9 or fields[0] != "cpu":
         return None
-    ticks = [int(x) for x in fields[1:9]]  # user nice system idle iowait irq softirq steal
-    return ticks[7], sum(ticks)
+    user, nice, system, idle, iowait, irq, softirq, steal = map(int, fields[1:9])
+    return steal, user + nice + system + irq + softirq + steal
+
+
+def cpu_ticks():
+    """parse_cpu_ticks of this machine now; None where there is no /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            return parse_cpu_ticks(f.readline())
+    except OSError:
+        return None
 
 
 def steal_between(before, after):
-    """The share of the host's CPU time between two cpu_times() readings that the
-    hypervisor gave to other guests (0 on bare metal); None where unknown."""
+    """The share of the CPU time this machine wanted between two cpu_ticks() readings that
+    the hypervisor did not give it (steal / busy; 0 on bare metal, so a 1-thread run on an
+    idle second CPU reads as much as a 2-thread one); None where unknown. Counters that go
+    backwards (a live migration) count as no steal."""
     if before is None or after is None or after[1] <= before[1]:
         return None
-    return (after[0] - before[0]) / (after[1] - before[1])
+    return max(after[0] - before[0], 0) / (after[1] - before[1])
 
 
 def measure(impl, model, spec, batch, threads, seconds):
-    """One run; its record also carries the host's steal time while it ran."""
-    before = cpu_times()
+    """One run; its record also carries the steal time while it ran (steal_fraction)."""
+    before = cpu_ticks()
     r = measure_run(impl, model, spec, batch, threads, seconds)
-    r["steal_fraction"] = steal_between(before, cpu_times())
+    r["steal_fraction"] = steal_between(before, cpu_ticks())
     return r
 
 
 def measure_run(impl, model, spec, batch, threads, seconds):
+    """One run's record, as its process reports it."""
     if impl in TORCH_IMPLS:
         torch_threads = 1 if impl == "pytorch-blas" else threads
         cmd = ["/usr/bin/python3", str(HERE / "torch_peer.py"), "--workload", model,
@@ -374,8 +384,9 @@ def write_tables(out, rows, peak_rows, extras, machine, torch_version, reps, sec
 
 def contention_rows(records):
     """Rows of the machine-limits table that show how contended a shared host was while the
-    runs were measured: the FMA peaks probed after the runs (their spread), and the host's
-    steal time during the runs (/proc/stat). Each only where the records hold it."""
+    runs were measured: the FMA peaks probed after the sgdbench runs of the peak-fraction
+    cells (their spread; the fraction table below sets each against its own run), and the
+    steal time during every run. Each only where the records hold it."""
     def by_threads(field):
         values = {}
         for r in records:
@@ -388,13 +399,13 @@ def contention_rows(records):
     if peaks:
         cells = [f"{statistics.median(peaks[t]):.1f} ({min(peaks[t]):.1f}–{max(peaks[t]):.1f})"
                  for t in (1, 2)]
-        rows.append(f"| FMA peak probed after each run (GFLOP/s): median (lowest–highest) | "
-                    f"{cells[0]} | {cells[1]} |")
+        rows.append("| FMA peak probed after each run of the fraction table (GFLOP/s): median "
+                    f"(lowest–highest) | {cells[0]} | {cells[1]} |")
     steal = by_threads("steal_fraction")
     if steal:
         cells = [f"{statistics.median(steal[t]):.1%} ({max(steal[t]):.1%})" for t in (1, 2)]
-        rows.append("| host CPU time given to other guests during the runs (steal, "
-                    f"/proc/stat): median (highest) | {cells[0]} | {cells[1]} |")
+        rows.append("| CPU time the hypervisor withheld while a run wanted it (steal, "
+                    f"/proc/stat), every run: median (highest) | {cells[0]} | {cells[1]} |")
     return rows
 
 

@@ -182,9 +182,9 @@ and the analyses beside them
 workloads alternating in one session, medians; a ratio is the median of each repetition's
 own ratio, so a slow spell of the shared host hits both sides of it; one block per CPU model
 measured, each in `results/peers/<CPU>/` with its machine limits and how contended the host
-was (the spread of the FMA peaks probed after the runs, the hypervisor's steal time), the
-fraction of the FMA peak (on 2 threads beside the FMA peak's own scaling in the same
-repetitions, the bound of the 2-thread target on a shared host) and the OpenBLAS reference with the GEMM blocking it ran):
+was (the spread of the FMA peaks probed after the runs, the CPU time the hypervisor
+withheld), the fraction of the FMA peak (on 2 threads beside the FMA peak's own scaling in
+the same repetitions, the bound of the 2-thread target on a shared host) and the OpenBLAS reference with the GEMM blocking it ran):
 
 {peers_table(root)}
 

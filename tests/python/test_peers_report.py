@@ -73,29 +73,42 @@ class GemmTableNamesItsBlocking(unittest.TestCase):
 
 
 class HostContention(unittest.TestCase):
-    def test_steal_is_the_share_of_the_host_time_between_two_readings(self):
+    LINE = "cpu  8009809 52 532968 4723672 8095 0 10646 394023 0 0"
+
+    def test_proc_stat_line_reads_as_steal_and_the_time_wanted(self):
+        # busy: user + nice + system + irq + softirq + steal; idle and iowait left out
+        self.assertEqual(run_peers.parse_cpu_ticks(self.LINE),
+                         (394023, 8009809 + 52 + 532968 + 0 + 10646 + 394023))
+        self.assertIsNone(run_peers.parse_cpu_ticks("cpu0 1 2 3 4 5 6 7 8 9 10"))
+        self.assertIsNone(run_peers.parse_cpu_ticks("cpu 1 2 3"))
+
+    def test_this_linux_host_has_the_counters(self):
+        if not sys.platform.startswith("linux"):
+            self.skipTest("no /proc/stat")
+        steal, busy = run_peers.cpu_ticks()
+        self.assertGreaterEqual(busy, steal)
+
+    def test_steal_is_its_share_of_the_time_wanted_between_two_readings(self):
         self.assertAlmostEqual(run_peers.steal_between((10, 1000), (40, 1400)), 0.075)
+        self.assertEqual(run_peers.steal_between((50, 1000), (40, 1400)), 0.0)  # migrated
         self.assertIsNone(run_peers.steal_between(None, (40, 1400)))
         self.assertIsNone(run_peers.steal_between((10, 1000), (10, 1000)))  # no time passed
 
-    def test_this_hosts_counters_read_as_steal_within_total(self):
-        times = run_peers.cpu_times()
-        if times is None:
-            self.skipTest("no /proc/stat")
-        steal, total = times
-        self.assertGreaterEqual(steal, 0)
-        self.assertGreater(total, steal)
-
-    def test_the_peaks_spread_and_the_steal_per_thread_count(self):
+    def contended(self):
         records = [record(0, 1, 100.0, 50.0), record(1, 1, 100.0, 70.0),
                    record(2, 1, 100.0, 60.0), record(0, 2, 150.0, 100.0)]
         for r, steal in zip(records, (0.01, 0.03, 0.02, 0.5)):
             r["steal_fraction"] = steal
         records.append({**record(0, 2, 1.0, 1.0), "impl": "pytorch", "steal_fraction": None})
         del records[-1]["adjacent_peak_gflops"]
-        rows = run_peers.contention_rows(records)
-        self.assertEqual(rows[0], "| FMA peak probed after each run (GFLOP/s): median "
-                                  "(lowest–highest) | 60.0 (50.0–70.0) | 100.0 (100.0–100.0) |")
+        return records
+
+    def test_the_peaks_spread_and_the_steal_per_thread_count(self):
+        rows = run_peers.contention_rows(self.contended())
+        self.assertTrue(rows[0].startswith("| FMA peak probed after each run of the fraction "
+                                           "table"), rows[0])
+        self.assertTrue(rows[0].endswith("| 60.0 (50.0–70.0) | 100.0 (100.0–100.0) |"), rows[0])
+        self.assertTrue(rows[1].startswith("| CPU time the hypervisor withheld"), rows[1])
         self.assertTrue(rows[1].endswith("| 2.0% (3.0%) | 50.0% (50.0%) |"), rows[1])
 
     def test_records_without_them_add_no_rows(self):
@@ -104,6 +117,23 @@ class HostContention(unittest.TestCase):
         one_thread_only = [{**record(0, 1, 1.0, 50.0), "steal_fraction": 0.1}]
         self.assertEqual(run_peers.contention_rows(one_thread_only), [])
 
+    def test_the_rows_sit_under_the_machine_limits(self):
+        records = self.contended()[:4]
+        workloads = {**WORKLOADS, "targets": {}, "threads": [1, 2],
+                     "runs": [{"workload": "mlp", "batch": [256]}]}
+        for r in records:
+            r.update({"peak_rss_mib": 60.0, "data_mib": 50.0})
+        extras = {"stream": [{"read_gb_per_s": 9.0}, {"read_gb_per_s": 17.0}],
+                  "peak": [{"gflops": 100.0}, {"gflops": 190.0}], "gemm": []}
+        with tempfile.TemporaryDirectory() as d:
+            run_peers.write_tables(Path(d), run_peers.summarise(records, workloads),
+                                   run_peers.peak_fractions(records, workloads), extras,
+                                   {"cpu_model": "Test CPU"}, "1.0", 1, 2.0, records)
+            lines = (Path(d) / "summary.md").read_text().splitlines()
+        peak = next(i for i, x in enumerate(lines) if x.startswith("| FP32 FMA peak"))
+        self.assertTrue(lines[peak + 1].startswith("| FMA peak probed after each run"))
+        self.assertTrue(lines[peak + 2].startswith("| CPU time the hypervisor withheld"))
+        self.assertEqual(lines[peak + 3:peak + 5], ["", "## Fraction of the FMA peak"])
 
 if __name__ == "__main__":
     unittest.main()
