@@ -248,9 +248,7 @@ def peak_fraction_table(rows):
     def scaling_cell(ratios):
         if not ratios:
             return "–"
-        lo, hi = min(ratios), max(ratios)
-        spread = f" ({lo:.2f}–{hi:.2f})" if lo != hi else ""
-        return f"{statistics.median(ratios):.2f}×{spread}"
+        return f"{statistics.median(ratios):.2f}×{spread(min(ratios), max(ratios))}"
 
     for r in rows:
         lines.append(
@@ -318,7 +316,11 @@ def met_cell(met):
 def ratio_range(row, name="ratio"):
     """' (lowest–highest)' of the repetitions' ratios (row[name_min], row[name_max]), where
     there are several."""
-    lo, hi = row.get(f"{name}_min"), row.get(f"{name}_max")
+    return spread(row.get(f"{name}_min"), row.get(f"{name}_max"))
+
+
+def spread(lo, hi):
+    """' (lo–hi)' of several ratios; '' where they are one value or unknown."""
     return "" if lo is None or hi is None or lo == hi else f" ({lo:.2f}–{hi:.2f})"
 
 
