@@ -3,6 +3,7 @@
 // reproduce exactly.
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,9 +17,13 @@ using Json = nlohmann::json;
 
 namespace {
 
-CommandResult run_config(const TempDir& dir, const Json& config, const std::string& out) {
+/// Runs `config` into dir/out; the plots (matplotlib, seconds a run) only when asked for.
+CommandResult run_config(const TempDir& dir, const Json& config, const std::string& out,
+                         bool plots = false) {
   write_text(dir.file("config.json"), config.dump(2));
-  return run_sgdbench("run " + dir.file("config.json") + " --quiet --out " + dir.file(out), dir);
+  return run_sgdbench("run " + dir.file("config.json") + " --quiet --out " + dir.file(out) +
+                          (plots ? "" : " --no-plots"),
+                      dir);
 }
 
 std::vector<Json> read_lines(const std::string& path) {
@@ -33,7 +38,7 @@ std::vector<Json> read_lines(const std::string& path) {
 TEST_CASE("example_small_run_writes_points_and_runs_that_reproduce", "[cli]") {
   TempDir dir("cli-run");
   const Json config = small_idx_problem(dir);
-  const auto first = run_config(dir, config, "a");
+  const auto first = run_config(dir, config, "a", true);
   INFO(first.output);
   REQUIRE(first.exit_code == 0);
   REQUIRE(run_config(dir, config, "b").exit_code == 0);
@@ -77,6 +82,9 @@ TEST_CASE("example_small_run_writes_points_and_runs_that_reproduce", "[cli]") {
   // The config used the alias nielsen/simd/tbb; records carry the canonical name.
   REQUIRE_THAT(text, Contains("| nielsen/plain/simd/tbb | full (200) |"));
   REQUIRE_FALSE(std::filesystem::exists(dir.file("a/tiny/runs.jsonl.partial")));
+  // A run draws its plots unless told not to.
+  REQUIRE(std::filesystem::is_regular_file(dir.file("a/tiny/plots/test_accuracy_vs_epoch.png")));
+  REQUIRE_FALSE(std::filesystem::exists(dir.file("b/tiny/plots")));
 }
 
 TEST_CASE("unit_cli_config_errors_name_the_json_path_and_write_nothing", "[cli][hostile]") {

@@ -20,8 +20,8 @@ struct RunArgs {
 int run_command(const RunArgs& args);
 /// validate: check the config, its variants and its data; run nothing.
 int validate_command(const std::string& config, const std::string& data_dir);
-/// report: tables and plots again from <dir>/runs.jsonl.
-int report_command(const std::string& dir);
+/// report: tables and plots (unless `plots` is false) again from <dir>/runs.jsonl.
+int report_command(const std::string& dir, bool plots);
 /// verify: re-run <dir>'s config and compare both ways; 1 on any mismatch.
 int verify_command(const std::string& dir, RunOptions options);
 /// list: the compiled variants and their axes; with `hyper_params`, the /update

@@ -48,6 +48,22 @@ void pin_openblas_core(int argc, char** argv) {
 }
 #endif
 
+/// sgdbench run's options.
+void add_run_options(CLI::App& app, sgdbench::cli::RunArgs& run_args, bool& quiet, bool& no_plots,
+                     const char* data_help) {
+  run_args.options.data_dir = sgdbench::cli::default_data_dir();
+  auto* run = app.add_subcommand("run", "run an experiment and write results/<name>/");
+  run->add_option("config", run_args.config, "experiment config (JSON)")->required();
+  run->add_option("--out", run_args.options.out_root,
+                  "folder that receives <name>/ (default: results)");
+  run->add_option("--data-dir", run_args.options.data_dir, data_help);
+  run->add_flag("--quiet", quiet, "no progress lines");
+  run->add_flag("--no-plots", no_plots, "write the tables only");
+  run->add_flag("--resume", run_args.options.resume,
+                "keep the finished cells of an interrupted run (runs.jsonl.partial) and run "
+                "the rest");
+}
+
 /// sgdbench throughput's options (the peers' and the micro-benchmarks' measurements).
 void add_throughput_options(CLI::App& app, sgdbench::cli::ThroughputArgs& tp,
                             const char* data_help) {
@@ -110,23 +126,15 @@ int main(int argc, char** argv) {
   const char* data_help = "where bench/scripts/setup.sh put the data";
 
   cli::RunArgs run_args;
-  run_args.options.data_dir = cli::default_data_dir();
-  auto* run = app.add_subcommand("run", "run an experiment and write results/<name>/");
-  run->add_option("config", run_args.config, "experiment config (JSON)")->required();
-  run->add_option("--out", run_args.options.out_root,
-                  "folder that receives <name>/ (default: results)");
-  run->add_option("--data-dir", run_args.options.data_dir, data_help);
   bool quiet = false, no_plots = false;
-  run->add_flag("--quiet", quiet, "no progress lines");
-  run->add_flag("--no-plots", no_plots, "write the tables only");
-  run->add_flag("--resume", run_args.options.resume,
-                "keep the finished cells of an interrupted run (runs.jsonl.partial) and run "
-                "the rest");
+  add_run_options(app, run_args, quiet, no_plots, data_help);
 
   std::string report_dir;
   auto* report =
       app.add_subcommand("report", "rebuild tables and plots from results/<name>/runs.jsonl");
   report->add_option("dir", report_dir, "an experiment's results folder")->required();
+  bool report_no_plots = false;
+  report->add_flag("--no-plots", report_no_plots, "write the tables only");
 
   std::string verify_dir;
   sgdbench::RunOptions verify_options;
@@ -158,7 +166,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("list")) return cli::list_command(list_hyper_params);
     if (app.got_subcommand("throughput")) return cli::throughput_command(tp);
     if (app.got_subcommand("verify")) return cli::verify_command(verify_dir, verify_options);
-    if (app.got_subcommand("report")) return cli::report_command(report_dir);
+    if (app.got_subcommand("report")) return cli::report_command(report_dir, !report_no_plots);
     if (app.got_subcommand("validate")) {
       return cli::validate_command(validate_config, validate_data_dir);
     }

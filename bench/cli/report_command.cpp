@@ -9,14 +9,14 @@
 
 namespace sgdbench::cli {
 
-int report_command(const std::string& dir) {
+int report_command(const std::string& dir, bool plots) {
   if (!std::filesystem::is_directory(dir)) throw Error(dir + ": no such results folder");
   const ResultsFolder folder(dir, "sgdbench report");  // held while tables and plots are written
   write_report(dir, read_records(dir));
-  const bool plotted = draw_plots(dir);
+  const bool plotted = plots && draw_plots(dir);
   fmt::print("tables: {0}/summary.md, {0}/summary.csv, {0}/summary.tex{1}\n", dir,
              plotted ? fmt::format("\nplots:  {}/plots/", dir) : "");
-  return plotted ? 0 : 1;
+  return plotted || !plots ? 0 : 1;
 }
 
 }  // namespace sgdbench::cli

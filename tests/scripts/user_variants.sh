@@ -2,7 +2,8 @@
 # -DSGDBENCH_USER_VARIANTS=DIR compiles a user's rule in without editing the tree: a
 # configure with tests/user_variants generates a group that includes its header and
 # registers lsq/signum/simd/tbb, and that group compiles (the rule meets the Update
-# concept). The full build is left out to keep CTest short; the generated file is what
+# concept: -fsyntax-only checks the templates and concepts, without generating code, 15 s
+# against 22 s). The full build is left out to keep CTest short; the generated file is what
 # a full build compiles.
 # Usage: user_variants.sh SOURCE_DIR
 set -euo pipefail
@@ -19,12 +20,12 @@ group="$tmp/variants/groups/lsq_simd_tbb.cpp"
 grep -q '#include "signum.hpp"' "$group"
 grep -q 'make_variant<VariantTypes<M, Signum, K, E>>("lsq/signum/simd/tbb")' "$group"
 [[ ! -e "$tmp/variants/groups/softmax_simd_tbb.cpp" ]]  # not asked for by SGDBENCH_VARIANTS
-# Compile that one translation unit with the build's own command.
+# Compile that one translation unit with the build's own command (checks only).
 /usr/bin/python3 - "$tmp/compile_commands.json" "$group" <<'PY'
 import json, subprocess, sys
 commands, group = sys.argv[1], sys.argv[2]
 entry = next(e for e in json.load(open(commands)) if e["file"] == group)
-subprocess.run(entry["command"], shell=True, cwd=entry["directory"], check=True)
+subprocess.run(entry["command"] + " -fsyntax-only", shell=True, cwd=entry["directory"], check=True)
 PY
 # refused LINE MESSAGE: a user list holding LINE fails to configure, saying MESSAGE.
 refused() {

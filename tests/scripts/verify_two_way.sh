@@ -19,7 +19,7 @@ expect() {  # expect EXIT PATTERN DESCRIPTION
   [ "$rc" -eq "$1" ] || fail "$3: verify exited $rc, expected $1"
   grep -q -- "$2" "$work/out" || fail "$3: verify did not say '$2'"
 }
-retable() { "$exe" report "$dir" >/dev/null; }  # tables from the altered runs.jsonl
+retable() { "$exe" report --no-plots "$dir" >/dev/null; }  # tables from the altered runs.jsonl
 
 reset; expect 0 " 0 mismatches" "untouched copy"
 reset; grep -v '"batch_size":32,' "$src/results/verify-smoke/runs.jsonl" >"$dir/runs.jsonl"; retable
@@ -36,4 +36,8 @@ reset; sed -i 's/| 5 |/| 6 |/' "$dir/summary.md"
 expect 1 "summary.md: differs from a re-rendering" "summary.md edited by hand"
 reset; sed -i 's/"simd_arch": "[a-z0-9]*"/"simd_arch": "made-up-isa"/' "$dir/machine.json"
 expect 0 "made with made-up-isa kernels" "another ISA recorded"
+reset; rm -rf "$dir/plots"; retable
+[ ! -e "$dir/plots" ] || fail "report --no-plots drew plots"
+[ "$(cat "$dir/summary.md")" = "$(cat "$src/results/verify-smoke/summary.md")" ] ||
+  fail "report --no-plots rewrote summary.md differently"
 echo "PASS: verify fails on missing, extra, duplicated and altered records and tables"
