@@ -117,13 +117,18 @@ def arguments(entry):
 
 
 def flags_without_file(entry):
-    """The compile command less its output and source file: units share these."""
+    """The compile command less its output and source file, and less CMake's precompiled
+    header (GCC's .gch, which clang cannot read; each file includes what it uses): units
+    share these."""
     args, out, skip = arguments(entry), [], False
-    for a in args:
+    for i, a in enumerate(args):
         if skip:
             skip = False
-        elif a == "-o":
+        elif a == "-o" or (a == "-include" and i + 1 < len(args)
+                           and args[i + 1].endswith("/cmake_pch.hxx")):
             skip = True
+        elif a == "-Winvalid-pch":
+            continue
         elif a != "-c" and os.path.realpath(os.path.join(entry["directory"], a)) != entry["file"]:
             out.append(a)
     return tuple(out)
