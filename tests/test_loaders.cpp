@@ -122,6 +122,8 @@ TEST_CASE("unit_mnist_json_reads_ten_digit_files", "[loaders]") {
                         Contains("3.json") && Contains(message));
   };
   fails_with("[0.5]", "expected an object with an array field /data");
+  fails_with("0.5", "expected an object with an array field /data");
+  fails_with("{\"data\": []} x", "byte offset 13");
   fails_with("{\"data\": 0.5}", "expected an object with an array field /data");
   fails_with("{\"data\": {\"a\": 1}}", "expected an object with an array field /data");
   fails_with("{\"other\": [1]}", "expected an object with an array field /data");

@@ -1,8 +1,8 @@
 #include "config/datasets.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
-#include <filesystem>
 #include <memory>
 #include <mutex>
 
@@ -60,21 +60,22 @@ Split split_pool(const Dataset& pool, const ExperimentConfig& c) {
 /// The npm digits, parsed once per process while their files stay the same: a run checks
 /// every problem before it starts (check_experiment) and loads it again to run it, and
 /// the ten JSON files (21 MB) take about a second to parse. The key is the folder with
-/// each file's size and modification time, so a file rewritten in between is read again.
+/// each file's inode, size, modification and status-change times: npm extracts files with
+/// a fixed modification time, but a rewrite changes the status-change time.
 std::shared_ptr<const Dataset> npm_digits(const std::string& dir) {
   static std::mutex mutex;
   static std::string cached_key;
   static std::shared_ptr<const Dataset> cached;
   std::string key = dir;
   for (int digit = 0; digit < 10; ++digit) {
-    const std::filesystem::path file = fmt::format("{}/{}.json", dir, digit);
-    std::error_code size_error;
-    std::error_code time_error;
-    const auto size = std::filesystem::file_size(file, size_error);
-    const auto time = std::filesystem::last_write_time(file, time_error);
+    struct stat st {};
     // A missing file is not cached: load_mnist_json below names it.
-    key += size_error || time_error ? "|missing"
-                                    : fmt::format("|{}:{}", size, time.time_since_epoch().count());
+    if (::stat(fmt::format("{}/{}.json", dir, digit).c_str(), &st) != 0) {
+      key += "|missing";
+      continue;
+    }
+    key += fmt::format("|{}:{}:{}.{}:{}.{}", st.st_ino, st.st_size, st.st_mtim.tv_sec,
+                       st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
   }
   const std::lock_guard lock(mutex);
   if (!cached || key != cached_key) {
