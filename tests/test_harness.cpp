@@ -65,7 +65,9 @@ TEST_CASE("unit_budget_in_updates_stops_exactly_and_cadence_sets_the_points", "[
   c["budget"] = {{"updates", 7}};
   c["eval"] = {{"every_grad_evals", 20}};
   c["sweep"]["batch_size"] = {10};
+  const std::size_t loads_before = dataset_loads();
   const auto records = run(dir, c);
+  REQUIRE(dataset_loads() - loads_before == 1);  // checked once, run with the checked data
   for (const Json& r : of_type(records, "run")) REQUIRE(r["updates"] == 7);
   // points at 0, 20, 40, 60 evaluations and the final one at 70
   std::vector<std::uint64_t> evals;
@@ -329,7 +331,11 @@ TEST_CASE("unit_datasets_and_widths_are_problems_each_with_its_targets", "[harne
     "budget": {"epochs": 2},
     "targets": {"test_accuracy": [0.5]}
   })");
+  const std::size_t loads_before = dataset_loads();
   const auto records = run(dir, c);
+  // The check loads all 4 problems (2 data sets × 2 widths); the run takes problem 0's
+  // data from the check and loads the other 3 again, one at a time.
+  REQUIRE(dataset_loads() - loads_before == 4 + 3);
   const auto runs = of_type(records, "run");
   REQUIRE(runs.size() == 4);
   std::set<std::string> keys;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -57,9 +58,12 @@ Split split_pool(const Dataset& pool, const ExperimentConfig& c) {
   return s;
 }
 
+std::atomic<std::size_t> loads{0};
+
 /// The npm digits, parsed once per process while their files stay the same: a run checks
-/// every problem before it starts (check_experiment) and loads it again to run it, and
-/// the ten JSON files (21 MB) take about a second to parse. The key is the folder with
+/// every problem before it starts (check_experiment) and loads all but the first again
+/// to run them, the MPI ranks each load what their cells need, and the ten JSON files
+/// (21 MB) take about a second to parse. The key is the folder with
 /// each file's inode, size, modification and status-change times: npm extracts files with
 /// a fixed modification time, but a rewrite changes the status-change time.
 std::shared_ptr<const Dataset> npm_digits(const std::string& dir) {
@@ -139,9 +143,14 @@ Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
 }  // namespace
 
 Split load_dataset(const ExperimentConfig& c, const std::string& data_dir) {
+  loads.fetch_add(1, std::memory_order_relaxed);
   Split s = load_split(c, data_dir);
   preprocess(s, c.dataset.preprocess);
   return s;
+}
+
+std::size_t dataset_loads() {
+  return loads.load(std::memory_order_relaxed);
 }
 
 }  // namespace sgdbench

@@ -124,8 +124,12 @@ Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
   return data;
 }
 
-std::size_t check_experiment(const ExperimentConfig& c, const std::string& data_dir) {
-  for (const Problem& p : c.problems) check_problem(for_problem(c, p), data_dir);
+std::size_t check_experiment(const ExperimentConfig& c, const std::string& data_dir,
+                             std::optional<Split>* first_problem_data) {
+  for (std::size_t pi = 0; pi < c.problems.size(); ++pi) {
+    Split data = check_problem(for_problem(c, c.problems[pi]), data_dir);
+    if (pi == 0 && first_problem_data != nullptr) *first_problem_data = std::move(data);
+  }
   return c.problems.size() * c.variants.size() * c.batch_sizes.size() * c.threads.size() *
          c.learning_rates.size() * (c.tuning ? 1 + c.tuning->seeds.size() : c.seeds.size());
 }

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "exec/mpi_world.hpp"
 #include "sweep/interrupt.hpp"
@@ -148,13 +150,17 @@ int serve_rank(const ExperimentConfig& c, const RunOptions& options, bool lock_s
 std::vector<Json> distributed_sweep(const ExperimentConfig& c, const RunOptions& options,
                                     const SweepPlan& plan, const PartialRun& resumed,
                                     const Json& header, bool header_on_disk, JsonLinesWriter& out,
-                                    const std::string& dir) {
+                                    const std::string& dir,
+                                    std::optional<Split> first_problem_data) {
   // Rank 0 loads every problem and its F* first (the workers get F* with each cell).
   std::map<std::size_t, ProblemSetup> setups;
   std::set<std::string> planned;  // the plan's cells, to count bracket extensions
   for (const PlannedProblem& p : plan.problems) {
+    std::optional<Split> checked;
+    if (p.problem == 0) checked = std::exchange(first_problem_data, std::nullopt);
     const ProblemSetup& s =
-        setups.emplace(p.problem, load_problem(c, p.problem, options, true)).first->second;
+        setups.emplace(p.problem, load_problem(c, p.problem, options, true, std::move(checked)))
+            .first->second;
     const CellRunner keys(s.pc, s.data, s.f_star, s.extra_key, [](const Json&) {});
     for (const auto& group : p.groups) {
       for (const Cell& cell : group) planned.insert(keys.key(cell).dump());

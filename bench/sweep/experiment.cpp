@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "records/machine.hpp"
 #include "records/output_files.hpp"
@@ -27,8 +29,10 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   // Locked first, so that a second writer refuses at once; then everything is checked
   // before anything is trained or written.
   ResultsFolder folder(dir, fmt::format("sgdbench run {}", c.file));
+  std::optional<Split> first_problem_data;  // the run takes it instead of loading it again
   try {
-    check_experiment(c, options.data_dir);  // nothing runs until every problem is valid
+    // Nothing runs until every problem is valid.
+    check_experiment(c, options.data_dir, &first_problem_data);
   } catch (const Error&) {
     folder.remove_if_unused();
     throw;
@@ -41,6 +45,7 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   const bool all_cores = std::find(c.threads.begin(), c.threads.end(), 0) != c.threads.end();
   StartingPoint start = starting_point(dir, header, machine, options.resume, all_cores);
   if (!start.complete.empty()) {
+    first_problem_data.reset();  // nothing trains: its memory goes before the plots
     write_report(dir, start.complete);
     if (options.plots) draw_plots(dir);
     return start.complete;
@@ -57,14 +62,17 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   const Json first = resuming ? start.partial.header : header;
   std::vector<Json> records;
   if (options.distribute) {
-    records = distributed_sweep(c, options, plan, start.partial, first, resuming, out, dir);
+    records = distributed_sweep(c, options, plan, start.partial, first, resuming, out, dir,
+                                std::move(first_problem_data));
   } else {
     Sweep sweep(c, options, start.partial, out, plan.cells, dir + "/runs.jsonl.partial", nullptr,
                 options.announce);
     sweep.header(first, resuming);
     try {
       for (const PlannedProblem& p : plan.problems) {
-        sweep.run_problem(p, load_problem(c, p.problem, options, true));
+        std::optional<Split> checked;
+        if (p.problem == 0) checked = std::exchange(first_problem_data, std::nullopt);
+        sweep.run_problem(p, load_problem(c, p.problem, options, true, std::move(checked)));
       }
     } catch (const Interrupted&) {
       throw sweep.interrupted(dir);

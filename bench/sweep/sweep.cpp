@@ -88,12 +88,12 @@ Json problem_record(const Problem& problem, const Split& data, std::optional<dou
 }  // namespace
 
 ProblemSetup load_problem(const ExperimentConfig& c, std::size_t pi, const RunOptions& options,
-                          bool with_f_star) {
+                          bool with_f_star, std::optional<Split> checked) {
   const Problem& problem = c.problems[pi];
   ProblemSetup s{pi, problem.label, for_problem(c, problem),
                  {}, std::nullopt,  {{"dataset", problem.label}},
                  {}};
-  s.data = load_dataset(s.pc, options.data_dir);
+  s.data = checked ? std::move(*checked) : load_dataset(s.pc, options.data_dir);
   if (c.widths_swept) s.extra_key["widths"] = widths_label(problem.widths);
   if (with_f_star) {
     stop_if_interrupted();  // loading and F* take seconds: Ctrl-C is honoured between them

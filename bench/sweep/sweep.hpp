@@ -37,10 +37,10 @@ struct ProblemSetup {
   Json record;     // its entry of the "problems" record
 };
 
-/// Loads problem `pi`'s data; with `with_f_star`, also solves or runs for F* (seconds to
-/// minutes) and fills `record`.
+/// Loads problem `pi`'s data, or takes `checked` (what check_experiment loaded for it);
+/// with `with_f_star`, also solves or runs for F* (seconds to minutes) and fills `record`.
 ProblemSetup load_problem(const ExperimentConfig& c, std::size_t pi, const RunOptions& options,
-                          bool with_f_star);
+                          bool with_f_star, std::optional<Split> checked = std::nullopt);
 
 /// The first record of runs.jsonl: the config, the build, every target's label.
 Json experiment_header(const ExperimentConfig& c);
