@@ -67,7 +67,7 @@ TEST_CASE("unit_budget_in_updates_stops_exactly_and_cadence_sets_the_points", "[
   c["sweep"]["batch_size"] = {10};
   const std::size_t loads_before = dataset_loads();
   const auto records = run(dir, c);
-  REQUIRE(dataset_loads() - loads_before == 1);  // checked once, run with the checked data
+  REQUIRE(dataset_loads() - loads_before == 1);  // the run trains on the data it checked
   for (const Json& r : of_type(records, "run")) REQUIRE(r["updates"] == 7);
   // points at 0, 20, 40, 60 evaluations and the final one at 70
   std::vector<std::uint64_t> evals;
@@ -270,6 +270,35 @@ TEST_CASE("unit_npm_digits_are_read_again_after_a_file_changes", "[harness]") {
   REQUIRE_THROWS_WITH(load_dataset(config, dir.path().string()), Contains("7.json: missing"));
 }
 
+// A run's data come from one DatasetCache: a /dataset section equal to the last one asked
+// for gets the same Split; another is loaded in its place (one data set held at a time).
+TEST_CASE("unit_dataset_cache_loads_a_data_set_once_while_it_is_asked_for", "[harness]") {
+  TempDir dir("dataset-cache");
+  write_text(dir.file("config.json"), mixture_config().dump());
+  const ExperimentConfig first = parse_config(dir.file("config.json"));
+  ExperimentConfig other = first;
+  other.dataset.seed = 2;
+  other.model.widths = {6, 9, 4};  // not part of the data
+  ExperimentConfig first_other_widths = first;
+  first_other_widths.model.widths = {6, 5, 4};
+  const auto same_rows = [](const Dataset& p, const Dataset& q) {
+    return p.x.size() == q.x.size() && std::equal(p.x.data(), p.x.data() + p.x.size(), q.x.data());
+  };
+  DatasetCache datasets(".");
+  const std::size_t before = dataset_loads();
+  const auto a = datasets.get(first);
+  REQUIRE(datasets.get(first_other_widths) == a);
+  REQUIRE(dataset_loads() - before == 1);
+  const auto b = datasets.get(other);
+  REQUIRE(b != a);
+  REQUIRE_FALSE(same_rows(b->train, a->train));
+  REQUIRE(dataset_loads() - before == 2);
+  const auto a_again = datasets.get(first);  // the slot held `other`: loaded again
+  REQUIRE(dataset_loads() - before == 3);
+  REQUIRE(same_rows(a_again->train, a->train));
+  REQUIRE(a_again->test.y == a->test.y);
+}
+
 TEST_CASE("example_lsq_records_suboptimality_and_lbfgs_skips_minibatches", "[harness]") {
   TempDir dir("lsq");
   const Json c = Json::parse(R"({
@@ -333,9 +362,9 @@ TEST_CASE("unit_datasets_and_widths_are_problems_each_with_its_targets", "[harne
   })");
   const std::size_t loads_before = dataset_loads();
   const auto records = run(dir, c);
-  // The check loads all 4 problems (2 data sets × 2 widths); the run takes problem 0's
-  // data from the check and loads the other 3 again, one at a time.
-  REQUIRE(dataset_loads() - loads_before == 4 + 3);
+  // 4 problems (2 data sets × 2 widths, in that order): the check loads each data set
+  // once, its two widths share it; so does the run.
+  REQUIRE(dataset_loads() - loads_before == 2 + 2);
   const auto runs = of_type(records, "run");
   REQUIRE(runs.size() == 4);
   std::set<std::string> keys;

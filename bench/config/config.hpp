@@ -34,6 +34,9 @@ struct DatasetConfig {
   std::size_t classes = 0;  // gaussian-mixture
   double separation = 3.0;  // gaussian-mixture
   std::uint64_t seed = 0;
+
+  /// Equal sections load equal data (DatasetCache).
+  bool operator==(const DatasetConfig&) const = default;
 };
 
 struct ModelConfig {

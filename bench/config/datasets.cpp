@@ -60,12 +60,12 @@ Split split_pool(const Dataset& pool, const ExperimentConfig& c) {
 
 std::atomic<std::size_t> loads{0};
 
-/// The npm digits, parsed once per process while their files stay the same: a run checks
-/// every problem before it starts (check_experiment) and loads all but the first again
-/// to run them, the MPI ranks each load what their cells need, and the ten JSON files
-/// (21 MB) take about a second to parse. The key is the folder with
-/// each file's inode, size, modification and status-change times: npm extracts files with
-/// a fixed modification time, but a rewrite changes the status-change time.
+/// The npm digits, parsed once per process while their files stay the same: a run with
+/// several data sets loads each once to check it and once to run it (DatasetCache holds
+/// one at a time), an MPI worker rank loads again whenever its cells change problem, and
+/// the ten JSON files (21 MB) take about a second to parse. The key is the folder with
+/// each file's inode, size, modification and status-change times: npm extracts files
+/// with a fixed modification time, but a rewrite changes the status-change time.
 std::shared_ptr<const Dataset> npm_digits(const std::string& dir) {
   static std::mutex mutex;
   static std::string cached_key;
@@ -151,6 +151,15 @@ Split load_dataset(const ExperimentConfig& c, const std::string& data_dir) {
 
 std::size_t dataset_loads() {
   return loads.load(std::memory_order_relaxed);
+}
+
+std::shared_ptr<const Split> DatasetCache::get(const ExperimentConfig& c) {
+  if (held_ && held_for_ == c.dataset) return held_;
+  held_.reset();  // one data set in memory at a time (unless a caller still holds its own)
+  held_for_.reset();
+  held_ = std::make_shared<const Split>(load_dataset(c, data_dir_));
+  held_for_ = c.dataset;
+  return held_;
 }
 
 }  // namespace sgdbench

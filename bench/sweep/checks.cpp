@@ -2,6 +2,8 @@
 // shape the models and batch sizes need (sgdbench validate runs exactly these).
 #include <fmt/format.h>
 
+#include <memory>
+
 #include "config/datasets.hpp"
 #include "sweep/experiment.hpp"
 #include "util/error.hpp"
@@ -68,7 +70,7 @@ ModelSpec model_widths(const ExperimentConfig& c, const VariantInfo& v, const Da
   return {c.model.widths};
 }
 
-Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
+void check_problem(const ExperimentConfig& c, DatasetCache& datasets) {
   const Registry& registry = compiled_variants();
   for (std::size_t i = 0; i < c.variants.size(); ++i) {
     if (registry.find(c.variants[i]) != nullptr) continue;
@@ -80,7 +82,8 @@ Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
                     "-DSGDBENCH_VARIANTS if this build was configured with a subset)",
                     c.file, i, c.variants[i], known));
   }
-  Split data = load_dataset(c, data_dir);
+  const std::shared_ptr<const Split> loaded = datasets.get(c);
+  const Split& data = *loaded;
   check_validation_split(c, data);
   // With several problems, a variant runs on those of its task (classification or
   // regression); with one problem, every variant must fit it.
@@ -121,15 +124,15 @@ Split check_problem(const ExperimentConfig& c, const std::string& data_dir) {
     check_batch_sizes_fit(c.file, fmt::format("/variants/{}/batch_size", vi),
                           c.variant_sweeps[vi].batch_sizes, data.train.rows);
   }
-  return data;
 }
 
-std::size_t check_experiment(const ExperimentConfig& c, const std::string& data_dir,
-                             std::optional<Split>* first_problem_data) {
-  for (std::size_t pi = 0; pi < c.problems.size(); ++pi) {
-    Split data = check_problem(for_problem(c, c.problems[pi]), data_dir);
-    if (pi == 0 && first_problem_data != nullptr) *first_problem_data = std::move(data);
-  }
+std::size_t check_experiment(const ExperimentConfig& c, const std::string& data_dir) {
+  DatasetCache datasets(data_dir);
+  return check_experiment(c, datasets);
+}
+
+std::size_t check_experiment(const ExperimentConfig& c, DatasetCache& datasets) {
+  for (const Problem& p : c.problems) check_problem(for_problem(c, p), datasets);
   return c.problems.size() * c.variants.size() * c.batch_sizes.size() * c.threads.size() *
          c.learning_rates.size() * (c.tuning ? 1 + c.tuning->seeds.size() : c.seeds.size());
 }

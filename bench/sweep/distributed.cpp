@@ -57,15 +57,16 @@ std::optional<double> f_star_of(const Json& m) {
   return std::bit_cast<double>(bits.get<std::uint64_t>());
 }
 
-/// The problem a worker holds: loaded when a cell of another one arrives.
+/// The problem a worker holds: set up when a cell of another one arrives.
 class LoadedProblem {
  public:
-  LoadedProblem(const ExperimentConfig& c, const RunOptions& options) : c_(c), options_(options) {}
+  LoadedProblem(const ExperimentConfig& c, const RunOptions& options)
+      : c_(c), options_(options), datasets_(options.data_dir) {}
   ProblemSetup& get(const Json& m) {
     const auto pi = m.at("problem").get<std::size_t>();
     if (!setup_ || setup_->index != pi) {
       setup_.reset();  // one problem's data in memory at a time
-      setup_ = load_problem(c_, pi, options_, false);
+      setup_ = load_problem(c_, pi, options_, false, datasets_);
     }
     setup_->f_star = f_star_of(m);
     return *setup_;
@@ -74,6 +75,7 @@ class LoadedProblem {
  private:
   const ExperimentConfig& c_;
   const RunOptions& options_;
+  DatasetCache datasets_;  // a problem of the same data set as the last one loads nothing
   std::optional<ProblemSetup> setup_;
 };
 
@@ -93,7 +95,7 @@ int serve_cells(const ExperimentConfig& c, const RunOptions& options) {
     try {
       const ProblemSetup& setup = problem.get(msg);
       Json lines = Json::array();
-      const CellRunner runner(setup.pc, setup.data, setup.f_star, setup.extra_key,
+      const CellRunner runner(setup.pc, *setup.data, setup.f_star, setup.extra_key,
                               [&](Json l) { lines.push_back(std::move(l)); });
       runner.run(cell_of(c, msg));
       mpi::send_text(lines.dump(), 0, kResult);
@@ -114,7 +116,7 @@ int follow_lock_step(const ExperimentConfig& c, const RunOptions& options) {
     const ProblemSetup& setup = problem.get(msg);
     // The same run as rank 0's, step for step (the policy's reductions are collective);
     // its records are rank 0's to write.
-    const CellRunner runner(setup.pc, setup.data, setup.f_star, setup.extra_key,
+    const CellRunner runner(setup.pc, *setup.data, setup.f_star, setup.extra_key,
                             [](const Json&) {});
     runner.run(cell_of(c, msg));
   }
@@ -150,18 +152,15 @@ int serve_rank(const ExperimentConfig& c, const RunOptions& options, bool lock_s
 std::vector<Json> distributed_sweep(const ExperimentConfig& c, const RunOptions& options,
                                     const SweepPlan& plan, const PartialRun& resumed,
                                     const Json& header, bool header_on_disk, JsonLinesWriter& out,
-                                    const std::string& dir,
-                                    std::optional<Split> first_problem_data) {
+                                    const std::string& dir, DatasetCache& datasets) {
   // Rank 0 loads every problem and its F* first (the workers get F* with each cell).
   std::map<std::size_t, ProblemSetup> setups;
   std::set<std::string> planned;  // the plan's cells, to count bracket extensions
   for (const PlannedProblem& p : plan.problems) {
-    std::optional<Split> checked;
-    if (p.problem == 0) checked = std::exchange(first_problem_data, std::nullopt);
     const ProblemSetup& s =
-        setups.emplace(p.problem, load_problem(c, p.problem, options, true, std::move(checked)))
+        setups.emplace(p.problem, load_problem(c, p.problem, options, true, datasets))
             .first->second;
-    const CellRunner keys(s.pc, s.data, s.f_star, s.extra_key, [](const Json&) {});
+    const CellRunner keys(s.pc, *s.data, s.f_star, s.extra_key, [](const Json&) {});
     for (const auto& group : p.groups) {
       for (const Cell& cell : group) planned.insert(keys.key(cell).dump());
     }

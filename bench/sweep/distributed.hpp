@@ -8,13 +8,12 @@
 //  - lock-step: when a variant uses the mpi execution policy (exec/mpi_deterministic.hpp),
 //    every rank runs each of its cells together (data-parallel SGD); rank 0 announces the
 //    cell, runs the rest alone, and records.
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/datasets.hpp"
 #include "config/json_reader.hpp"
-#include "data/dataset.hpp"
 #include "records/output_files.hpp"
 #include "sweep/experiment.hpp"
 #include "sweep/plan.hpp"
@@ -28,12 +27,11 @@ bool uses_mpi_policy(const ExperimentConfig& c);
 /// Rank 0 of the cells mode: runs the sweep on the worker ranks, writes `out` in the
 /// planned order, returns the records (as a 1-process run does). end_cells() then
 /// releases the workers (also after a run that had nothing left to do).
-/// `first_problem_data`: problem 0's data as check_experiment loaded them, if kept.
+/// `datasets`: where check_experiment loaded the data.
 std::vector<Json> distributed_sweep(const ExperimentConfig& c, const RunOptions& options,
                                     const SweepPlan& plan, const PartialRun& resumed,
                                     const Json& header, bool header_on_disk, JsonLinesWriter& out,
-                                    const std::string& dir,
-                                    std::optional<Split> first_problem_data);
+                                    const std::string& dir, DatasetCache& datasets);
 
 /// Lock-step mode, rank 0: before a cell of an mpi-policy variant runs, tells the other
 /// ranks to run it too (`c`: the config the cell was planned from). end_lock_step() releases them.

@@ -1,15 +1,13 @@
 // run_experiment: a results folder locked and checked, a starting point (fresh, resumed
 // or complete), then every problem's cells in the planned order (sweep/sweep.hpp), each
-// problem's data and F* loaded once; the records go to runs.jsonl line by line, the
-// tables at the end. Under mpirun the cells are spread over the ranks
-// (sweep/distributed.hpp); the file is the same.
+// problem's F* computed once (its data: DatasetCache, once per data set for a run of one); the
+// records go to runs.jsonl line by line, the tables at the end. Under mpirun the cells are spread
+// over the ranks (sweep/distributed.hpp); the file is the same.
 #include "sweep/experiment.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <optional>
-#include <utility>
 
 #include "records/machine.hpp"
 #include "records/output_files.hpp"
@@ -29,10 +27,9 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   // Locked first, so that a second writer refuses at once; then everything is checked
   // before anything is trained or written.
   ResultsFolder folder(dir, fmt::format("sgdbench run {}", c.file));
-  std::optional<Split> first_problem_data;  // the run takes it instead of loading it again
+  DatasetCache datasets(options.data_dir);  // the check's data, which the run starts from
   try {
-    // Nothing runs until every problem is valid.
-    check_experiment(c, options.data_dir, &first_problem_data);
+    check_experiment(c, datasets);  // nothing runs until every problem is valid
   } catch (const Error&) {
     folder.remove_if_unused();
     throw;
@@ -45,7 +42,6 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   const bool all_cores = std::find(c.threads.begin(), c.threads.end(), 0) != c.threads.end();
   StartingPoint start = starting_point(dir, header, machine, options.resume, all_cores);
   if (!start.complete.empty()) {
-    first_problem_data.reset();  // nothing trains: its memory goes before the plots
     write_report(dir, start.complete);
     if (options.plots) draw_plots(dir);
     return start.complete;
@@ -62,17 +58,15 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
   const Json first = resuming ? start.partial.header : header;
   std::vector<Json> records;
   if (options.distribute) {
-    records = distributed_sweep(c, options, plan, start.partial, first, resuming, out, dir,
-                                std::move(first_problem_data));
+    records =
+        distributed_sweep(c, options, plan, start.partial, first, resuming, out, dir, datasets);
   } else {
     Sweep sweep(c, options, start.partial, out, plan.cells, dir + "/runs.jsonl.partial", nullptr,
                 options.announce);
     sweep.header(first, resuming);
     try {
       for (const PlannedProblem& p : plan.problems) {
-        std::optional<Split> checked;
-        if (p.problem == 0) checked = std::exchange(first_problem_data, std::nullopt);
-        sweep.run_problem(p, load_problem(c, p.problem, options, true, std::move(checked)));
+        sweep.run_problem(p, load_problem(c, p.problem, options, true, datasets));
       }
     } catch (const Interrupted&) {
       throw sweep.interrupted(dir);

@@ -2,11 +2,11 @@
 // Running an experiment: load its data, expand the sweep into run cells
 // (variant × batch size × lr × seed), train each, and write results/<name>/.
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/datasets.hpp"
 #include "config/json_reader.hpp"
 #include "data/dataset.hpp"
 #include "sweep/cell_runner.hpp"
@@ -32,14 +32,13 @@ struct RunOptions {
 
 /// Everything that can be checked before a run, for every problem: variants compiled,
 /// data loadable and of the shape the model and the batch sizes need. Returns the number
-/// of run cells. With `first_problem_data`, problem 0's checked data are kept there, so
-/// that a run starts without loading them again (0.8 s for Fashion-MNIST); the other
-/// problems' data are dropped once checked, and load when their cells run.
-std::size_t check_experiment(const ExperimentConfig& config, const std::string& data_dir,
-                             std::optional<Split>* first_problem_data = nullptr);
+/// of run cells. The data come from `datasets`, which the run then loads from too.
+std::size_t check_experiment(const ExperimentConfig& config, DatasetCache& datasets);
+std::size_t check_experiment(const ExperimentConfig& config, const std::string& data_dir);
 
-/// The same for a config holding one problem (see for_problem); returns its data.
-Split check_problem(const ExperimentConfig& config, const std::string& data_dir);
+/// The same for a config holding one problem (see for_problem). The checks only read the
+/// data: a run trains on the Split they saw.
+void check_problem(const ExperimentConfig& config, DatasetCache& datasets);
 
 /// The widths a variant's model gets: the config's for MLPs (checked against the data),
 /// {d, classes} for softmax and {d, 1} for least squares.

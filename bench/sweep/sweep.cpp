@@ -88,17 +88,17 @@ Json problem_record(const Problem& problem, const Split& data, std::optional<dou
 }  // namespace
 
 ProblemSetup load_problem(const ExperimentConfig& c, std::size_t pi, const RunOptions& options,
-                          bool with_f_star, std::optional<Split> checked) {
+                          bool with_f_star, DatasetCache& datasets) {
   const Problem& problem = c.problems[pi];
   ProblemSetup s{pi, problem.label, for_problem(c, problem),
                  {}, std::nullopt,  {{"dataset", problem.label}},
                  {}};
-  s.data = checked ? std::move(*checked) : load_dataset(s.pc, options.data_dir);
+  s.data = datasets.get(s.pc);
   if (c.widths_swept) s.extra_key["widths"] = widths_label(problem.widths);
   if (with_f_star) {
     stop_if_interrupted();  // loading and F* take seconds: Ctrl-C is honoured between them
-    s.f_star = f_star_of(s.pc, s.data, options);
-    s.record = problem_record(problem, s.data, s.f_star, s.pc.model.l2);
+    s.f_star = f_star_of(s.pc, *s.data, options);
+    s.record = problem_record(problem, *s.data, s.f_star, s.pc.model.l2);
   }
   return s;
 }
@@ -161,7 +161,7 @@ void Sweep::header(Json line, bool on_disk) {
 
 void Sweep::run_problem(const PlannedProblem& plan, const ProblemSetup& setup) {
   problems_.push_back(setup.record);
-  const CellRunner runner(setup.pc, setup.data, setup.f_star, setup.extra_key,
+  const CellRunner runner(setup.pc, *setup.data, setup.f_star, setup.extra_key,
                           [this](Json l) { emit(std::move(l)); });
   for (const auto& cells : plan.groups) {
     try {

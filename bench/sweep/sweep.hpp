@@ -7,11 +7,13 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/datasets.hpp"
 #include "config/json_reader.hpp"
 #include "data/dataset.hpp"
 #include "records/output_files.hpp"
@@ -28,19 +30,19 @@ namespace sgdbench {
 /// One problem, loaded: its config, data, F*, the fields its records carry and its entry
 /// of the closing "problems" record.
 struct ProblemSetup {
-  std::size_t index = 0;  // into ExperimentConfig::problems
-  std::string label;      // the problem's label (its dataset)
-  ExperimentConfig pc;    // for_problem(config, problem)
-  Split data;
+  std::size_t index = 0;              // into ExperimentConfig::problems
+  std::string label;                  // the problem's label (its dataset)
+  ExperimentConfig pc;                // for_problem(config, problem)
+  std::shared_ptr<const Split> data;  // shared with the problems of the same data set
   std::optional<double> f_star;
   Json extra_key;  // {"dataset": label[, "widths": "784-30-10"]}
   Json record;     // its entry of the "problems" record
 };
 
-/// Loads problem `pi`'s data, or takes `checked` (what check_experiment loaded for it);
-/// with `with_f_star`, also solves or runs for F* (seconds to minutes) and fills `record`.
+/// Problem `pi` with its data from `datasets`; with `with_f_star`, also solves or runs for
+/// F* (seconds to minutes) and fills `record`.
 ProblemSetup load_problem(const ExperimentConfig& c, std::size_t pi, const RunOptions& options,
-                          bool with_f_star, std::optional<Split> checked = std::nullopt);
+                          bool with_f_star, DatasetCache& datasets);
 
 /// The first record of runs.jsonl: the config, the build, every target's label.
 Json experiment_header(const ExperimentConfig& c);
