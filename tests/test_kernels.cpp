@@ -401,8 +401,13 @@ TEST_CASE("unit_fma_port_probe_reads_one_or_two_ports_against_the_clock", "[kern
   INFO("FMAs per cycle " << p.per_cycle << ", source " << p.source);
 #if defined(__x86_64__)
   REQUIRE(p.source == "measured");
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  // The rate only in optimized, uninstrumented builds: the asan preset's build (-O1,
+  // sanitizers) read 0.024 FMAs per cycle, its loop timing the instrumentation. The
+  // blocking it picks there costs speed, never bits.
   REQUIRE(p.per_cycle > 0.6);
   REQUIRE(p.per_cycle < 2.6);
+#endif
 #endif
   REQUIRE((p.ports == 1 || p.ports == 2));
   REQUIRE(p.ports == (p.per_cycle >= gemm_detail::kTwoPortsFrom ? 2u : 1u));
