@@ -1,8 +1,9 @@
 // run_experiment: a results folder locked and checked, a starting point (fresh, resumed
 // or complete), then every problem's cells in the planned order (sweep/sweep.hpp), each
-// problem's F* computed once (its data: DatasetCache, once per data set for a run of one); the
-// records go to runs.jsonl line by line, the tables at the end. Under mpirun the cells are spread
-// over the ranks (sweep/distributed.hpp); the file is the same.
+// problem's F* computed once and its data taken from one DatasetCache (a run of one data
+// set reads its files once); the records go to runs.jsonl line by line, the tables at the
+// end. Under mpirun the cells are spread over the ranks (sweep/distributed.hpp); the file
+// is the same.
 #include "sweep/experiment.hpp"
 
 #include <fmt/format.h>

@@ -37,7 +37,7 @@ std::size_t check_experiment(const ExperimentConfig& config, DatasetCache& datas
 std::size_t check_experiment(const ExperimentConfig& config, const std::string& data_dir);
 
 /// The same for a config holding one problem (see for_problem). The checks only read the
-/// data: a run trains on the Split they saw.
+/// data, so a run of one data set trains on the very Split they saw.
 void check_problem(const ExperimentConfig& config, DatasetCache& datasets);
 
 /// The widths a variant's model gets: the config's for MLPs (checked against the data),
