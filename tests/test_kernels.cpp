@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kernels/scalar_kernels.hpp"
+#include "kernels/simd_canon.hpp"
 #include "kernels/simd_gemm.hpp"
 #include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_kernels.hpp"
@@ -279,9 +280,10 @@ TEMPLATE_LIST_TEST_CASE("unit_packed_gemm_bits_follow_fixed_blocks_not_the_tile"
                         "[kernels][determinism]", EnabledArchs) {
   // The packed GEMM entry by entry: each KC-long block's sum is a chain of fmas in p order,
   // added to C by one of two formulas (micro_kernel): fma(alpha, s, beta · C) in whole
-  // tiles, fma(beta, C, alpha · s) at the edge, the last rows mod MR and the columns past
-  // C's last whole 2W-column block. The reference knows only KC, MR and 2W: not the tile
-  // width (NR = 2W or 3W with AVX-512), nor the thread slices. alpha ≠ 1 with beta ≠ 0 is where
+  // tiles, fma(beta, C, alpha · s) at the edge, the last rows mod 8 and the columns past
+  // C's last whole 32-column block, on every arch (simd_canon.hpp). The reference knows only
+  // KC, 8 and 32: not the tile (8 × 32 or 8 × 48 with AVX-512, 6 × 16 with AVX2), nor the
+  // thread slices. alpha ≠ 1 with beta ≠ 0 is where
   // the two formulas differ (the fused SGD step's weight update). Both tiles, 2 and 3
   // vectors wide, whichever one the FMA ports pick here. Shapes where a tile
   // holds both formulas (n = 150: columns 96-127 whole, 128-143 edge with NR = 48, 128-149
@@ -289,8 +291,12 @@ TEMPLATE_LIST_TEST_CASE("unit_packed_gemm_bits_follow_fixed_blocks_not_the_tile"
   // 1040), column and row slices, two KC blocks.
   using Arch = TestType;
   using Blk = gemm_detail::Blocking<Arch>;
-  if constexpr (!std::is_base_of_v<xsimd::fma3<xsimd::avx2>, Arch> &&
-                !std::is_base_of_v<xsimd::avx512f, Arch>) {
+#if defined(__FMA__)
+  constexpr bool kFused = true;  // SSE4.2 too (simd_fma.hpp)
+#else
+  constexpr bool kFused = !std::is_same_v<Arch, xsimd::sse4_2>;
+#endif
+  if constexpr (!kFused) {
     SUCCEED("no FMA instruction: the vector fmadd rounds twice, std::fma once");
   } else {
     const float alpha = -0.37f;
@@ -306,7 +312,7 @@ TEMPLATE_LIST_TEST_CASE("unit_packed_gemm_bits_follow_fixed_blocks_not_the_tile"
         std::vector<float> expected(M * N);
         for (std::size_t i = 0; i < M; ++i) {
           for (std::size_t j = 0; j < N; ++j) {
-            const bool edge = i >= M - M % Blk::MR || j >= N - N % (2 * Blk::W);
+            const bool edge = i >= M - M % kCanonEdgeRows || j >= N - N % kCanonEdgeCols;
             float c = c0[i * N + j];
             for (std::size_t pc = 0; pc < K; pc += Blk::KC) {
               float s = 0.0f;

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <vector>
 
+#include "kernels/simd_canon.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "model/activations.hpp"
 #include "model/costs.hpp"
@@ -95,7 +96,8 @@ bool one_pass(const Chunk& c, std::size_t R, std::size_t n, std::size_t k, float
 TEMPLATE_LIST_TEST_CASE("unit_one_pass_gives_the_bits_of_widen_and_two_gemms", "[kernels]",
                         EnabledArchs) {
   using K = SimdKernels<TestType>;
-  constexpr std::size_t W = xsimd::batch<float, TestType>::size;
+  // The broadcast panel's limits are the canonical vector's 16 lanes on every arch.
+  constexpr std::size_t W = kCanonLanes;
   INFO("arch " << TestType::name());
   // Fashion-MNIST's chunk and its last one; row counts around the dot tiles' 2 (bytes with
   // up to 10 outputs: n = 10, 7, 4) and 4; inputs with and without a tail of k mod W;

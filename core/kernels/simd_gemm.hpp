@@ -159,7 +159,7 @@ bool gemm_shape_path(const GemmArgs& g) {
   const auto& [ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc] = g;
   const bool nt = ta == Trans::kNo && tb == Trans::kYes;  // A·Bᵀ: the forward pass
   const bool tn = ta == Trans::kYes && tb == Trans::kNo;  // Aᵀ·B: the weight gradient
-  if (nt && nt_takes_bcast<Arch>(m, n)) {
+  if (nt && nt_takes_bcast(m, n)) {
     gemm_nt_bcast<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   } else if (nt && nt_takes_dots(m, n)) {
     gemm_nt_dots<Arch>(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -237,8 +237,10 @@ void gemm_packed_split_with(Trans ta, Trans tb, std::size_t m, std::size_t n, st
                                        ldc, packed, nullptr, slice, edge > lo ? edge - lo : 0);
               } else {
                 const float* as = ta == Trans::kNo ? a + lo * lda : a + lo;
+                const std::size_t edge = Blk::edge_row(m);  // the whole product's
                 gemm_packed<Arch, Blk>(ta, tb, hi - lo, n, k, alpha, as, lda, b, ldb, beta,
-                                       c + lo * ldc, ldc, nullptr, packed, epilogue);
+                                       c + lo * ldc, ldc, nullptr, packed, epilogue, kEdgeOfN,
+                                       edge > lo ? edge - lo : 0);
               }
             }
           },

@@ -17,6 +17,7 @@
 #endif
 
 #include "kernels/fma_ports.hpp"
+#include "kernels/simd_canon.hpp"
 #include "kernels/simd_level1.hpp"
 #include "kernels/trans.hpp"
 #include "util/aligned_buffer.hpp"
@@ -45,9 +46,9 @@ inline CacheSizes cache_sizes() {
 /// CPU would give different bits on two CPUs of one instruction set. MR·256 floats (8
 /// KiB with AVX-512) is the micro-panel of A that stays in L1 across a row of tiles.
 /// MC, NC, MR and NR only partition C: no bit depends on them (micro_kernel's edge
-/// formula follows fixed 2W-column blocks, not the tile). Measured (AMD EPYC, 1 MiB L2,
-/// BM_gemm/simd/mlp_fwd*): MC 512 from L2 against the former constant 96 gives 99.7
-/// against 94.9 GFLOP/s.
+/// formula follows fixed blocks of 32 columns and 8 rows, not the tile: simd_canon.hpp). Measured
+/// (AMD EPYC, 1 MiB L2, BM_gemm/simd/mlp_fwd*): MC 512 from L2 against the former constant 96
+/// gives 99.7 against 94.9 GFLOP/s.
 ///
 /// TileVectors: the tile's width in vectors with AVX-512, chosen at run time from the
 /// core's FMA ports (tile_vectors); AVX2 always takes 2.
@@ -69,8 +70,9 @@ struct Blocking {
   static constexpr std::size_t NV = W >= 16 ? TileVectors : 2;
   static constexpr std::size_t NR = NV * W;
   static constexpr std::size_t KC = 256;
-  // The edge formula's column blocks (micro_kernel): the tile width before NV = 3.
-  static constexpr std::size_t kEdgeBlock = 2 * W;
+  // The edge formula's column blocks (micro_kernel): AVX-512's tile width before NV = 3,
+  // on every instruction set (AVX2's tiles are 16 wide).
+  static constexpr std::size_t kEdgeBlock = kCanonEdgeCols;
   static std::size_t mc() {
     static const std::size_t v =
         std::clamp(cache_sizes().l2 / 2 / (KC * sizeof(float)) / MR * MR, 4 * MR, 256 * MR);
@@ -84,6 +86,9 @@ struct Blocking {
   /// The first column of C (n columns) that takes micro_kernel's edge formula: past the
   /// last whole kEdgeBlock-column block (n when there is none).
   static std::size_t edge_col(std::size_t n) { return n - n % kEdgeBlock; }
+  /// The first row of C (m rows) that takes the edge formula: past the last whole group of
+  /// 8 rows (AVX-512's MR; AVX2's tiles are 6 rows).
+  static std::size_t edge_row(std::size_t m) { return m - m % kCanonEdgeRows; }
 };
 
 /// The tile's width in vectors on this core: 3 with AVX-512 and two FMA ports, else 2.
@@ -115,21 +120,18 @@ std::string describe_blocking_of(const std::string& why_the_tile) {
 }
 
 /// The blocking this machine runs, for machine.json and the micro-benchmarks' context.
-/// Narrower vectors keep 2 whatever the ports: nothing is measured for them.
+/// The ports are read (or overridden) on every arch and recorded; below AVX-512 the tile
+/// is the one that fits 16 registers whatever their count.
 template <class Arch>
 std::string describe_blocking() {
-  if constexpr (Blocking<Arch>::W < 16) {
-    fma_ports_override();  // still an error when malformed
-    return describe_blocking_of<Blocking<Arch, 2>>("(2 vectors below AVX-512: ports not read)");
-  } else {
-    const FmaPorts& ports = fma_ports<Arch>();
-    char per_cycle[32];
-    std::snprintf(per_cycle, sizeof per_cycle, "%.2f", ports.per_cycle);
-    const std::string why =
-        "from " + std::to_string(ports.ports) + " FMA port(s) (" + ports.source +
-        (ports.per_cycle > 0.0 ? std::string(": ") + per_cycle + " FMAs per cycle" : "") + ")";
-    return with_blocking<Arch>([&](auto blk) { return describe_blocking_of<decltype(blk)>(why); });
-  }
+  const FmaPorts& ports = fma_ports<Arch>();
+  char per_cycle[32];
+  std::snprintf(per_cycle, sizeof per_cycle, "%.2f", ports.per_cycle);
+  std::string why =
+      "from " + std::to_string(ports.ports) + " FMA port(s) (" + ports.source +
+      (ports.per_cycle > 0.0 ? std::string(": ") + per_cycle + " FMAs per cycle" : "") + ")";
+  if constexpr (Blocking<Arch>::W < 16) why += ", the 16-register tile for any count";
+  return with_blocking<Arch>([&](auto blk) { return describe_blocking_of<decltype(blk)>(why); });
 }
 
 /// dst[c·ldd + r] = src[r·lds + c] for an 8×8 block, in registers (AVX: 24 shuffles for
@@ -370,19 +372,20 @@ template <class Arch>
 
 /// micro_kernel's store of a tile with edge entries or a partial vector: its rows (sums in
 /// `tile`, rows NR apart) are finished in place, a whole vector at a time where the whole
-/// tiles' formula applies (edge_from is a multiple of W: 2W-column blocks less NR-column
-/// tiles), entry by entry at the edge, mapped a whole vector at a time, and only `cols`
-/// entries copied out.
+/// tiles' formula applies (rows before row_edge_from, columns before edge_from, a multiple
+/// of W: 32-column blocks less NR-column tiles), entry by entry at the edge, mapped a
+/// whole vector at a time, and only `cols` entries copied out.
 template <class Arch, class Blk>
 void store_edge_tile(float* tile, std::size_t rows, std::size_t cols, std::size_t edge_from,
-                     float alpha, float beta, const float* bias, Pointwise act, float* c,
-                     std::size_t ldc) {
+                     std::size_t row_edge_from, float alpha, float beta, const float* bias,
+                     Pointwise act, float* c, std::size_t ldc) {
   using B = xsimd::batch<float, Arch>;
-  constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR;
+  constexpr std::size_t W = Blk::W, NR = Blk::NR;
   const std::size_t nu = (cols + W - 1) / W;
   alignas(64) float in[NR];  // the row's bias or C, padded to whole vectors
-  const std::size_t whole = rows == MR ? std::min(edge_from, cols) / W : 0;  // such vectors
+  const std::size_t whole_vectors = std::min(edge_from, cols) / W;
   for (std::size_t r = 0; r < rows; ++r) {
+    const std::size_t whole = r < row_edge_from ? whole_vectors : 0;  // such vectors
     float* cr = c + r * ldc;
     float* tr = tile + r * NR;
     if (bias != nullptr || beta != 0.0f) {
@@ -419,12 +422,13 @@ void store_edge_tile(float* tile, std::size_t rows, std::size_t cols, std::size_
 /// fma(alpha, s, beta · C); edge entries round alpha · s first, fma(beta, C, alpha · s)
 /// (they differ where alpha ≠ 1 and beta ≠ 0: the fused SGD step's weight update). Which
 /// entries are the edge is fixed by C's shape, not by the tile, so that no bit depends on
-/// MR or NR: the rows of a last panel of fewer than MR, and the columns from `edge_from`
-/// (the tile's first column past the last whole 2W-column block of C; ≥ cols: none).
+/// MR, NR or the instruction set: the rows from `row_edge_from` (the tile's first row past
+/// the last whole 8-row group of C) and the columns from `edge_from` (the tile's first
+/// column past the last whole 32-column block of C; ≥ cols: none).
 template <class Arch, class Blk>
 void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha, float beta,
                   float* c, std::size_t ldc, std::size_t rows, std::size_t cols,
-                  std::size_t edge_from, const float* bias = nullptr,
+                  std::size_t edge_from, std::size_t row_edge_from, const float* bias = nullptr,
                   Pointwise act = Pointwise::kIdentity) {
   using B = xsimd::batch<float, Arch>;
   constexpr std::size_t MR = Blk::MR, W = Blk::W, NR = Blk::NR, NV = Blk::NV;
@@ -441,8 +445,9 @@ void micro_kernel(std::size_t kc, const float* ap, const float* bp, float alpha,
   } else {
     tile_sums<Arch, Blk, NV>(kc, ap, bp, tile);
   }
-  if (rows != MR || cols % W != 0 || edge_from < cols) {
-    store_edge_tile<Arch, Blk>(tile, rows, cols, edge_from, alpha, beta, bias, act, c, ldc);
+  if (rows != MR || row_edge_from < rows || cols % W != 0 || edge_from < cols) {
+    store_edge_tile<Arch, Blk>(tile, rows, cols, edge_from, row_edge_from, alpha, beta, bias, act,
+                               c, ldc);
     return;
   }
   // Whole vectors, no edge entry: stored straight from the sums.
@@ -540,15 +545,17 @@ inline constexpr std::size_t kEdgeOfN = static_cast<std::size_t>(-1);
 /// pack_a_whole (pack_b_whole) writes it: the threads of a split product pack the operand
 /// they share once (simd_gemm.hpp), and each slice reads it from there. `epilogue`: the
 /// bias and the map its tiles are stored with (Epilogue; a dense layer's forward).
-/// `edge_col`: the first column of this C that takes micro_kernel's edge formula, where C
-/// is a column slice of a wider product (whose edge it is); by default C's own.
+/// `edge_col` (`edge_row`): the first column (row) of this C that takes micro_kernel's edge
+/// formula, where C is a column (row) slice of a larger product (whose edge it is); by
+/// default C's own.
 template <class Arch, class Blk>
 void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, float alpha,
                  const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
                  float* c, std::size_t ldc, const float* a_packed = nullptr,
                  const float* b_packed = nullptr, const Epilogue& epilogue = {},
-                 std::size_t edge_col = kEdgeOfN) {
+                 std::size_t edge_col = kEdgeOfN, std::size_t edge_row = kEdgeOfN) {
   if (edge_col == kEdgeOfN) edge_col = Blk::edge_col(n);
+  if (edge_row == kEdgeOfN) edge_row = Blk::edge_row(m);
   thread_local AlignedBuffer<float> a_pack, b_pack;
   const std::size_t NC = Blk::nc(), MC = Blk::mc();
   const std::size_t nc_max = std::min(NC, (n + Blk::NR - 1) / Blk::NR * Blk::NR);
@@ -587,10 +594,11 @@ void gemm_packed(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k
         // GFLOP/s on every MLP shape, e.g. mlp_fwd2 90.5 against 82.7. No bit depends on it.
         for (std::size_t ir = 0; ir < mc; ir += Blk::MR) {
           for (std::size_t jr = 0; jr < nc; jr += Blk::NR) {
-            const std::size_t col = jc + jr;
+            const std::size_t col = jc + jr, row = ic + ir;
             micro_kernel<Arch, Blk>(kc, ap + ir * kc, bp + jr * kc, alpha, beta_block,
-                                    c + (ic + ir) * ldc + col, ldc, std::min(Blk::MR, mc - ir),
+                                    c + row * ldc + col, ldc, std::min(Blk::MR, mc - ir),
                                     std::min(Blk::NR, nc - jr), edge_col > col ? edge_col - col : 0,
+                                    edge_row > row ? edge_row - row : 0,
                                     bias == nullptr ? nullptr : bias + jr, act);
           }
         }

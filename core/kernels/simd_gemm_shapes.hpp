@@ -8,6 +8,7 @@
 #include <utility>
 #include <xsimd/xsimd.hpp>
 
+#include "kernels/simd_canon.hpp"
 #include "kernels/simd_gemm_packed.hpp"
 #include "kernels/simd_hadd_many.hpp"
 #include "kernels/simd_level1.hpp"
@@ -53,36 +54,44 @@ void with_count(std::size_t r, F&& f) {
 
 /// One RT×CT tile of C = alpha · A · Bᵀ + beta · C, A (m×k) and B (n×k) row-major along
 /// k: RT·CT dot products of contiguous rows, RT + CT loads per RT·CT FMAs, no packing.
-/// A is floats or bytes (simd_operand.hpp).
+/// A is floats or bytes (simd_operand.hpp). Each entry sums in a canonical vector
+/// (simd_canon.hpp) over the first k − k mod 16 products, then the horizontal sum and the
+/// scalar tail: AVX-512's bits on every instruction set. With several registers per
+/// canonical vector, each step runs register by register, so that only RT + 1 vectors of
+/// A and B are live beside the accumulators.
 template <class Arch, std::size_t RT, std::size_t CT, class ARows>
 void dot_tile(std::size_t k, float alpha, ARows a, std::size_t lda, const float* b, std::size_t ldb,
               float beta, float* c, std::size_t ldc, const ARows* prefetch_a) {
   using B = xsimd::batch<float, Arch>;
-  constexpr std::size_t W = B::size;
-  const std::size_t kv = k - k % W;
-  B acc[RT * CT];  // acc[r·CT + q]: entry (r, q) of the tile
+  using C = CanonVec<Arch>;
+  constexpr std::size_t W = B::size, L = kCanonLanes, K = C::K;
+  const std::size_t kv = k - k % L;
+  C acc[RT * CT];  // acc[r·CT + q]: entry (r, q) of the tile
 #pragma GCC unroll 16
   for (std::size_t r = 0; r < RT; ++r) {
 #pragma GCC unroll 16
-    for (std::size_t q = 0; q < CT; ++q) acc[r * CT + q] = B(0.0f);
+    for (std::size_t q = 0; q < CT; ++q) acc[r * CT + q] = C::zero();
   }
-  for (std::size_t p = 0; p < kv; p += W) {
-    // The next tile's rows, a cache line at a time (every step for floats, every 64 / W
+  for (std::size_t p = 0; p < kv; p += L) {
+    // The next tile's rows, a cache line at a time (every step for floats, every 64 / L
     // steps for bytes).
-    if (prefetch_a != nullptr && (p * kElementBytes<ARows>) % 64 < W * kElementBytes<ARows>) {
+    if (prefetch_a != nullptr && (p * kElementBytes<ARows>) % 64 < L * kElementBytes<ARows>) {
 #pragma GCC unroll 16
       for (std::size_t r = 0; r < RT; ++r)
         __builtin_prefetch(address(*prefetch_a + (r * lda + p)), 0, 3);
     }
-    B av[RT];
+#pragma GCC unroll 4
+    for (std::size_t j = 0; j < K; ++j) {
+      B av[RT];
 #pragma GCC unroll 16
-    for (std::size_t r = 0; r < RT; ++r) av[r] = load_vec<Arch>(a + (r * lda + p));
+      for (std::size_t r = 0; r < RT; ++r) av[r] = load_vec<Arch>(a + (r * lda + p + j * W));
 #pragma GCC unroll 16
-    for (std::size_t q = 0; q < CT; ++q) {
-      const B bv = in_register(B::load_unaligned(b + q * ldb + p));
+      for (std::size_t q = 0; q < CT; ++q) {
+        const B bv = in_register(B::load_unaligned(b + q * ldb + p + j * W));
 #pragma GCC unroll 16
-      for (std::size_t r = 0; r < RT; ++r)
-        acc[r * CT + q] = fmadd<Arch>(av[r], bv, acc[r * CT + q]);
+        for (std::size_t r = 0; r < RT; ++r)
+          acc[r * CT + q].r[j] = fmadd<Arch>(av[r], bv, acc[r * CT + q].r[j]);
+      }
     }
   }
 #if defined(__AVX512F__)
@@ -106,7 +115,13 @@ void dot_tile(std::size_t k, float alpha, ARows a, std::size_t lda, const float*
   }
 }
 
-inline constexpr std::size_t kDotRows = 4, kDotCols = 5;
+/// The dot tile: 4 × 5 where a canonical accumulator is one register (AVX-512: 20 of 32),
+/// 3 × 2 where it is two (AVX2: 12 of 16, beside 3 rows of A and one of B). No bit
+/// depends on the tile.
+template <class Arch>
+inline constexpr std::size_t kDotRows = kCanonRegs<Arch> == 1 ? 4 : 3;
+template <class Arch>
+inline constexpr std::size_t kDotCols = kCanonRegs<Arch> == 1 ? 5 : 2;
 /// Byte rows (simd_operand.hpp) widen each vector with a multiply on the FMA pipe. For C up
 /// to this many columns (softmax's 10) a 2 × n tile widens each A vector once for all n
 /// columns instead of once per 5-column tile: 2 multiplies per 20 FMAs, not 4. Same sums
@@ -116,13 +131,14 @@ inline constexpr std::size_t kDotRows = 4, kDotCols = 5;
 /// longer fit in L1 beside A's), so floats keep 4 × 5. With AVX-512's 32 registers the
 /// tile takes 3 rows (30 accumulators; GCC spills a few, and it still pays): Intel Xeon
 /// family 6 model 167, minimum of 500 alternated calls in 5 runs, 2 × 10 against 3 × 10
-/// 58-77 against 62-82 GFLOP/s, faster in every run. AVX2 keeps 2 rows (unmeasured).
-inline constexpr std::size_t kDotWideMaxCols = 10;
+/// 58-77 against 62-82 GFLOP/s, faster in every run. Where a canonical accumulator takes
+/// two registers (AVX2) 10 columns would take 20 of 16: there bytes take the float tiles.
 template <class Arch>
-inline constexpr std::size_t kDotWideRows = xsimd::batch<float, Arch>::size >= 16 ? 3 : 2;
+inline constexpr std::size_t kDotWideMaxCols = kCanonRegs<Arch> == 1 ? 10 : 0;
+inline constexpr std::size_t kDotWideRows = 3;
 
 /// C = alpha · A · Bᵀ + beta · C with A (m×k) and B (n×k) both row-major along k, in
-/// 4×5 tiles of dot products (20 accumulators, 9 loads per 20 FMAs) with no packing.
+/// tiles of dot products (kDotRows × kDotCols) with no packing.
 /// Measured faster than the packed path when m or n is small: the forward pass Z = X Wᵀ
 /// of a small batch, or of a layer with few outputs (softmax's 10, Nielsen's 30).
 template <class Arch, class ARows = const float*>
@@ -130,22 +146,21 @@ void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, ARow
                   std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
                   std::size_t ldc) {
   if (m == 0 || n == 0) return;  // with_count would take n = 0 for a full tile
-  if constexpr (std::is_same_v<ARows, ByteRows>) {
-    if (n <= kDotWideMaxCols) {
+  if constexpr (std::is_same_v<ARows, ByteRows> && kDotWideMaxCols < Arch >> 0) {
+    if (n <= kDotWideMaxCols<Arch>) {
       // The tile's size is chosen once, not per tile: the nested with_count calls cost
       // ~2 % of a softmax full-batch step when made for each of a chunk's 128 tiles.
-      with_count<kDotWideMaxCols>(n, [&](auto ct) {
+      with_count<kDotWideMaxCols<Arch>>(n, [&](auto ct) {
         constexpr std::size_t CT = decltype(ct)::value;
         std::size_t i0 = 0;
-        for (; i0 + kDotWideRows<Arch> <= m; i0 += kDotWideRows<Arch>) {
+        for (; i0 + kDotWideRows <= m; i0 += kDotWideRows) {
           const ARows ai = a + i0 * lda;
-          const ARows next = ai + 2 * kDotWideRows<Arch> * lda;
-          const ARows* pf = i0 + 3 * kDotWideRows<Arch> <= m ? &next : nullptr;
-          dot_tile<Arch, kDotWideRows<Arch>, CT>(k, alpha, ai, lda, b, ldb, beta, c + i0 * ldc, ldc,
-                                                 pf);
+          const ARows next = ai + 2 * kDotWideRows * lda;
+          const ARows* pf = i0 + 3 * kDotWideRows <= m ? &next : nullptr;
+          dot_tile<Arch, kDotWideRows, CT>(k, alpha, ai, lda, b, ldb, beta, c + i0 * ldc, ldc, pf);
         }
         if (i0 == m) return;
-        with_count<kDotWideRows<Arch>>(m - i0, [&](auto rt) {
+        with_count<kDotWideRows>(m - i0, [&](auto rt) {
           dot_tile<Arch, decltype(rt)::value, CT>(k, alpha, a + i0 * lda, lda, b, ldb, beta,
                                                   c + i0 * ldc, ldc,
                                                   static_cast<const ARows*>(nullptr));
@@ -154,24 +169,25 @@ void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, ARow
       return;
     }
   }
-  for (std::size_t i0 = 0; i0 < m; i0 += kDotRows) {
-    const std::size_t rows = std::min(kDotRows, m - i0);
-    for (std::size_t j0 = 0; j0 < n; j0 += kDotCols) {
-      const std::size_t cols = std::min(kDotCols, n - j0);
+  constexpr std::size_t kRows = kDotRows<Arch>, kCols = kDotCols<Arch>;
+  for (std::size_t i0 = 0; i0 < m; i0 += kRows) {
+    const std::size_t rows = std::min(kRows, m - i0);
+    for (std::size_t j0 = 0; j0 < n; j0 += kCols) {
+      const std::size_t cols = std::min(kCols, n - j0);
       const ARows ai = a + i0 * lda;
       const float* bj = b + j0 * ldb;
       float* cij = c + i0 * ldc + j0;
       // While the first column tile runs, the next row block streams in: a full-batch
       // pass reads A from memory once, in 3 KiB rows the hardware prefetcher only
       // catches late (softmax full batch: 1.79M -> see results/peers).
-      const ARows next = ai + 2 * kDotRows * lda;
-      const ARows* pf = j0 == 0 && i0 + 3 * kDotRows <= m ? &next : nullptr;
-      if (rows == kDotRows && cols == kDotCols) {  // most tiles: no size dispatch
-        dot_tile<Arch, kDotRows, kDotCols>(k, alpha, ai, lda, bj, ldb, beta, cij, ldc, pf);
+      const ARows next = ai + 2 * kRows * lda;
+      const ARows* pf = j0 == 0 && i0 + 3 * kRows <= m ? &next : nullptr;
+      if (rows == kRows && cols == kCols) {  // most tiles: no size dispatch
+        dot_tile<Arch, kRows, kCols>(k, alpha, ai, lda, bj, ldb, beta, cij, ldc, pf);
         continue;
       }
-      with_count<kDotRows>(rows, [&](auto rt) {
-        with_count<kDotCols>(cols, [&](auto ct) {
+      with_count<kRows>(rows, [&](auto rt) {
+        with_count<kCols>(cols, [&](auto ct) {
           dot_tile<Arch, decltype(rt)::value, decltype(ct)::value>(k, alpha, ai, lda, bj, ldb, beta,
                                                                    cij, ldc, pf);
         });
@@ -219,11 +235,16 @@ template <class Arch, std::size_t RB, std::size_t NV, class BRows = const float*
   }
 }
 
-/// C = alpha · A · Bᵀ + beta · C for W < n ≤ 2W (Nielsen's 30 hidden units): Bᵀ packed
-/// once into a k × 2W panel, then 12-row blocks in rank-1 form (24 accumulators, 14 loads
-/// per 24 FMAs). Measured faster than the dot tiles here, whose 20 horizontal sums per
-/// tile cost ~15% at k = 784 (BM_gemm/simd/nielsen_fwd_*).
-inline constexpr std::size_t kBcastRows = 12;
+/// C = alpha · A · Bᵀ + beta · C for 16 < n ≤ 32 (Nielsen's 30 hidden units): Bᵀ packed
+/// once into a k × 32 panel, then row blocks in rank-1 form (AVX-512: 12 rows × 2
+/// vectors, 24 accumulators, 14 loads per 24 FMAs; AVX2: 6 rows × 2 vectors, twice per
+/// block for the panel's two halves). Measured faster than the dot tiles here, whose 20
+/// horizontal sums per tile cost ~15% at k = 784 (BM_gemm/simd/nielsen_fwd_*). The panel's
+/// width is the canonical 2 × 16 on every instruction set, so that the same products take
+/// this path (each entry's sum is one chain over k: no bit depends on the block).
+template <class Arch>
+inline constexpr std::size_t kBcastRows = kCanonRegs<Arch> == 1 ? 12 : 6;
+inline constexpr std::size_t kBcastPanel = 2 * kCanonLanes;
 /// Below this many rows the panel's packing is not paid back (measured at m = 32: 66
 /// GFLOP/s against 80 for the dot tiles; even at m = 64–100; 98 against 80 at m = 256).
 inline constexpr std::size_t kBcastMinRows = 96;
@@ -231,14 +252,16 @@ inline constexpr std::size_t kBcastMinRows = 96;
 template <class Arch, std::size_t RB>
 void nt_bcast_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
                    const float* panel, float beta, float* c, std::size_t ldc) {
-  constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+  constexpr std::size_t W = xsimd::batch<float, Arch>::size, NP = kBcastPanel;
   // Rank-1 form against the panel: A (row r, element p at a[r·lda + p]) broadcast from
-  // its rows, the result into a tile, then the n real columns into C.
-  alignas(64) float tile[RB * 2 * W];
-  rank1_block<Arch, RB, 2>(k, alpha, a, 1, lda, panel, 2 * W, 0.0f, tile, 2 * W);
+  // its rows, the result into a tile (2W columns at a time), then the n real columns
+  // into C.
+  alignas(64) float tile[RB * NP];
+  for (std::size_t j = 0; j < NP && j < n; j += 2 * W)
+    rank1_block<Arch, RB, 2>(k, alpha, a, 1, lda, panel + j, NP, 0.0f, tile + j, NP);
   for (std::size_t r = 0; r < RB; ++r) {
     float* cr = c + r * ldc;
-    const float* tr = tile + r * 2 * W;
+    const float* tr = tile + r * NP;
     for (std::size_t j = 0; j < n; ++j) cr[j] = beta == 0.0f ? tr[j] : std::fma(beta, cr[j], tr[j]);
   }
 }
@@ -247,7 +270,7 @@ template <class Arch>
 void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                    std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
                    std::size_t ldc) {
-  constexpr std::size_t W = xsimd::batch<float, Arch>::size, NP = 2 * W;
+  constexpr std::size_t NP = kBcastPanel, kRows = kBcastRows<Arch>;
   thread_local AlignedBuffer<float> panel;
   if (panel.size() < k * NP) panel.resize(k * NP);
   for (std::size_t p = 0; p < k; ++p) {
@@ -256,10 +279,10 @@ void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, con
     std::fill(dst + n, dst + NP, 0.0f);
   }
   for (std::size_t i0 = 0; i0 < m;) {
-    const std::size_t rb = std::min(kBcastRows, m - i0);
+    const std::size_t rb = std::min(kRows, m - i0);
     const float* ai = a + i0 * lda;
     float* ci = c + i0 * ldc;
-    with_count<kBcastRows>(rb, [&](auto rows) {
+    with_count<kRows>(rb, [&](auto rows) {
       nt_bcast_rows<Arch, decltype(rows)::value>(n, k, alpha, ai, lda, panel.data(), beta, ci, ldc);
     });
     i0 += rb;
@@ -267,8 +290,11 @@ void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, con
 }
 
 /// Up to this many rows of C, Aᵀ·B goes to gemm_tn_rank1 (BM_gemm/simd/softmax_dW_R256,
-/// nielsen_dW_B100).
-inline constexpr std::size_t kRank1MaxRows = 32, kRank1BlockRows = 12;
+/// nielsen_dW_B100). Row blocks of at most kRank1BlockRows: 12 × 2 vectors with AVX-512's
+/// 32 registers, 6 × 2 with AVX2's 16 (no bit depends on the block).
+inline constexpr std::size_t kRank1MaxRows = 32;
+template <class Arch>
+inline constexpr std::size_t kRank1BlockRows = kCanonRegs<Arch> == 1 ? 12 : 6;
 
 /// Which path a product takes: the dispatcher (gemm_degenerate, gemm_shape_path),
 /// linear_one_pass and dense_forward, which promise the bits of these paths, ask here. Degenerate:
@@ -276,10 +302,8 @@ inline constexpr std::size_t kRank1MaxRows = 32, kRank1BlockRows = 12;
 constexpr bool is_degenerate(std::size_t m, std::size_t n, std::size_t k, float alpha) {
   return m <= 1 || n == 0 || k <= 1 || alpha == 0.0f;
 }
-template <class Arch>
 constexpr bool nt_takes_bcast(std::size_t m, std::size_t n) {
-  constexpr std::size_t W = xsimd::batch<float, Arch>::size;
-  return m >= kBcastMinRows && n > W && n <= 2 * W;
+  return m >= kBcastMinRows && n > kBcastPanel / 2 && n <= kBcastPanel;
 }
 constexpr bool nt_takes_dots(std::size_t m, std::size_t n) {
   return m <= kNtDotsMaxRows || n <= kNtDotsMaxCols;
@@ -290,13 +314,16 @@ constexpr bool tn_takes_rank1(std::size_t m) {
 /// A·Bᵀ goes to the packed path (gemm_packed_split): neither degenerate nor a shape path.
 template <class Arch>
 constexpr bool nt_takes_packed(std::size_t m, std::size_t n, std::size_t k, float alpha) {
-  return !is_degenerate(m, n, k, alpha) && !nt_takes_bcast<Arch>(m, n) && !nt_takes_dots(m, n);
+  return !is_degenerate(m, n, k, alpha) && !nt_takes_bcast(m, n) && !nt_takes_dots(m, n);
 }
 
 template <class Arch, std::size_t RB, class BRows>
 void rank1_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda, BRows b,
                 std::size_t ldb, float beta, float* c, std::size_t ldc) {
-  constexpr std::size_t W = xsimd::batch<float, Arch>::size;
+  constexpr std::size_t W = xsimd::batch<float, Arch>::size, L = kCanonLanes, NT = L / W;
+  // The columns past the last whole 16 take the edge formula below, whatever the vector
+  // width: fma(beta, C, alpha · s) there, fma(alpha, s, beta · C) in the blocks.
+  const std::size_t edge = n - n % L;
   std::size_t j = 0;
   // Three vectors of C per row where 3·RB accumulators fit AVX-512's 32 registers (GCC
   // spills two of 30, and it still pays): 10 broadcasts of A per 30 FMAs, not per 20.
@@ -305,32 +332,33 @@ void rank1_rows(std::size_t n, std::size_t k, float alpha, const float* a, std::
   // bytes, 74-76 against 77-91 on floats. Each entry's sum and its store are those of the
   // 2-vector block, so the bits do not change.
   if constexpr (W >= 16 && 3 * RB <= 30) {
-    for (; j + 3 * W <= n; j += 3 * W)
+    for (; j + 3 * W <= edge; j += 3 * W)
       rank1_block<Arch, RB, 3>(k, alpha, a, lda, 1, b + j, ldb, beta, c + j, ldc);
   }
-  for (; j + 2 * W <= n; j += 2 * W)
+  for (; j + 2 * W <= edge; j += 2 * W)
     rank1_block<Arch, RB, 2>(k, alpha, a, lda, 1, b + j, ldb, beta, c + j, ldc);
-  for (; j + W <= n; j += W)
+  for (; j + W <= edge; j += W)
     rank1_block<Arch, RB, 1>(k, alpha, a, lda, 1, b + j, ldb, beta, c + j, ldc);
   if (j == n) return;
-  // The last n mod W columns: B's tail copied into a zero-padded k×W panel, one vector
-  // block into a tile, then the tail of C updated from the tile (scalar FMAs measured
-  // 7% of a Nielsen full-batch step, for the 30-wide layer's 14 leftover columns).
+  // The last n mod 16 columns: B's tail copied into a zero-padded k×16 panel, one
+  // canonical vector's block into a tile, then the tail of C updated from the tile
+  // (scalar FMAs measured 7% of a Nielsen full-batch step, for the 30-wide layer's 14
+  // leftover columns).
   const std::size_t rem = n - j;
   thread_local AlignedBuffer<float> panel;
-  if (panel.size() < k * W) panel.resize(k * W);
+  if (panel.size() < k * L) panel.resize(k * L);
   for (std::size_t p = 0; p < k; ++p) {
-    float* dst = panel.data() + p * W;
+    float* dst = panel.data() + p * L;
     for (std::size_t q = 0; q < rem; ++q) dst[q] = scalar_at(b, p * ldb + j + q);
-    std::fill(dst + rem, dst + W, 0.0f);
+    std::fill(dst + rem, dst + L, 0.0f);
   }
-  alignas(64) float tile[RB * W];
-  rank1_block<Arch, RB, 1>(k, alpha, a, lda, 1, static_cast<const float*>(panel.data()), W, 0.0f,
-                           tile, W);
+  alignas(64) float tile[RB * L];
+  rank1_block<Arch, RB, NT>(k, alpha, a, lda, 1, static_cast<const float*>(panel.data()), L, 0.0f,
+                            tile, L);
   for (std::size_t r = 0; r < RB; ++r) {
     for (std::size_t q = 0; q < rem; ++q) {
       float& cr = c[r * ldc + j + q];
-      cr = beta == 0.0f ? tile[r * W + q] : std::fma(beta, cr, tile[r * W + q]);
+      cr = beta == 0.0f ? tile[r * L + q] : std::fma(beta, cr, tile[r * L + q]);
     }
   }
 }
@@ -341,12 +369,13 @@ template <class Arch, class BRows = const float*>
 void gemm_tn_rank1(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
                    std::size_t lda, BRows b, std::size_t ldb, float beta, float* c,
                    std::size_t ldc) {
-  const std::size_t blocks = (m + kRank1BlockRows - 1) / kRank1BlockRows;
+  constexpr std::size_t kRows = kRank1BlockRows<Arch>;
+  const std::size_t blocks = (m + kRows - 1) / kRows;
   for (std::size_t i0 = 0; i0 < m;) {
     const std::size_t rb = std::min((m + blocks - 1) / blocks, m - i0);
     const float* ai = a + i0;
     float* ci = c + i0 * ldc;
-    with_count<kRank1BlockRows>(rb, [&](auto rows) {
+    with_count<kRows>(rb, [&](auto rows) {
       rank1_rows<Arch, decltype(rows)::value>(n, k, alpha, ai, lda, b, ldb, beta, ci, ldc);
     });
     i0 += rb;

@@ -16,6 +16,8 @@
 #include <cstddef>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
+
+#include "kernels/simd_canon.hpp"
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
@@ -60,12 +62,12 @@ inline __m512 hadd16_avx512(const __m512 (&slot)[16]) {
 }
 
 /// Lane v of the result: xsimd::hadd(x[v0 + v]) for v0 + v < N (zero past N).
-template <std::size_t N, class Batch>
-__m512 hadd16_slots(const Batch* x, std::size_t v0) {
+template <std::size_t N>
+__m512 hadd16_slots(const CanonVec<xsimd::avx512bw>* x, std::size_t v0) {
   __m512 slot[16];
   for (std::size_t i = 0; i < 16; ++i) {
     const std::size_t v = v0 + 4 * (i % 4) + i / 4;
-    slot[i] = v < N ? x[v].data : _mm512_setzero_ps();
+    slot[i] = v < N ? x[v].r[0].data : _mm512_setzero_ps();
   }
   return hadd16_avx512(slot);
 }
@@ -75,8 +77,8 @@ __m512 hadd16_slots(const Batch* x, std::size_t v0) {
 /// xsimd::hadd(x[r·CT + q]) — the scalar epilogue's operations, one masked vector per row
 /// of the tile, with no trip through memory for the sums.
 template <std::size_t RT, std::size_t CT>
-void store_tile_sums_avx512(const xsimd::batch<float, xsimd::avx512bw>* x, float alpha, float beta,
-                            float* c, std::size_t ldc) {
+void store_tile_sums_avx512(const CanonVec<xsimd::avx512bw>* x, float alpha, float beta, float* c,
+                            std::size_t ldc) {
   static_assert(RT * CT <= 32 && CT <= 16);
   constexpr std::size_t N = RT * CT;
   const __m512 group0 = hadd16_slots<N>(x, 0);
@@ -98,9 +100,9 @@ void store_tile_sums_avx512(const xsimd::batch<float, xsimd::avx512bw>* x, float
 }
 #endif
 
-/// out[v] = xsimd::hadd(x[v]) for v < N, bit for bit.
+/// out[v] = hadd(x[v]) (simd_canon.hpp) for v < N, bit for bit.
 template <class Arch, std::size_t N>
-void hadd_many(const xsimd::batch<float, Arch>* x, float* out) {
+void hadd_many(const CanonVec<Arch>* x, float* out) {
 #if defined(__AVX512F__)
   if constexpr (std::is_same_v<Arch, xsimd::avx512bw>) {
     for (std::size_t v0 = 0; v0 < N; v0 += 16) {
@@ -111,7 +113,7 @@ void hadd_many(const xsimd::batch<float, Arch>* x, float* out) {
     return;
   }
 #endif
-  for (std::size_t v = 0; v < N; ++v) out[v] = xsimd::hadd(x[v]);
+  for (std::size_t v = 0; v < N; ++v) out[v] = hadd<Arch>(x[v]);
 }
 
 }  // namespace sgdbench::gemm_detail

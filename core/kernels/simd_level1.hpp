@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "kernels/dense_forward.hpp"
+#include "kernels/simd_canon.hpp"
 #include "kernels/simd_fma.hpp"
 #include "kernels/simd_kernels.hpp"
 
@@ -23,38 +24,39 @@ void SimdKernels<Arch>::axpy(std::size_t n, float alpha, const float* x, float* 
   for (; i < n; ++i) y[i] = std::fma(alpha, x[i], y[i]);
 }
 
-/// out[r] = <a + r·lda, x> for R rows at once, each row with four accumulators (they hide
-/// the FMA latency), then the whole vectors left into the first, one horizontal sum and the
-/// scalar tail; dot is the one-row case, so every row has dot's bits. gemv's groups give 4R
-/// independent FMA chains where one dot has 4: one dot of 784 (Nielsen's B = 1 forward) is
-/// 13 dependent FMAs on its first accumulator, and 30 of them one after another left the
-/// two FMA ports mostly idle.
+/// out[r] = <a + r·lda, x> for R rows at once, each row with four canonical accumulators
+/// (simd_canon.hpp: 16 lanes, in 1, 2 or 4 registers; they hide the FMA latency), then the
+/// whole vectors left into the first, one horizontal sum and the scalar tail; dot is the
+/// one-row case, so every row has dot's bits, and every instruction set AVX-512's. gemv's
+/// groups give 4R independent FMA chains where one dot has 4: one dot of 784 (Nielsen's
+/// B = 1 forward) is 13 dependent FMAs on its first accumulator, and 30 of them one after
+/// another left the two FMA ports mostly idle.
 template <class Arch, std::size_t R>
 [[gnu::always_inline]] inline void dot_rows(std::size_t n, const float* a, std::size_t lda,
                                             const float* x, float* out) {
-  using B = xsimd::batch<float, Arch>;
-  constexpr std::size_t W = B::size;
-  B s[R][4];
-  for (std::size_t r = 0; r < R; ++r) s[r][0] = s[r][1] = s[r][2] = s[r][3] = B(0.0f);
+  using C = CanonVec<Arch>;
+  constexpr std::size_t L = kCanonLanes;
+  C s[R][4];
+  for (std::size_t r = 0; r < R; ++r) s[r][0] = s[r][1] = s[r][2] = s[r][3] = C::zero();
   std::size_t i = 0;
-  for (; i + 4 * W <= n; i += 4 * W) {
+  for (; i + 4 * L <= n; i += 4 * L) {
 #pragma GCC unroll 4
     for (std::size_t v = 0; v < 4; ++v) {
-      const B xv = B::load_unaligned(x + i + v * W);
+      const C xv = C::load(x + i + v * L);
 #pragma GCC unroll 4
       for (std::size_t r = 0; r < R; ++r)
-        s[r][v] = fmadd<Arch>(B::load_unaligned(a + r * lda + i + v * W), xv, s[r][v]);
+        s[r][v] = fmadd<Arch>(C::load(a + r * lda + i + v * L), xv, s[r][v]);
     }
   }
-  for (; i + W <= n; i += W) {
-    const B xv = B::load_unaligned(x + i);
+  for (; i + L <= n; i += L) {
+    const C xv = C::load(x + i);
 #pragma GCC unroll 4
     for (std::size_t r = 0; r < R; ++r)
-      s[r][0] = fmadd<Arch>(B::load_unaligned(a + r * lda + i), xv, s[r][0]);
+      s[r][0] = fmadd<Arch>(C::load(a + r * lda + i), xv, s[r][0]);
   }
 #pragma GCC unroll 4
   for (std::size_t r = 0; r < R; ++r) {
-    float sum = xsimd::hadd((s[r][0] + s[r][1]) + (s[r][2] + s[r][3]));
+    float sum = hadd<Arch>((s[r][0] + s[r][1]) + (s[r][2] + s[r][3]));
     for (std::size_t j = i; j < n; ++j) sum = std::fma(a[r * lda + j], x[j], sum);
     out[r] = sum;
   }
@@ -71,8 +73,9 @@ template <class Arch>
 void SimdKernels<Arch>::gemv(Trans ta, std::size_t m, std::size_t n, float alpha, const float* a,
                              std::size_t lda, const float* x, float beta, float* y) {
   if (ta == Trans::kNo) {  // y_i = alpha · <A_i, x> + beta · y_i
-    // Rows in groups (dot_rows): 4 with AVX-512's 32 registers (16 accumulators), 2 with 16.
-    constexpr std::size_t kRows = xsimd::batch<float, Arch>::size >= 16 ? 4 : 2;
+    // Rows in groups (dot_rows): 4 with AVX-512's 32 registers (16 accumulators); one with
+    // AVX2's 16, where a row's 4 canonical accumulators take 8.
+    constexpr std::size_t kRows = kCanonRegs<Arch> == 1 ? 4 : 1;
     float dots[kRows];
     std::size_t i = 0;
     for (; i + kRows <= m; i += kRows) {
@@ -117,15 +120,17 @@ void map_in_place(std::size_t n, float* x, Map map) {
 // (_mm512_roundscale_round_ps, _mm512_cvttps_epi32, _mm512_slli_epi32). Where GCC keeps an
 // out-of-line copy of the caller (as it does with -march=native on Intel Xeon family 6
 // model 167, not on AMD EPYC), -Wuninitialized reports that self-initialisation, a false
-// positive in a system header that -Werror (CI) turns into a failed build. Silenced here,
-// for the two functions that call xsimd::exp, and nowhere else.
+// positive in a system header that -Werror (CI) turns into a failed build (inlined through
+// exp_canon, GCC calls it -Wmaybe-uninitialized). Silenced here, for the functions that
+// call exp, and around exp_canon (simd_canon.hpp), and nowhere else.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 /// σ(v) = 1 / (1 + e^−v): SimdKernels::sigmoid and the GEMM's epilogue share the formula.
 template <class Arch>
 xsimd::batch<float, Arch> sigmoid_batch(xsimd::batch<float, Arch> v) {
   using B = xsimd::batch<float, Arch>;
-  return B(1.0f) / (B(1.0f) + xsimd::exp(-v));
+  return B(1.0f) / (B(1.0f) + exp_canon<Arch>(-v));
 }
 
 /// The activation `act` on a batch, with the operations the Activation structs
@@ -157,7 +162,7 @@ void SimdKernels<Arch>::sigmoid(std::size_t n, float* x) {
 template <class Arch>
 void SimdKernels<Arch>::exp(std::size_t n, float* x) {
   using B = xsimd::batch<float, Arch>;
-  map_in_place<Arch>(n, x, [](B v) { return xsimd::exp(v); });
+  map_in_place<Arch>(n, x, [](B v) { return exp_canon<Arch>(v); });
 }
 #pragma GCC diagnostic pop
 

@@ -24,7 +24,7 @@ bool SimdKernels<Arch>::linear_one_pass(const LinearOnePassArgs& p) {
   // The separate calls' paths must be gemm_nt_dots and gemm_tn_rank1: neither product
   // degenerate, and the forward not the broadcast panel.
   const bool same_paths = !is_degenerate(R, n, k, 1.0f) && !is_degenerate(n, k, R, p.alpha) &&
-                          !nt_takes_bcast<Arch>(R, n) && nt_takes_dots(R, n) && tn_takes_rank1(n);
+                          !nt_takes_bcast(R, n) && nt_takes_dots(R, n) && tn_takes_rank1(n);
   if (!same_paths) return false;
   const ByteRows x{p.x8, p.scale};
   gemm_nt_dots<Arch>(R, n, k, 1.0f, x, k, p.w, k, 1.0f, p.z, n);
