@@ -200,7 +200,14 @@ TEST_CASE("cli_throughput_prints_samples_per_second_and_refuses_bad_flags", "[cl
 
   const auto peak = run_sgdbench("throughput --peak-flops", dir);
   REQUIRE(peak.exit_code == 0);
-  REQUIRE(Json::parse(peak.output)["gflops"].get<double>() > 0.1);
+  const Json peak_json = Json::parse(peak.output);
+  REQUIRE(peak_json["gflops"].get<double>() > 0.1);
+  // The nominal peak beside the rate: ports × lanes × 2 × GHz, and the rate's fraction of it.
+  const double nominal = peak_json["nominal_gflops"].get<double>();
+  REQUIRE(peak_json["fma_ports"].get<int>() >= 1);
+  REQUIRE(nominal > 0.0);
+  REQUIRE(peak_json["fraction_of_nominal"].get<double>() ==
+          Approx(peak_json["gflops"].get<double>() / nominal));
 
   const auto bad_batch = run_sgdbench(
       "throughput --variant nielsen/plain/simd/tbb --dataset mnist --widths 784,30,10 "

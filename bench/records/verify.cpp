@@ -14,6 +14,7 @@
 #ifdef SGDBENCH_WITH_BLAS
 #include "kernels/blas_kernels.hpp"
 #endif
+#include "kernels/simd_canon.hpp"
 #include "kernels/simd_kernels.hpp"
 #include "records/output_files.hpp"
 #include "records/report.hpp"
@@ -215,8 +216,10 @@ void compare_tables(const std::string& dir, const std::vector<Json>& committed, 
   }
 }
 
-/// The ISA notes: bit equality holds per instruction set (FMA contraction, vector width)
-/// and, for the blas variants, per OpenBLAS core type.
+/// The ISA notes. The SIMD kernels keep AVX-512's bits on every instruction set with FMA
+/// (kernels/simd_canon.hpp), so a result made on another one must verify here all the same;
+/// only a build without FMA (x86-64-v2) differs. The blas variants' bits hold per OpenBLAS
+/// core type.
 std::string isa_note(const std::string& dir) {
   const std::string path = dir + "/machine.json";
   if (!std::filesystem::exists(path)) return fmt::format("  note: {} is missing\n", path);
@@ -224,11 +227,18 @@ std::string isa_note(const std::string& dir) {
   std::string note;
   const std::string recorded = machine.value("simd_arch", "unknown");
   const std::string here = BestArch::name();
-  if (recorded != here) {
+  if (recorded != here && kCanonicalBits<BestArch>) {
     note = fmt::format(
-        "  note: these results were made with {} kernels ({}), this build runs {}: figures "
-        "are bit-identical only on the same instruction set, so SIMD variants may differ "
-        "here for that reason alone (the scalar variants do not)\n",
+        "  note: these results were made with {} kernels ({}), this build runs {}: the SIMD "
+        "kernels keep the same bits on both (the canonical order, kernels/simd_canon.hpp), "
+        "so the simd and scalar variants are portable and every figure of theirs must "
+        "match\n",
+        recorded, machine.value("cpu_model", "unknown CPU"), here);
+  } else if (recorded != here) {
+    note = fmt::format(
+        "  note: these results were made with {} kernels ({}), this build runs {} without "
+        "FMA: its SIMD kernels round each multiply-add twice, so the simd variants may "
+        "differ here for that reason alone (the scalar variants do not)\n",
         recorded, machine.value("cpu_model", "unknown CPU"), here);
   }
 #ifdef SGDBENCH_WITH_BLAS

@@ -8,7 +8,7 @@
 #   results/peers and results/micro stand for each of their CPU folders)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-exe="$root/build/release/bench/sgdbench"
+exe="${SGDBENCH_EXE:-$root/build/release/bench/sgdbench}"
 [ -x "$exe" ] || "$root/bench/scripts/setup.sh" release sgdbench sgdbench_micro >/dev/null
 cd "$root"
 args=("$@")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The packed GEMM's register tile follows the core's FMA ports (fma_ports.hpp), recorded
 # in machine.json: SGDBENCH_FMA_PORTS=1 and =2 pick the one- and two-port tiles (NR 32
-# and 48 with AVX-512; AVX2 keeps 2 vectors), give the same records (no bit depends on
+# and 48 with AVX-512; AVX2 keeps its 6 × 16 tile and records the count), give the same
+# records (no bit depends on
 # the tile), and a malformed value is a plain error naming the variable, exit 1, before
 # anything is written.
 #   tests/scripts/fma_ports_override.sh SGDBENCH CONFIG
@@ -27,6 +28,10 @@ done
 if [[ $arch == avx512* ]]; then
   blocking 1 | grep -q "NR=32 " || { echo "FAIL: one port, AVX-512: NR is not 32" >&2; exit 1; }
   blocking 2 | grep -q "NR=48 " || { echo "FAIL: two ports, AVX-512: NR is not 48" >&2; exit 1; }
+elif [[ $arch == *avx2* ]]; then
+  for ports in 1 2; do
+    blocking "$ports" | grep -q "MR=6 NR=16 " || { echo "FAIL: AVX2: the tile is not 6 x 16" >&2; exit 1; }
+  done
 fi
 /usr/bin/python3 "$(dirname "$0")/same_records.py" "$work/p1/$name/runs.jsonl" "$work/p2/$name/runs.jsonl"
 rc=0
