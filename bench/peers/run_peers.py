@@ -6,7 +6,13 @@ runs.jsonl (every measurement), summary.md and summary.csv (medians, ratios, tar
 machine.json (with the machine's measured limits), plots/ratios.png.
 
     /usr/bin/python3 bench/peers/run_peers.py [--reps 3] [--seconds 2] [--out DIR]
+    /usr/bin/python3 bench/peers/run_peers.py --isa avx2      # both sides limited to AVX2
     /usr/bin/python3 bench/peers/run_peers.py --report-only   # tables and plot again
+
+--isa avx2 runs the x86-64-v3 build (build/avx2, the `avx2` preset) against PyTorch held to
+AVX2 (ATEN_CPU_CAPABILITY=avx2, DNNL_MAX_CPU_ISA=AVX2, OPENBLAS_CORETYPE=Haswell), so an
+AVX-512 host measures what an AVX2-only CPU of its core would, into
+results/peers/<CPU model>-avx2/, against workloads.json's targets_avx2.
 """
 import argparse
 import csv
@@ -26,12 +32,42 @@ sys.path.insert(0, str(HERE.parent / "scripts"))
 import cpu_folder  # noqa: E402
 SGDBENCH = ROOT / "build" / "release" / "bench" / "sgdbench"
 MICRO = ROOT / "build" / "release" / "bench" / "micro" / "sgdbench_micro"
+# What every process of a run sees besides its thread counts (--isa avx2 sets it).
+ISA_ENV = {}
+# Each instruction-set mode: the build it runs, the variables that hold the peers to it, and
+# the suffix of its results folder.
+ISA_MODES = {
+    "native": {"build": "release", "env": {}, "suffix": ""},
+    "avx2": {"build": "avx2", "suffix": "-avx2",
+             "env": {"ATEN_CPU_CAPABILITY": "avx2", "DNNL_MAX_CPU_ISA": "AVX2",
+                     "OPENBLAS_CORETYPE": "Haswell"}},
+}
+
+
+def use_isa(isa):
+    """Points SGDBENCH, MICRO and ISA_ENV at the mode `isa` (ISA_MODES)."""
+    global SGDBENCH, MICRO
+    mode = ISA_MODES[isa]
+    SGDBENCH = ROOT / "build" / mode["build"] / "bench" / "sgdbench"
+    MICRO = ROOT / "build" / mode["build"] / "bench" / "micro" / "sgdbench_micro"
+    ISA_ENV.clear()
+    ISA_ENV.update(mode["env"])
+
+
+def targets_for(workloads, simd_arch):
+    """workloads.json's targets, with targets_avx2 in their place where sgdbench ran AVX2
+    kernels (simd_arch from machine.json)."""
+    targets = dict(workloads["targets"])
+    if "avx2" in (simd_arch or ""):
+        targets.update(workloads.get("targets_avx2", {}))
+    return targets
 
 
 def thread_env(threads, blas_threads=None):
     """Every pool sized to `threads`: torch.set_num_threads does not reach Debian's
     OpenBLAS (pthreads), which otherwise takes every core even for a '1 thread' run."""
     env = dict(os.environ)
+    env.update(ISA_ENV)
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(threads)
     env["OPENBLAS_NUM_THREADS"] = str(blas_threads or threads)
@@ -141,7 +177,7 @@ def fmt_rate(x):
     return f"{x / 1e6:.2f} M" if x >= 1e6 else f"{x / 1e3:.1f} k"
 
 
-def summarise(records, workloads):
+def summarise(records, workloads, simd_arch=None):
     by = {}
     for r in records:
         by.setdefault((r["workload"], r["batch"], r["threads"], r["impl"]), []).append(r)
@@ -155,7 +191,7 @@ def summarise(records, workloads):
                 if x["rep"] in theirs]
 
     rss = {k: max(x["peak_rss_mib"] - x["data_mib"] for x in v) for k, v in by.items()}
-    targets = workloads["targets"]
+    targets = targets_for(workloads, simd_arch)
     rows = []
     for run in workloads["runs"]:
         for batch in map(str, run["batch"]):
@@ -344,7 +380,12 @@ def write_tables(out, rows, peak_rows, extras, machine, torch_version, reps, sec
         "`openblas` the same variant with OpenBLAS kernels. Every thread pool (TBB, OpenMP, "
         "OpenBLAS) is limited to the thread count. On 2 threads PyTorch is run two ways, "
         "torch.set_num_threads(2) with OpenBLAS on 2 threads, and torch.set_num_threads(1) "
-        "with OpenBLAS on 2 threads (`blas` below); the table keeps the faster.\n",
+        "with OpenBLAS on 2 threads (`blas` below); the table keeps the faster."
+        + (" Both sides held to AVX2 (`./bench/peers/run.sh --isa avx2`): sgdbench's "
+           "x86-64-v3 build, PyTorch with ATEN_CPU_CAPABILITY=avx2 and DNNL_MAX_CPU_ISA=AVX2, "
+           "OpenBLAS with its Haswell kernels (OPENBLAS_CORETYPE=Haswell); the targets are "
+           "workloads.json's targets_avx2." if "avx2" in (machine.get("simd_arch") or "") else "")
+        + "\n",
         "| workload | B | threads | sgdbench | openblas | PyTorch | sgdbench / PyTorch | "
         "target | met | vs 1 thread | peak RSS − data (MiB) |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -451,7 +492,7 @@ def plot_ratios(out, rows):
 def publish(out, records, extras, machine, torch_version, workloads, reps, seconds):
     """Writes everything into a temporary folder, then swaps it for `out`: an interrupted
     run leaves the committed results/peers/ as it was."""
-    rows = summarise(records, workloads)
+    rows = summarise(records, workloads, machine.get("simd_arch"))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".peers.", dir=out.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private
@@ -494,13 +535,19 @@ def main():
                     "bench/scripts/cpu_folder.py; with --only, "
                     "/tmp/sgdbench-peers-<workload>, so a partial run never replaces the table)")
     ap.add_argument("--only", help="run only this workload (e.g. nielsen)")
+    ap.add_argument("--isa", choices=sorted(ISA_MODES), default="native",
+                    help="avx2: the x86-64-v3 build against PyTorch held to AVX2, into "
+                    "results/peers/<CPU model>-avx2/")
     ap.add_argument("--report-only", action="store_true",
                     help="rebuild the tables and plot from OUT/runs.jsonl; measure nothing")
     a = ap.parse_args()
     workloads = json.loads((HERE / "workloads.json").read_text())
+    use_isa(a.isa)
+    suffix = ISA_MODES[a.isa]["suffix"]
     if a.out is None:
-        a.out = (f"/tmp/sgdbench-peers-{a.only}" if a.only
-                 else str(ROOT / "results" / "peers" / cpu_folder.slug(cpu_folder.cpu_model())))
+        a.out = (f"/tmp/sgdbench-peers-{a.only}{suffix}" if a.only
+                 else str(ROOT / "results" / "peers" /
+                          (cpu_folder.slug(cpu_folder.cpu_model()) + suffix)))
     if a.report_only:
         return report_only(Path(a.out), workloads)
     cells = [(run["workload"], b, t) for run in workloads["runs"] for b in run["batch"]

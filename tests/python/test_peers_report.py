@@ -135,5 +135,32 @@ class HostContention(unittest.TestCase):
         self.assertTrue(lines[peak + 2].startswith("| CPU time the hypervisor withheld"))
         self.assertEqual(lines[peak + 3:peak + 5], ["", "## Fraction of the FMA peak"])
 
+class AvxTwoMode(unittest.TestCase):
+    """--isa avx2 (issue 37): its own build, peers held to AVX2, its own folder and targets."""
+
+    def test_targets_follow_the_arch_sgdbench_ran(self):
+        workloads = {"targets": {"softmax/full": 4, "mlp/256": 1.25, "nielsen/1": 50},
+                     "targets_avx2": {"softmax/full": 3, "mlp/256": 1.2}}
+        native = run_peers.targets_for(workloads, "avx512bw")
+        avx2 = run_peers.targets_for(workloads, "fma3+avx2")
+        self.assertEqual(native["softmax/full"], 4)
+        self.assertEqual(avx2["softmax/full"], 3)
+        self.assertEqual(avx2["mlp/256"], 1.2)
+        self.assertEqual(avx2["nielsen/1"], 50)  # the mini-batch targets are unchanged
+
+    def test_every_process_is_held_to_avx2(self):
+        try:
+            run_peers.use_isa("avx2")
+            env = run_peers.thread_env(1)
+            self.assertEqual(env["ATEN_CPU_CAPABILITY"], "avx2")
+            self.assertEqual(env["DNNL_MAX_CPU_ISA"], "AVX2")
+            self.assertEqual(env["OPENBLAS_CORETYPE"], "Haswell")
+            self.assertEqual(run_peers.SGDBENCH.parent.parent.name, "avx2")
+        finally:
+            run_peers.use_isa("native")
+        self.assertNotIn("ATEN_CPU_CAPABILITY", run_peers.ISA_ENV)
+        self.assertEqual(run_peers.SGDBENCH.parent.parent.name, "release")
+
+
 if __name__ == "__main__":
     unittest.main()
