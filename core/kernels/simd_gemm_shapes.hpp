@@ -84,7 +84,12 @@ void dot_tile(std::size_t k, float alpha, ARows a, std::size_t lda, const float*
     for (std::size_t j = 0; j < K; ++j) {
       B av[RT];
 #pragma GCC unroll 16
-      for (std::size_t r = 0; r < RT; ++r) av[r] = load_vec<Arch>(a + (r * lda + p + j * W));
+      for (std::size_t r = 0; r < RT; ++r) {
+        av[r] = load_vec<Arch>(a + (r * lda + p + j * W));
+        // With AVX2 GCC folded each A vector into both of its FMAs instead (16 loads per
+        // 12 FMAs): kept in a register, as B's. AVX-512's tiles are left as measured.
+        if constexpr (K > 1) av[r] = in_register(av[r]);
+      }
 #pragma GCC unroll 16
       for (std::size_t q = 0; q < CT; ++q) {
         const B bv = in_register(B::load_unaligned(b + q * ldb + p + j * W));
@@ -115,13 +120,22 @@ void dot_tile(std::size_t k, float alpha, ARows a, std::size_t lda, const float*
   }
 }
 
-/// The dot tile: 4 × 5 where a canonical accumulator is one register (AVX-512: 20 of 32),
-/// 3 × 2 where it is two (AVX2: 12 of 16, beside 3 rows of A and one of B). No bit
-/// depends on the tile.
-template <class Arch>
-inline constexpr std::size_t kDotRows = kCanonRegs<Arch> == 1 ? 4 : 3;
-template <class Arch>
-inline constexpr std::size_t kDotCols = kCanonRegs<Arch> == 1 ? 5 : 2;
+/// The dot tile: 4 × 5 where a canonical accumulator is one register (AVX-512: 20 of 32).
+/// Where it takes two (AVX2), 3 × 2 on floats (12 of 16 registers, 3 rows of A and one of
+/// B beside them) and 1 × 5 on bytes, which widen each A vector once per tile. AMD EPYC
+/// (family 26 model 2), an x86-64-v3 build, best of 9 interleaved repetitions in two
+/// alternated rounds, GFLOP/s of nielsen_fwd_B10 / B32 / softmax_fwd_R256 / the softmax
+/// one pass R256: floats 3 × 2 90-94 / 96-98 / 86-87, 2 × 3 77-87 / 75-93 / 64-84, 2 × 2
+/// 82-85 / 82-86 / 74-81; bytes 1 × 5 79-82, 1 × 6 77-81, 2 × 3 78-80. No bit depends on
+/// the tile.
+template <class Arch, class ARows = const float*>
+inline constexpr std::size_t kDotRows = kCanonRegs<Arch> == 1
+                                            ? 4
+                                            : (std::is_same_v<ARows, ByteRows> ? 1 : 3);
+template <class Arch, class ARows = const float*>
+inline constexpr std::size_t kDotCols = kCanonRegs<Arch> == 1
+                                            ? 5
+                                            : (std::is_same_v<ARows, ByteRows> ? 5 : 2);
 /// Byte rows (simd_operand.hpp) widen each vector with a multiply on the FMA pipe. For C up
 /// to this many columns (softmax's 10) a 2 × n tile widens each A vector once for all n
 /// columns instead of once per 5-column tile: 2 multiplies per 20 FMAs, not 4. Same sums
@@ -169,7 +183,7 @@ void gemm_nt_dots(std::size_t m, std::size_t n, std::size_t k, float alpha, ARow
       return;
     }
   }
-  constexpr std::size_t kRows = kDotRows<Arch>, kCols = kDotCols<Arch>;
+  constexpr std::size_t kRows = kDotRows<Arch, ARows>, kCols = kDotCols<Arch, ARows>;
   for (std::size_t i0 = 0; i0 < m; i0 += kRows) {
     const std::size_t rows = std::min(kRows, m - i0);
     for (std::size_t j0 = 0; j0 < n; j0 += kCols) {
@@ -291,7 +305,10 @@ void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, con
 
 /// Up to this many rows of C, Aᵀ·B goes to gemm_tn_rank1 (BM_gemm/simd/softmax_dW_R256,
 /// nielsen_dW_B100). Row blocks of at most kRank1BlockRows: 12 × 2 vectors with AVX-512's
-/// 32 registers, 6 × 2 with AVX2's 16 (no bit depends on the block).
+/// 32 registers, 6 × 2 with AVX2's 16 (no bit depends on the block). 10 × 1 on AVX2, each
+/// (widened) vector of B read once for all 10 rows: AMD EPYC (family 26 model 2), best of
+/// 9, two alternated rounds: softmax_dW_R256 89-97 against 103-104 GFLOP/s for 6 × 2,
+/// nielsen_dW_B100 88-91 against 113-114, the softmax one pass 74 against 74-77.
 inline constexpr std::size_t kRank1MaxRows = 32;
 template <class Arch>
 inline constexpr std::size_t kRank1BlockRows = kCanonRegs<Arch> == 1 ? 12 : 6;
