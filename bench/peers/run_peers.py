@@ -547,7 +547,7 @@ def main():
     if a.out is None:
         a.out = (f"/tmp/sgdbench-peers-{a.only}{suffix}" if a.only
                  else str(ROOT / "results" / "peers" /
-                          (cpu_folder.slug(cpu_folder.cpu_model()) + suffix)))
+                          (cpu_folder.folder() + suffix)))
     if a.report_only:
         return report_only(Path(a.out), workloads)
     cells = [(run["workload"], b, t) for run in workloads["runs"] for b in run["batch"]

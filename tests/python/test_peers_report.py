@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "bench", "peers"))
 import run_peers  # noqa: E402
+import cpu_folder  # noqa: E402  (bench/scripts, on the path through run_peers)
 
 WORKLOADS = {"models": {"mlp": {"widths": [4, 3, 2]}}, "peak_fraction": {"mlp/256": None}}
 
@@ -134,6 +135,28 @@ class HostContention(unittest.TestCase):
         self.assertTrue(lines[peak + 1].startswith("| FMA peak probed after each run"))
         self.assertTrue(lines[peak + 2].startswith("| CPU time the hypervisor withheld"))
         self.assertEqual(lines[peak + 3:peak + 5], ["", "## Fraction of the FMA peak"])
+
+class CpuFolder(unittest.TestCase):
+    """Hosts whose model name has no model number get their family and model in the folder,
+    so an AMD EPYC Zen 4 and Zen 5 do not overwrite each other's results."""
+
+    def folder_of(self, text):
+        with tempfile.NamedTemporaryFile("w", suffix=".cpuinfo") as f:
+            f.write(text)
+            f.flush()
+            return cpu_folder.folder(f.name)
+
+    def test_generic_names_take_family_and_model(self):
+        zen5 = "processor\t: 0\ncpu family\t: 26\nmodel\t\t: 2\nmodel name\t: AMD EPYC\n\n"
+        zen4 = zen5.replace(": 26", ": 25").replace(": 2\n", ": 17\n")
+        self.assertEqual(self.folder_of(zen5), "amd-epyc-family-26-model-2")
+        self.assertEqual(self.folder_of(zen4), "amd-epyc-family-25-model-17")
+
+    def test_named_models_keep_their_name(self):
+        xeon = ("cpu family\t: 6\nmodel\t\t: 143\n"
+                "model name\t: Intel(R) Xeon(R) Platinum 8481C CPU @ 2.70GHz\n")
+        self.assertEqual(self.folder_of(xeon), "intel-xeon-platinum-8481c")
+
 
 class AvxTwoMode(unittest.TestCase):
     """--isa avx2 (issue 37): its own build, peers held to AVX2, its own folder and targets."""
