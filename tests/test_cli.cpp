@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -160,6 +161,81 @@ TEST_CASE("unit_cli_config_errors_name_the_json_path_and_write_nothing", "[cli][
     REQUIRE_THAT(r.output, Contains("config.json") && Contains(c.expected));
     REQUIRE_FALSE(std::filesystem::exists(dir.file("out")));
   }
+}
+
+// Issue 42, rows 1 and 2: configs that ran "successfully" into a wrong or empty result are
+// refused at validate (so before run writes anything), naming the path.
+TEST_CASE("regression_repeated_sweep_values_ran_the_same_cells_twice_and_tabled_them",
+          "[cli][hostile]") {
+  TempDir dir("cli-repeats");
+  const Json good = small_idx_problem(dir);
+  const std::pair<std::function<void(Json&)>, std::string> cases[] = {
+      {[](Json& c) {
+         c["sweep"]["batch_size"] = {10, 10};
+       },
+       "/sweep/batch_size/1: batch size 10 is already at /sweep/batch_size/0"},
+      {[](Json& c) {
+         c["sweep"]["batch_size"] = {"full", 5, "full"};
+       },
+       "/sweep/batch_size/2: batch size full is already at /sweep/batch_size/0"},
+      {[](Json& c) {
+         c["sweep"]["lr"] = {0.1, 0.1};
+       },
+       "/sweep/lr/1: learning rate 0.1 is already at /sweep/lr/0"},
+      // Two doubles that train as the same float.
+      {[](Json& c) {
+         c["sweep"]["lr"] = {0.1, 0.1000000001};
+       },
+       "/sweep/lr/1: learning rate"},
+      {[](Json& c) {
+         c["sweep"]["lr"] = Json::parse(R"({"log_grid": {"min": 1, "max": 1, "num": 3}})");
+       },
+       "/sweep/lr/log_grid/1: learning rate 1 is already at /sweep/lr/log_grid/0"},
+      {[](Json& c) {
+         c["sweep"]["seed"] = {0, 1, 0};
+       },
+       "/sweep/seed/2: 0 is already at /sweep/seed/0"},
+      {[](Json& c) {
+         c["sweep"]["threads"] = {2, 2};
+       },
+       "/sweep/threads/1: 2 is already at /sweep/threads/0"},
+      {[](Json& c) {
+         c["variants"][0] = Json{{"variant", "nielsen/simd/tbb"}, {"lr", {1.0, 1.0}}};
+       },
+       "/variants/0/lr/1: learning rate 1 is already at /variants/0/lr/0"},
+  };
+  for (const auto& [mutate, expected] : cases) {
+    Json c = good;
+    mutate(c);
+    write_text(dir.file("config.json"), c.dump(2));
+    const auto r = run_sgdbench("validate " + dir.file("config.json"), dir);
+    INFO(c["sweep"].dump() << "\n" << r.output);
+    REQUIRE(r.exit_code == 1);
+    REQUIRE_THAT(r.output, Contains("config.json: " + expected));
+  }
+}
+
+TEST_CASE("regression_lbfgs_given_mini_batches_ran_no_cell_and_wrote_an_empty_table",
+          "[cli][hostile]") {
+  TempDir dir("cli-no-cell");
+  Json c = small_idx_problem(dir);
+  c.erase("model");  // softmax takes its widths from the data
+  c["variants"] = {"softmax/lbfgs/simd/tbb"};
+  c["sweep"]["batch_size"] = {10};
+  auto r = run_config(dir, c, "out");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 1);
+  REQUIRE_THAT(r.output,
+               Contains("config.json: /variants/0: softmax/lbfgs/simd/tbb runs on the full batch "
+                        "only, so its batch sizes (10, from /sweep/batch_size) give it no cell"));
+  REQUIRE_FALSE(std::filesystem::exists(dir.file("out")));
+  // Its own batch size makes it runnable beside mini-batch methods.
+  c["variants"] = {"softmax/plain/simd/tbb",
+                   Json{{"variant", "softmax/lbfgs/simd/tbb"}, {"batch_size", {"full"}}}};
+  write_text(dir.file("config.json"), c.dump(2));
+  r = run_sgdbench("validate " + dir.file("config.json"), dir);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
 }
 
 TEST_CASE("unit_cli_bad_data_files_and_bad_json_give_file_and_offset", "[cli][hostile]") {

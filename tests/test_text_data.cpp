@@ -30,6 +30,32 @@ TEST_CASE("unit_csv_reads_labels_and_features_and_maps_labels", "[loaders]") {
   REQUIRE(r.targets == std::vector<float>{0.5f, -2.25f});
 }
 
+// Issue 42, row 3: labels parsed as floats made 16777216 and 16777217 one class (float has
+// 24 bits), and the run reported test accuracy 1.0.
+TEST_CASE("regression_class_labels_above_2_to_the_24_were_merged_into_one_class",
+          "[loaders][hostile]") {
+  const Dataset d =
+      parse_csv("16777216,1\n16777217,2\n16777216,3\n", "big.csv", Task::kClassification, false);
+  REQUIRE(d.classes == 2);
+  REQUIRE(d.y == std::vector<std::uint8_t>{0, 1, 0});
+  const Dataset s =
+      parse_libsvm("16777217 1:1\n16777216 1:2\n", "big.svm", Task::kClassification, 0);
+  REQUIRE(s.y == std::vector<std::uint8_t>{1, 0});
+  const auto error = [](std::string_view text) {
+    try {
+      parse_csv(text, "bad.csv", Task::kClassification, false);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  REQUIRE_THAT(error("1,1\n1e300,2\n"),
+               Contains("bad.csv: line 2, field 1: class label 1e300 is out of range"));
+  REQUIRE_THAT(error("1,1\n16777217.5,2\n"),
+               Contains("bad.csv: line 2, field 1: class label 16777217.5 is not an integer"));
+  REQUIRE_THAT(error("x,1\n"), Contains("bad.csv: line 1, field 1: label is not a finite number"));
+}
+
 TEST_CASE("unit_libsvm_reads_sparse_rows_densely", "[loaders]") {
   const Dataset d = parse_libsvm("+1 1:0.5 3:2 # comment\n-1 2:1\n\n+1 3:-1\n", "t.svm",
                                  Task::kClassification, 0);

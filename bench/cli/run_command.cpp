@@ -112,17 +112,19 @@ int run_command(const RunArgs& args) {
       options.distribute = true;
     }
   }
+  // The one resume command, on screen and in summary.md (issue 42: the file's lacked --out).
+  std::string again = "sgdbench run " + args.config;
+  if (options.out_root != "results") again += " --out " + options.out_root;
+  if (options.data_dir != default_data_dir()) again += " --data-dir " + options.data_dir;
+  if (ranks > 1) again = "mpirun -np " + std::to_string(ranks) + " " + again;
+  options.resume_command = again + " --resume";
   install_interrupt_handlers();
   try {
     run_experiment(config, options);
     if (lock_step) end_lock_step();
     if (ranks > 1 && !lock_step) end_cells();
   } catch (const Interrupted& e) {
-    std::string again = "sgdbench run " + args.config;
-    if (options.out_root != "results") again += " --out " + options.out_root;
-    if (options.data_dir != default_data_dir()) again += " --data-dir " + options.data_dir;
-    if (ranks > 1) again = "mpirun -np " + std::to_string(ranks) + " " + again;
-    fmt::print(stderr, "sgdbench: {}\nresume with: {} --resume\n", e.what(), again);
+    fmt::print(stderr, "sgdbench: {}\nresume with: {}\n", e.what(), options.resume_command);
     return 128 + interrupt_signal();
   }
   print_summary(options.out_root + "/" + config.name, options.plots);

@@ -116,6 +116,7 @@ std::vector<std::vector<std::size_t>> parse_sweep(const Json& v, const std::stri
   for (std::size_t i = 0; i < seeds.size(); ++i) {
     c.seeds.push_back(read_uint(seeds[i], path, fmt::format("/sweep/seed/{}", i)));
   }
+  reject_repeats(c.seeds, path, "/sweep/seed");
   std::vector<std::vector<std::size_t>> sweep_widths;
   if (const Json* w = s.optional("widths")) {
     if (!c.model.widths.empty()) s.fail("widths", "also given as /model/widths: keep one");
@@ -123,6 +124,9 @@ std::vector<std::vector<std::size_t>> parse_sweep(const Json& v, const std::stri
     for (std::size_t k = 0; k < list.size(); ++k) {
       sweep_widths.push_back(parse_widths(list[k], path, fmt::format("/sweep/widths/{}", k)));
     }
+    reject_repeats(
+        sweep_widths, path, "/sweep/widths", [](const auto& a, const auto& b) { return a == b; },
+        [](const auto& w) { return fmt::format("widths {}", fmt::join(w, "-")); });
   }
   if (const Json* t = s.optional("threads")) {
     const Json& ts = read_nonempty_array(*t, path, "/sweep/threads");
@@ -132,6 +136,7 @@ std::vector<std::vector<std::size_t>> parse_sweep(const Json& v, const std::stri
       if (c.threads.back() > kMaxThreads)
         fail_at(path, fmt::format("/sweep/threads/{}", i), fmt::format("at most {}", kMaxThreads));
     }
+    reject_repeats(c.threads, path, "/sweep/threads");
   }
   s.finish();
   return sweep_widths;
@@ -184,6 +189,7 @@ Tuning parse_tuning(const Json& v, const std::string& path, bool any_targets,
   for (std::size_t i = 0; i < seeds.size(); ++i) {
     tuning.seeds.push_back(read_uint(seeds[i], path, fmt::format("/tuning/seeds/{}", i)));
   }
+  reject_repeats(tuning.seeds, path, "/tuning/seeds");
   if (const Json* p = x.optional("points")) tuning.points = read_bool(*p, path, "/tuning/points");
   if (const Json* s = x.optional("select_by")) {
     tuning.select_by = read_string(*s, path, "/tuning/select_by");

@@ -65,8 +65,21 @@ std::vector<BatchSize> parse_batch_sizes(const Json& v, const std::string& path,
     }
     out.push_back(*BatchSize::of(read_uint(bs[i], path, p, 1)));
   }
+  reject_repeats(
+      out, path, at, [](BatchSize a, BatchSize b) { return a.to_string() == b.to_string(); },
+      [](BatchSize b) { return "batch size " + b.to_string(); });
   return out;
 }
+
+namespace {
+/// Training runs in float: two rates that round to the same float run the same cells.
+bool same_float_rate(double a, double b) {
+  return static_cast<float>(a) == static_cast<float>(b);
+}
+std::string show_rate(double r) {
+  return fmt::format("learning rate {}", r);
+}
+}  // namespace
 
 std::vector<double> parse_learning_rates(const Json& lr, const std::string& path,
                                          const std::string& at) {
@@ -100,6 +113,7 @@ std::vector<double> parse_learning_rates(const Json& lr, const std::string& path
     }
     grid.finish();
     g.finish();
+    reject_repeats(out, path, at + "/log_grid", same_float_rate, show_rate);
     return out;
   }
   const Json& lrs = read_nonempty_array(lr, path, at);
@@ -107,6 +121,7 @@ std::vector<double> parse_learning_rates(const Json& lr, const std::string& path
     // Training runs in float: the rate must survive the conversion.
     out.push_back(read_number_in(lrs[i], path, fmt::format("{}/{}", at, i), 1e-30, 1e30));
   }
+  reject_repeats(out, path, at, same_float_rate, show_rate);
   return out;
 }
 

@@ -54,4 +54,28 @@ std::uint64_t read_uint(const Json& v, const std::string& file, const std::strin
 double read_positive_number(const Json& v, const std::string& file, const std::string& path);
 const Json& read_nonempty_array(const Json& v, const std::string& file, const std::string& path);
 
+/// Each value of a sweep axis once (issue 42): a value listed twice ran the same cells
+/// twice, tabled them as separate runs with bootstrap intervals, and the fresh result then
+/// failed its own verify. The error names the repeat's path (at/i) and the first one's;
+/// `same` says when two values would run the same cells, `show` how the error writes one.
+template <class T, class Same, class Show>
+void reject_repeats(const std::vector<T>& values, const std::string& file, const std::string& at,
+                    Same same, Show show) {
+  for (std::size_t i = 1; i < values.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (same(values[i], values[j])) {
+        fail_at(file, at + "/" + std::to_string(i),
+                show(values[i]) + " is already at " + at + "/" + std::to_string(j) +
+                    ": list each value once (the same cells would run twice)");
+      }
+    }
+  }
+}
+template <class T>
+void reject_repeats(const std::vector<T>& values, const std::string& file, const std::string& at) {
+  reject_repeats(
+      values, file, at, [](const T& a, const T& b) { return a == b; },
+      [](const T& v) { return std::to_string(v); });
+}
+
 }  // namespace sgdbench

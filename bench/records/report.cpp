@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "records/output_files.hpp"
+#include "records/results_folder.hpp"
 #include "records/seed_stats.hpp"
 #include "records/tuning_table.hpp"
 #include "records/two_tables.hpp"
@@ -431,6 +432,11 @@ std::vector<Json> read_records(const std::string& dir) {
   const std::string path = dir + "/runs.jsonl";
   std::ifstream in(path);
   if (!in && std::filesystem::exists(path + ".partial")) {
+    // A run writing there now is not an interrupted one (issue 42): name it, as run does.
+    if (const std::string who = ResultsFolder::holder(dir); !who.empty()) {
+      throw Error(
+          fmt::format("{}: in use by another sgdbench ({}): wait for it to finish", dir, who));
+    }
     throw Error(
         fmt::format("{}: missing, but {}.partial holds an interrupted run: finish it "
                     "with `sgdbench run <its config> --resume`",

@@ -99,6 +99,26 @@ ResultsFolder::ResultsFolder(std::string dir, const std::string& what) : dir_(st
   }
 }
 
+std::string ResultsFolder::holder(const std::string& dir) {
+  const std::string lock_path = (fs::path(dir) / kLockFile).string();
+  const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  std::string who;
+  if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      who = read_fd(fd);
+      if (who.empty()) who = "holder unknown";
+    }
+  } else {
+    ::flock(fd, LOCK_UN);
+  }
+  ::close(fd);
+  while (!who.empty() && who.back() == '\n') who.pop_back();
+  // This process's own lock (report reads the folder it holds) is nobody else's.
+  if (who.starts_with(fmt::format("pid {} on ", ::getpid()))) return "";
+  return who;
+}
+
 void ResultsFolder::remove_if_unused() {
   if (created_.empty()) return;
   std::error_code ec;

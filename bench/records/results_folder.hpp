@@ -29,6 +29,10 @@ class ResultsFolder {
   /// Deletes <dir>/<name>.previous files: the new result is complete.
   void drop_set_aside();
 
+  /// Who else holds `dir`'s lock now ("pid … on …, since …, command"), or "" when nobody
+  /// but this process does:
+  /// for the commands that only read a folder (verify), to name a writer at work there.
+  static std::string holder(const std::string& dir);
   /// The name of the lock file inside a results folder.
   static constexpr const char* kLockFile = ".sgdbench.lock";
 

@@ -1,8 +1,12 @@
 // The checks run before anything is trained: variants compiled, data loadable and of the
 // shape the models and batch sizes need (sgdbench validate runs exactly these).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "config/datasets.hpp"
 #include "sweep/experiment.hpp"
@@ -40,6 +44,30 @@ void check_validation_split(const ExperimentConfig& c, const Split& data) {
                     "(set its \"validation\")",
                     c.file, c.tuning->select_by, c.dataset.name));
   }
+}
+
+/// A variant none of whose batch sizes it can run (L-BFGS given B = 10) would run no cell
+/// and leave an empty table behind a "skipping" line (issue 42): an error naming the
+/// variant, the batch sizes it was given and the ones it accepts.
+void check_runnable_batch_sizes(const ExperimentConfig& c, std::size_t vi, const VariantInfo& v) {
+  const VariantSweep& vs = c.variant_sweeps[vi];
+  const auto& sizes = vs.batch_sizes.empty() ? c.batch_sizes : vs.batch_sizes;
+  const auto runs = [&](BatchSize b) {
+    return std::find(v.batchings.begin(), v.batchings.end(), std::string(b.batching())) !=
+           v.batchings.end();
+  };
+  if (std::any_of(sizes.begin(), sizes.end(), runs)) return;
+  std::vector<std::string> given;
+  given.reserve(sizes.size());
+  for (BatchSize b : sizes) given.push_back(b.to_string());
+  const bool full_only = v.batchings.size() == 1 && v.batchings.front() == "full";
+  throw Error(fmt::format(
+      "{}: /variants/{}: {} runs on {} only, so its batch sizes ({}, from {}) give it no cell "
+      "to run: give it its own, {{\"variant\": \"{}\", \"batch_size\": [{}]}}",
+      c.file, vi, v.name, full_only ? "the full batch" : "mini-batches (a number of rows)",
+      fmt::join(given, ", "),
+      vs.batch_sizes.empty() ? "/sweep/batch_size" : fmt::format("/variants/{}/batch_size", vi),
+      v.name, full_only ? "\"full\"" : "100"));
 }
 
 }  // namespace
@@ -98,6 +126,7 @@ void check_problem(const ExperimentConfig& c, DatasetCache& datasets) {
                               data.train.is_regression() ? "regression" : "classification"));
     }
     ++fitting;
+    check_runnable_batch_sizes(c, i, v);
     const ModelSpec m = model_widths(c, v, data.train);  // throws when they do not fit the data
     if (c.record_params) {
       std::size_t params = m.widths.front();  // least squares: one weight a feature

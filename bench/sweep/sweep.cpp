@@ -129,6 +129,9 @@ Sweep::Sweep(const ExperimentConfig& c, const RunOptions& options, const Partial
       out_(out),
       total_(cells),
       partial_(std::move(partial)),
+      resume_command_(options.resume_command.empty()
+                          ? fmt::format("sgdbench run {} --resume", c.file)
+                          : options.resume_command),
       progress_(cells, options.progress && cache == nullptr),
       cache_(cache),
       before_local_run_(std::move(before_local_run)) {
@@ -193,8 +196,8 @@ Interrupted Sweep::interrupted(const std::string& dir) {
   records_.resize(complete_records_);
   write_report(dir, records_,
                fmt::format("**Interrupted after {} of {} run cells**: these tables show the "
-                           "finished ones; `sgdbench run {} --resume` completes the run.",
-                           finished_, total_, c_.file));
+                           "finished ones; `{}` completes the run.",
+                           finished_, total_, resume_command_));
   return Interrupted(
       fmt::format("interrupted after {} of {} run cells; they are kept in {} and tabled in "
                   "{}/summary.md",

@@ -97,6 +97,7 @@ class Sweep {
   JsonLinesWriter& out_;
   std::size_t total_;
   std::string partial_;
+  std::string resume_command_;  // RunOptions::resume_command
   Progress progress_;
   CellCache* cache_;
   std::function<void(const ProblemSetup&, const Cell&)> before_local_run_;

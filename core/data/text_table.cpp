@@ -48,14 +48,46 @@ bool parse_float(std::string_view s, float& out) {
   return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
 }
 
-/// Labels as read; classification ones become 0..k−1 in sorted order.
+bool parse_double(std::string_view s, double& out) {
+  s = trim(s);
+  if (s.empty()) return false;
+  if (s.front() == '+') s.remove_prefix(1);
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
+}
+
+/// Labels as read; classification ones become 0..k−1 in sorted order. Class labels are
+/// read as exact integers (up to 2^53 in magnitude): read as floats, 16777216 and
+/// 16777217 were one class (issue 42).
 struct LabelColumn {
-  std::vector<float> values;
-  void add(float v, Task task, const std::string& where) {
-    if (task == Task::kClassification && v != std::floor(v)) {
-      throw Error(fmt::format("{}: class label {} is not an integer", where, v));
+  std::vector<float> values;          // regression targets
+  std::vector<std::int64_t> classes;  // class labels as written
+  /// `token`: the label's text; `where`: its file, line and column, for the errors.
+  void add(std::string_view token, Task task, const std::string& where) {
+    if (task == Task::kRegression) {
+      float v = 0.0f;
+      if (!parse_float(token, v)) {
+        throw Error(
+            fmt::format("{}: label is not a finite number: \"{}\"", where, token.substr(0, 40)));
+      }
+      values.push_back(v);
+      return;
     }
-    values.push_back(v);
+    double v = 0.0;
+    if (!parse_double(token, v)) {
+      throw Error(
+          fmt::format("{}: label is not a finite number: \"{}\"", where, token.substr(0, 40)));
+    }
+    if (v != std::floor(v)) {
+      throw Error(fmt::format("{}: class label {} is not an integer", where, trim(token)));
+    }
+    if (std::fabs(v) > 0x1p53) {
+      throw Error(
+          fmt::format("{}: class label {} is out of range: integers up to 2^53 in "
+                      "magnitude are read exactly",
+                      where, trim(token)));
+    }
+    classes.push_back(static_cast<std::int64_t>(v));
   }
   void store(Dataset& ds, Task task, const std::string& source) const {
     if (task == Task::kRegression) {
@@ -63,15 +95,15 @@ struct LabelColumn {
       ds.targets = values;
       return;
     }
-    std::map<float, std::uint8_t> index;
-    for (float v : values) index.emplace(v, 0);
+    std::map<std::int64_t, std::uint8_t> index;
+    for (std::int64_t v : classes) index.emplace(v, 0);
     if (index.size() > 256) {
       throw Error(fmt::format("{}: {} distinct class labels, at most 256", source, index.size()));
     }
     std::uint8_t next = 0;
     for (auto& [value, id] : index) id = next++;
     ds.classes = std::max<std::size_t>(index.size(), 2);
-    for (float v : values) ds.y.push_back(index[v]);
+    for (std::int64_t v : classes) ds.y.push_back(index[v]);
   }
 };
 
@@ -102,14 +134,14 @@ Dataset parse_csv(std::string_view text, const std::string& source, Task task, b
     for (;;) {
       const std::size_t comma = std::min(line.find(',', start), line.size());
       const std::string_view field = line.substr(start, comma - start);
-      float v = 0.0f;
-      if (!parse_float(field, v)) {
-        throw Error(fmt::format("{}: line {}, field {}: not a finite number: \"{}\"", source,
-                                lines.number(), fields + 1, field.substr(0, 40)));
-      }
       if (fields == 0) {
-        labels.add(v, task, fmt::format("{}: line {}, field 1", source, lines.number()));
+        labels.add(field, task, fmt::format("{}: line {}, field 1", source, lines.number()));
       } else {
+        float v = 0.0f;
+        if (!parse_float(field, v)) {
+          throw Error(fmt::format("{}: line {}, field {}: not a finite number: \"{}\"", source,
+                                  lines.number(), fields + 1, field.substr(0, 40)));
+        }
         features.push_back(v);
       }
       ++fields;
@@ -168,12 +200,7 @@ Dataset parse_libsvm(std::string_view text, const std::string& source, Task task
       const std::string where =
           fmt::format("{}: line {}, token {}", source, lines.number(), token_no);
       if (token_no == 1) {
-        float v = 0.0f;
-        if (!parse_float(token, v)) {
-          throw Error(
-              fmt::format("{}: label is not a finite number: \"{}\"", where, token.substr(0, 40)));
-        }
-        labels.add(v, task, where);
+        labels.add(token, task, where);
         continue;
       }
       const std::size_t colon = token.find(':');

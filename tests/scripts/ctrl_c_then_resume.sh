@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ctrl-C (SIGINT) in the middle of a sweep: the run stops after the current evaluation
-# point with exit 130, writes the tables of the finished cells, prints the resume command,
+# point with exit 130, writes the tables of the finished cells, prints the resume command
+# (with --out, on screen and in summary.md),
 # and `--resume` then completes it to the same runs.jsonl as an uninterrupted run.
 #   tests/scripts/ctrl_c_then_resume.sh SGDBENCH CONFIG
 set -euo pipefail
@@ -32,6 +33,11 @@ tail -3 "$work/stderr"
 [ "$rc" -eq 130 ] || fail "exit $rc after SIGINT, expected 130"
 grep -q "resume with: .* --resume" "$work/stderr" || fail "no resume command printed"
 grep -q "Interrupted after [1-9][0-9]* of" "$dir/summary.md" || fail "summary.md does not table the finished cells"
+# Both resume hints carry --out (issue 42: summary.md's did not, and following it started
+# a fresh sweep in results/).
+grep -q "resume with: .* --out $work/out --resume" "$work/stderr" || fail "the printed hint lacks --out"
+grep -qF "\`sgdbench run $config --out $work/out --resume\` completes the run" "$dir/summary.md" ||
+  fail "summary.md's resume hint lacks --out: $(grep -o 'Interrupted.*' "$dir/summary.md")"
 [ -f "$dir/summary.tex" ] && [ -f "$dir/summary.csv" ] || fail "tables missing"
 [ ! -f "$dir/runs.jsonl" ] || fail "runs.jsonl written by an interrupted run"
 "$exe" report "$dir" >"$work/report" 2>&1 && fail "report succeeded without runs.jsonl"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Two `sgdbench run` of the same config into the same --out: the second refuses at once
-# (exit 1, naming the holder's pid) and the first finishes a well-formed runs.jsonl.
+# (exit 1, naming the holder's pid), so does a verify of the folder meanwhile, and the first
+# finishes a well-formed runs.jsonl.
 #   tests/scripts/two_writers.sh SGDBENCH CONFIG
 set -euo pipefail
 exe=$1 config=$2
@@ -19,6 +20,15 @@ rc=0; "$exe" run "$config" --out "$work/out" --no-plots --quiet >/dev/null 2>"$w
 cat "$work/second"
 [ "$rc" -eq 1 ] || fail "the second writer exited $rc, expected 1"
 grep -q "in use by another sgdbench (pid $first " "$work/second" || fail "the holder is not named"
+# A reader too (issue 42): verify of the folder being written names the writer, where it
+# said "holds an interrupted run: finish it with --resume".
+if [ ! -f "$work/out/$name/runs.jsonl" ]; then
+  rc=0; "$exe" verify "$work/out/$name" >"$work/verify" 2>&1 || rc=$?
+  cat "$work/verify"
+  [ "$rc" -ne 0 ] || fail "verify of a folder being written exited 0"
+  grep -q "in use by another sgdbench (pid $first " "$work/verify" ||
+    fail "verify does not name the writer"
+fi
 wait "$first" || fail "the first writer failed: $(cat "$work/first")"
 /usr/bin/python3 - "$work/out/$name/runs.jsonl" <<'PY'
 import json, sys
