@@ -215,6 +215,28 @@ TEST_CASE("regression_repeated_sweep_values_ran_the_same_cells_twice_and_tabled_
   }
 }
 
+// Issue 42, row 7: a typo in a variant object was told "known here: variant" (the fields
+// present), not the fields valid there.
+TEST_CASE("regression_a_misspelt_field_was_told_only_the_fields_present", "[cli][hostile]") {
+  TempDir dir("cli-typo");
+  Json c = small_idx_problem(dir);
+  c["variants"][0] = Json{{"variant", "nielsen/simd/tbb"}, {"batchsize", {10}}};
+  write_text(dir.file("config.json"), c.dump(2));
+  auto r = run_sgdbench("validate " + dir.file("config.json"), dir);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 1);
+  REQUIRE_THAT(r.output, Contains("config.json: /variants/0/batchsize: unknown field: did you "
+                                  "mean \"batch_size\"? (valid here: batch_size, epochs, label, "
+                                  "lr, schedule, variant)"));
+  c = small_idx_problem(dir);
+  c["sweep"]["zzz"] = 1;  // nothing close: no guess, still every valid field
+  write_text(dir.file("config.json"), c.dump(2));
+  r = run_sgdbench("validate " + dir.file("config.json"), dir);
+  INFO(r.output);
+  REQUIRE_THAT(r.output, Contains("/sweep/zzz: unknown field (valid here: batch_size, lr, seed, "
+                                  "threads, widths)"));
+}
+
 TEST_CASE("regression_lbfgs_given_mini_batches_ran_no_cell_and_wrote_an_empty_table",
           "[cli][hostile]") {
   TempDir dir("cli-no-cell");

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "util/error.hpp"
 
@@ -152,6 +154,7 @@ JsonObject::JsonObject(const Json& value, std::string path, const std::string& f
 
 const Json& JsonObject::required(const std::string& key) {
   log_key(path_, key);
+  asked_.insert(key);
   if (!value_.contains(key)) fail(key, "missing required field");
   taken_.insert(key);
   return value_.at(key);
@@ -159,18 +162,46 @@ const Json& JsonObject::required(const std::string& key) {
 
 const Json* JsonObject::optional(const std::string& key) {
   log_key(path_, key);
+  asked_.insert(key);
   if (!value_.contains(key)) return nullptr;
   taken_.insert(key);
   return &value_.at(key);
 }
 
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
 void JsonObject::finish() const {
   for (const auto& item : value_.items()) {
-    if (taken_.count(item.key()) == 0) {
-      std::string allowed;
-      for (const auto& k : taken_) allowed += (allowed.empty() ? "" : ", ") + k;
-      fail(item.key(), fmt::format("unknown field (known here: {})", allowed));
+    if (taken_.count(item.key()) != 0) continue;
+    // Every field valid here (issue 42: the hint listed only the ones present, so a typo
+    // of "batch_size" in a variant object was told "known here: variant"), and the
+    // closest one where it is a few edits away.
+    std::string allowed, closest;
+    std::size_t best = std::max<std::size_t>(1, item.key().size() / 3) + 1;
+    for (const auto& k : asked_) {
+      allowed += (allowed.empty() ? "" : ", ") + k;
+      if (const std::size_t d = edit_distance(item.key(), k); d < best) {
+        best = d;
+        closest = k;
+      }
     }
+    fail(item.key(),
+         fmt::format("unknown field{} (valid here: {})",
+                     closest.empty() ? "" : fmt::format(": did you mean \"{}\"?", closest),
+                     allowed));
   }
 }
 

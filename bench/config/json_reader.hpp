@@ -28,7 +28,8 @@ class JsonObject {
   /// The value at `key`, or nullptr when it is absent.
   const Json* optional(const std::string& key);
   std::string path_of(const std::string& key) const { return path_ + "/" + key; }
-  /// Errors on the first key that was never taken, listing the allowed ones.
+  /// Errors on the first key that was never taken, listing every field valid here (each
+  /// one asked about, present or not) and the closest to the unknown one.
   void finish() const;
 
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
@@ -38,7 +39,11 @@ class JsonObject {
   std::string path_;
   const std::string& file_;
   std::set<std::string> taken_;
+  std::set<std::string> asked_;  // every key required() or optional() was asked about
 };
+
+/// Levenshtein distance: how many single-character edits make `a` into `b`.
+std::size_t edit_distance(const std::string& a, const std::string& b);
 
 /// Test hook: while `log` is set, every key a JsonObject is asked about is added to it as
 /// a JSON pointer with array indices written "*" ("/datasets/*/name"): the parser's

@@ -123,10 +123,16 @@ def peers_table(root="."):
            "|---|---|---|---|---|---|---|---|"]
     for path in folders:
         machine = os.path.join(os.path.dirname(path), "machine.json")
-        cpu = os.path.basename(os.path.dirname(path))
+        folder = os.path.basename(os.path.dirname(path))
+        cpu = folder
         if os.path.exists(machine):
             with open(machine) as f:
-                cpu = json.load(f).get("cpu_model", cpu)
+                meta = json.load(f)
+            # The model name, and the folder where it says more (the family and model of a
+            # KVM guest's bare "AMD EPYC", -avx2 for run.sh --isa avx2).
+            cpu = meta.get("cpu_model", folder)
+            if "-family-" in folder or folder.endswith("-avx2"):
+                cpu += f" (`{folder}`)"
         for r in rows(path):
             ratio = num(r["ratio_vs_pytorch"])
             target = num(r["target_ratio"])
@@ -184,7 +190,10 @@ own ratio, so a slow spell of the shared host hits both sides of it; one block p
 measured, each in `results/peers/<CPU>/` with its machine limits and how contended the host
 was (the spread of the FMA peaks probed after the runs, the CPU time the hypervisor
 withheld), the fraction of the FMA peak (on 2 threads beside the FMA peak's own scaling in
-the same repetitions, the bound of the 2-thread target on a shared host) and the OpenBLAS reference with the GEMM blocking it ran):
+the same repetitions, the bound of the 2-thread target on a shared host) and the OpenBLAS reference with the GEMM blocking it ran;
+a folder ending in `-avx2` is `./bench/peers/run.sh --isa avx2`: the x86-64-v3 build against
+PyTorch held to AVX2 on the same host, scored against the AVX2 targets of
+`bench/peers/workloads.json`):
 
 {peers_table(root)}
 
