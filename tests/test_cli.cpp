@@ -237,6 +237,26 @@ TEST_CASE("regression_a_misspelt_field_was_told_only_the_fields_present", "[cli]
                                   "threads, widths)"));
 }
 
+// Issue 42, row 4: a synthetic problem larger than the machine's memory ended in
+// "unexpected error: std::bad_alloc" (exit 2, no field named).
+TEST_CASE("regression_a_synthetic_problem_larger_than_memory_was_a_bad_alloc", "[cli][hostile]") {
+  TempDir dir("cli-memory");
+  const Json c = Json::parse(R"({
+    "name": "huge",
+    "dataset": {"name": "synthetic-lsq", "train": 100000, "test": 1000, "d": 65536},
+    "variants": ["lsq/plain/simd/tbb"],
+    "sweep": {"batch_size": [10], "lr": [0.01], "seed": [0]},
+    "budget": {"epochs": 1}
+  })");
+  const auto r = run_config(dir, c, "out");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 1);
+  REQUIRE_THAT(r.output, Contains("config.json: /dataset: synthetic-lsq with d = 65536 and 101000 "
+                                  "rows needs about") &&
+                             Contains("GiB for the exact optimum's d x d solve"));
+  REQUIRE_FALSE(std::filesystem::exists(dir.file("out")));
+}
+
 TEST_CASE("regression_lbfgs_given_mini_batches_ran_no_cell_and_wrote_an_empty_table",
           "[cli][hostile]") {
   TempDir dir("cli-no-cell");

@@ -1,5 +1,6 @@
 // /dataset and each entry of /datasets: which data, how it is split and preprocessed.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -70,6 +71,35 @@ void parse_synthetic(JsonObject& o, const std::string& file, bool two_d, Dataset
   }
 }
 
+/// The memory a synthetic problem takes while it is made (issue 42: d = 65536 and 100,000
+/// rows ended in "unexpected error: std::bad_alloc", no field named): its rows of floats
+/// twice (generated, then split), and for least squares the exact optimum's two d × d
+/// matrices of doubles (the normal equations and their Cholesky factor). Checked against
+/// three quarters of this machine's memory, named in the error with what it would need.
+void check_synthetic_memory(const DatasetConfig& d, const std::string& file,
+                            const std::string& at) {
+  const double rows = static_cast<double>(d.train) + static_cast<double>(d.test);
+  const double dim = static_cast<double>(d.d);
+  const double features = 2.0 * rows * dim * sizeof(float);
+  const bool lsq = find_dataset(d.name)->source == DataSource::kLsq;
+  const double solve = lsq ? 2.0 * dim * dim * sizeof(double) : 0.0;
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return;  // unknown: let the allocation decide
+  const double memory = static_cast<double>(pages) * static_cast<double>(page);
+  const double cap = 0.75 * memory;
+  if (features + solve <= cap) return;
+  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+  fail_at(
+      file, at,
+      fmt::format(
+          "{} with d = {} and {} rows needs about {:.1f} GiB ({:.1f} GiB of features, "
+          "held twice while split{}); this machine has {:.1f} GiB and sgdbench "
+          "takes at most three quarters of it: lower d or the rows",
+          d.name, d.d, d.train + d.test, (features + solve) / kGiB, features / kGiB,
+          lsq ? fmt::format(", {:.1f} GiB for the exact optimum's d x d solve", solve / kGiB) : "",
+          memory / kGiB));
+}
+
 }  // namespace
 
 DatasetConfig parse_dataset(const Json& v, const std::string& file, const std::string& at,
@@ -109,6 +139,7 @@ DatasetConfig parse_dataset(const Json& v, const std::string& file, const std::s
   }
   if (synthetic) parse_synthetic(o, file, two_d, d);
   o.finish();
+  if (synthetic) check_synthetic_memory(d, file, at);
   return d;
 }
 
