@@ -304,11 +304,9 @@ VariantVerdicts variant_verdicts(const std::string& dir, const Comparison& cmp) 
   return out;
 }
 
-}  // namespace
-
-VerifyResult verify_results(const std::string& dir, const RunOptions& options) {
-  const std::vector<Json> committed = read_records(dir);
-  const Json& header = committed.front();
+/// The config that made the results in `dir` (`header`: their first record), found as
+/// recorded or relative to the repository root, and unchanged since.
+std::string config_of_result(const std::string& dir, const Json& header) {
   std::string config_file = header.value("config_file", "");
   std::error_code ec;
   // A relative path was relative to where the run started: the repository root, two
@@ -331,6 +329,16 @@ VerifyResult verify_results(const std::string& dir, const RunOptions& options) {
                     "the results or restore the config",
                     config_file, dir));
   }
+  return config_file;
+}
+
+}  // namespace
+
+VerifyResult verify_results(const std::string& dir, const RunOptions& options) {
+  const std::vector<Json> committed = read_records(dir);
+  const Json& header = committed.front();
+  const std::string config_file = config_of_result(dir, header);
+  std::error_code ec;
   const ExperimentConfig config = parse_config(config_file);
   // A budget in seconds, or a learning rate chosen by seconds to a target, makes which
   // steps run depend on the machine's speed: such a result cannot be verified.
