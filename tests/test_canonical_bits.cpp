@@ -201,7 +201,7 @@ std::pair<std::vector<float>, std::vector<double>> train(const Net& net, const D
                                                          std::size_t steps) {
   TrainSpec spec;
   spec.batch = *BatchSize::of(batch);
-  spec.chunk_rows = 64;
+  spec.chunk_rows = 256;  // the broadcast panel and the packed forward need >= 96 rows
   spec.lr = lr;
   spec.seed = 5;
   std::vector<double> losses;

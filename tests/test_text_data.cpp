@@ -51,6 +51,9 @@ TEST_CASE("regression_class_labels_above_2_to_the_24_were_merged_into_one_class"
   };
   REQUIRE_THAT(error("1,1\n1e300,2\n"),
                Contains("bad.csv: line 2, field 1: class label 1e300 is out of range"));
+  // 2^53 + 1 reads as the double 2^53: it would merge with 9007199254740992.
+  REQUIRE_THAT(error("9007199254740992,1\n9007199254740993,2\n"),
+               Contains("bad.csv: line 1, field 1: class label 9007199254740992 is out of range"));
   REQUIRE_THAT(error("1,1\n16777217.5,2\n"),
                Contains("bad.csv: line 2, field 1: class label 16777217.5 is not an integer"));
   REQUIRE_THAT(error("x,1\n"), Contains("bad.csv: line 1, field 1: label is not a finite number"));

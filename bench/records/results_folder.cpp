@@ -115,7 +115,7 @@ std::string ResultsFolder::holder(const std::string& dir) {
   ::close(fd);
   while (!who.empty() && who.back() == '\n') who.pop_back();
   // This process's own lock (report reads the folder it holds) is nobody else's.
-  if (who.starts_with(fmt::format("pid {} on ", ::getpid()))) return "";
+  if (who.starts_with(fmt::format("pid {} on {}, ", ::getpid(), host_name()))) return "";
   return who;
 }
 

@@ -176,8 +176,10 @@ void compare_cells(const std::vector<Json>& committed, const std::vector<Json>& 
 }
 
 /// The header, the tuning choices and the problems (sizes, F*): one record each, equal.
+/// `f_star_variant`: the variant that solved F*, whose verdict its mismatches take.
 void compare_closing_records(const std::vector<Json>& committed, const std::vector<Json>& fresh,
-                             bool exact_f_star, Comparison& cmp) {
+                             bool exact_f_star, const std::string& f_star_variant,
+                             Comparison& cmp) {
   const auto headers = all_of(committed, "experiment");
   if (headers.size() != 1) {
     cmp.mismatch("experiment", fmt::format("{} header records, expected 1", headers.size()));
@@ -208,7 +210,8 @@ void compare_closing_records(const std::vector<Json>& committed, const std::vect
       for (const auto& [field, value] : a[i].items()) {
         if (field == "f_star" && !exact_f_star) continue;  // a long run of a fast variant
         if (field == "tuning_seconds") continue;           // a timing
-        cmp.figure(where, field, value, b[i].value(field, Json()), owner);
+        cmp.figure(where, field, value, b[i].value(field, Json()),
+                   field == "f_star" ? f_star_variant : owner);
       }
       for (const auto& [field, value] : b[i].items()) {
         if (!a[i].contains(field)) cmp.mismatch(where, field + " is new in the re-run", owner);
@@ -369,7 +372,7 @@ VerifyResult verify_results(const std::string& dir, const RunOptions& options) {
   std::vector<double> ratios;
   std::size_t exact_records = 0;
   compare_cells(committed, fresh, cmp, result, ratios, exact_records);
-  compare_closing_records(committed, fresh, exact_f_star, cmp);
+  compare_closing_records(committed, fresh, exact_f_star, config.f_star_variant, cmp);
   // A floor on what was compared: a result without deterministic records, or with fewer
   // than kMinFiguresPerRecord figures a record (losses, counts, epoch, status, B), proves
   // nothing; a file emptied of its runs must not pass.

@@ -57,7 +57,7 @@ bool parse_double(std::string_view s, double& out) {
 }
 
 /// Labels as read; classification ones become 0..k−1 in sorted order. Class labels are
-/// read as exact integers (up to 2^53 in magnitude): read as floats, 16777216 and
+/// read as exact integers (below 2^53 in magnitude): read as floats, 16777216 and
 /// 16777217 were one class (issue 42).
 struct LabelColumn {
   std::vector<float> values;          // regression targets
@@ -81,9 +81,10 @@ struct LabelColumn {
     if (v != std::floor(v)) {
       throw Error(fmt::format("{}: class label {} is not an integer", where, trim(token)));
     }
-    if (std::fabs(v) > 0x1p53) {
+    // Below 2^53 every integer is a double of its own (2^53 + 1 reads as 2^53).
+    if (std::fabs(v) >= 0x1p53) {
       throw Error(
-          fmt::format("{}: class label {} is out of range: integers up to 2^53 in "
+          fmt::format("{}: class label {} is out of range: integers below 2^53 in "
                       "magnitude are read exactly",
                       where, trim(token)));
     }

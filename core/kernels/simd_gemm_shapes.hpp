@@ -128,13 +128,16 @@ void dot_tile(std::size_t k, float alpha, ARows a, std::size_t lda, const float*
 /// one pass R256: floats 3 × 2 90-94 / 96-98 / 86-87, 2 × 3 77-87 / 75-93 / 64-84, 2 × 2
 /// 82-85 / 82-86 / 74-81; bytes 1 × 5 79-82, 1 × 6 77-81, 2 × 3 78-80. No bit depends on
 /// the tile.
+/// SSE4.2 (four registers a canonical vector) takes 1 × 3: 12 of its 16.
 template <class Arch, class ARows = const float*>
-inline constexpr std::size_t kDotRows = kCanonRegs<Arch> == 1
-                                            ? 4
+inline constexpr std::size_t kDotRows = kCanonRegs<Arch> == 1 ? 4
+                                        : kCanonRegs<Arch> == 4
+                                            ? 1
                                             : (std::is_same_v<ARows, ByteRows> ? 1 : 3);
 template <class Arch, class ARows = const float*>
-inline constexpr std::size_t kDotCols = kCanonRegs<Arch> == 1
-                                            ? 5
+inline constexpr std::size_t kDotCols = kCanonRegs<Arch> == 1 ? 5
+                                        : kCanonRegs<Arch> == 4
+                                            ? 3
                                             : (std::is_same_v<ARows, ByteRows> ? 5 : 2);
 /// Byte rows (simd_operand.hpp) widen each vector with a multiply on the FMA pipe. For C up
 /// to this many columns (softmax's 10) a 2 × n tile widens each A vector once for all n
@@ -311,7 +314,10 @@ void gemm_nt_bcast(std::size_t m, std::size_t n, std::size_t k, float alpha, con
 /// nielsen_dW_B100 88-91 against 113-114, the softmax one pass 74 against 74-77.
 inline constexpr std::size_t kRank1MaxRows = 32;
 template <class Arch>
-inline constexpr std::size_t kRank1BlockRows = kCanonRegs<Arch> == 1 ? 12 : 6;
+inline constexpr std::size_t kRank1BlockRows =
+    kCanonRegs<Arch> == 1   ? 12
+    : kCanonRegs<Arch> == 2 ? 6
+                            : 3;  // SSE4.2: a 3 x 16 tail
 
 /// Which path a product takes: the dispatcher (gemm_degenerate, gemm_shape_path),
 /// linear_one_pass and dense_forward, which promise the bits of these paths, ask here. Degenerate:

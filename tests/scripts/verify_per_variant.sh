@@ -31,16 +31,16 @@ i = max(k for k, r in enumerate(lines) if r.get("type") == "point" and r.get("va
 lines[i]["train_loss"] = lines[i]["train_loss"] * 1.5 + 1.0
 open(d + "/runs.jsonl", "w").write("".join(json.dumps(r) + "\n" for r in lines))
 m = json.load(open(d + "/machine.json"))
-m["openblas_core"] = core
+m["openblas_core"] = core if core != "elsewhere" else m.get("openblas_core", "") + "-elsewhere"
 json.dump(m, open(d + "/machine.json", "w"), indent=2)
 PY
   "$exe" report "$dir" --no-plots >/dev/null
 }
-tamper nielsen/plain/blas/tbb Zen
+tamper nielsen/plain/blas/tbb elsewhere  # a core name no machine has
 rc=0; "$exe" verify "$dir" >"$work/blas.log" 2>&1 || rc=$?
 cat "$work/blas.log"
 [ "$rc" -eq 0 ] || fail "a blas mismatch under another OpenBLAS core failed verify (exit $rc)"
-grep -q "nielsen/plain/blas/tbb: [0-9]* figures, 1 mismatches; may differ on this build (OpenBLAS's Zen kernels there" "$work/blas.log" ||
+grep -q "nielsen/plain/blas/tbb: [0-9]* figures, 1 mismatches; may differ on this build (OpenBLAS's [A-Za-z0-9]*-elsewhere kernels there" "$work/blas.log" ||
   fail "the blas variant's line does not say its bits may differ"
 grep -q "nielsen/plain/scalar/seq: [0-9]* figures, 0 mismatches; must match on this build" "$work/blas.log" ||
   fail "the scalar variant's line does not say its bits must match"
