@@ -16,6 +16,27 @@ using namespace sgdbench;
 using namespace sgdbench::test;
 using Catch::Matchers::Contains;
 
+namespace {
+/// parse_csv's error on `text` (as bad.csv, a classification set), or "no error".
+std::string csv_error(std::string_view text, bool header = false) {
+  try {
+    parse_csv(text, "bad.csv", Task::kClassification, header);
+  } catch (const Error& e) {
+    return std::string(e.what());
+  }
+  return "no error";
+}
+/// parse_libsvm's error on `text` (as bad.svm), or "no error".
+std::string svm_error(std::string_view text, std::size_t features = 0) {
+  try {
+    parse_libsvm(text, "bad.svm", Task::kClassification, features);
+  } catch (const Error& e) {
+    return std::string(e.what());
+  }
+  return "no error";
+}
+}  // namespace
+
 TEST_CASE("unit_csv_reads_labels_and_features_and_maps_labels", "[loaders]") {
   const Dataset d = parse_csv("label,a,b\n-1,0.5,2\n1,1e-3,-4\n-1, 3 ,5\r\n\n", "t.csv",
                               Task::kClassification, true);
@@ -41,22 +62,15 @@ TEST_CASE("regression_class_labels_above_2_to_the_24_were_merged_into_one_class"
   const Dataset s =
       parse_libsvm("16777217 1:1\n16777216 1:2\n", "big.svm", Task::kClassification, 0);
   REQUIRE(s.y == std::vector<std::uint8_t>{1, 0});
-  const auto error = [](std::string_view text) {
-    try {
-      parse_csv(text, "bad.csv", Task::kClassification, false);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  REQUIRE_THAT(error("1,1\n1e300,2\n"),
+  REQUIRE_THAT(csv_error("1,1\n1e300,2\n"),
                Contains("bad.csv: line 2, field 1: class label 1e300 is out of range"));
   // 2^53 + 1 reads as the double 2^53: it would merge with 9007199254740992.
-  REQUIRE_THAT(error("9007199254740992,1\n9007199254740993,2\n"),
+  REQUIRE_THAT(csv_error("9007199254740992,1\n9007199254740993,2\n"),
                Contains("bad.csv: line 1, field 1: class label 9007199254740992 is out of range"));
-  REQUIRE_THAT(error("1,1\n16777217.5,2\n"),
+  REQUIRE_THAT(csv_error("1,1\n16777217.5,2\n"),
                Contains("bad.csv: line 2, field 1: class label 16777217.5 is not an integer"));
-  REQUIRE_THAT(error("x,1\n"), Contains("bad.csv: line 1, field 1: label is not a finite number"));
+  REQUIRE_THAT(csv_error("x,1\n"),
+               Contains("bad.csv: line 1, field 1: label is not a finite number"));
 }
 
 TEST_CASE("unit_libsvm_reads_sparse_rows_densely", "[loaders]") {
@@ -71,48 +85,34 @@ TEST_CASE("unit_libsvm_reads_sparse_rows_densely", "[loaders]") {
 }
 
 TEST_CASE("unit_hostile_csv_inputs_name_the_line_and_field", "[loaders][hostile]") {
-  const auto error = [](std::string_view text, bool header = false) {
-    try {
-      parse_csv(text, "bad.csv", Task::kClassification, header);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  REQUIRE_THAT(error("1,2,3\n0,1\n"),
+  REQUIRE_THAT(csv_error("1,2,3\n0,1\n"),
                Contains("bad.csv: line 2: 2 fields, the first data line has 3"));
-  REQUIRE_THAT(error("1,2,x\n"), Contains("bad.csv: line 1, field 3: not a finite number: \"x\""));
-  REQUIRE_THAT(error("1,2,nan\n"), Contains("line 1, field 3"));
-  REQUIRE_THAT(error("1,2,1e999\n"), Contains("line 1, field 3"));
-  REQUIRE_THAT(error("1.5,2\n"), Contains("line 1, field 1: class label 1.5 is not an integer"));
-  REQUIRE_THAT(error(""), Contains("bad.csv: no data rows"));
-  REQUIRE_THAT(error("", true), Contains("bad.csv: empty file, expected a header"));
-  REQUIRE_THAT(error("3\n"), Contains("line 1: a label and at least one feature needed"));
-  REQUIRE_THAT(error("1,,2\n"), Contains("line 1, field 2"));
+  REQUIRE_THAT(csv_error("1,2,x\n"),
+               Contains("bad.csv: line 1, field 3: not a finite number: \"x\""));
+  REQUIRE_THAT(csv_error("1,2,nan\n"), Contains("line 1, field 3"));
+  REQUIRE_THAT(csv_error("1,2,1e999\n"), Contains("line 1, field 3"));
+  REQUIRE_THAT(csv_error("1.5,2\n"),
+               Contains("line 1, field 1: class label 1.5 is not an integer"));
+  REQUIRE_THAT(csv_error(""), Contains("bad.csv: no data rows"));
+  REQUIRE_THAT(csv_error("", true), Contains("bad.csv: empty file, expected a header"));
+  REQUIRE_THAT(csv_error("3\n"), Contains("line 1: a label and at least one feature needed"));
+  REQUIRE_THAT(csv_error("1,,2\n"), Contains("line 1, field 2"));
   std::string many;
   for (int i = 0; i < 300; ++i) many += std::to_string(i) + ",1\n";
-  REQUIRE_THAT(error(many), Contains("300 distinct class labels, at most 256"));
+  REQUIRE_THAT(csv_error(many), Contains("300 distinct class labels, at most 256"));
 }
 
 TEST_CASE("unit_hostile_libsvm_inputs_name_the_line_and_token", "[loaders][hostile]") {
-  const auto error = [](std::string_view text, std::size_t features = 0) {
-    try {
-      parse_libsvm(text, "bad.svm", Task::kClassification, features);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  REQUIRE_THAT(error("1 3:1 2:1\n"), Contains("bad.svm: line 1, token 3: index 2 after 3"));
-  REQUIRE_THAT(error("1 2:1 2:1\n"), Contains("strictly increasing"));
-  REQUIRE_THAT(error("1 0:1\n"), Contains("index 0 after 0: indices are 1-based"));
-  REQUIRE_THAT(error("1 4:1\n", 3), Contains("index 4 beyond the 3 features allowed"));
-  REQUIRE_THAT(error("1 99999999:1\n"), Contains("beyond the 1048576 features allowed"));
-  REQUIRE_THAT(error("1 1-1\n"), Contains("line 1, token 2: expected index:value"));
-  REQUIRE_THAT(error("1 1:x\n"), Contains("expected index:value, got \"1:x\""));
-  REQUIRE_THAT(error("a 1:1\n"), Contains("line 1, token 1: label is not a finite number"));
-  REQUIRE_THAT(error("\n\n1 1:1\n2 x\n"), Contains("line 4, token 2"));
-  REQUIRE_THAT(error("# only a comment\n"), Contains("no data rows"));
+  REQUIRE_THAT(svm_error("1 3:1 2:1\n"), Contains("bad.svm: line 1, token 3: index 2 after 3"));
+  REQUIRE_THAT(svm_error("1 2:1 2:1\n"), Contains("strictly increasing"));
+  REQUIRE_THAT(svm_error("1 0:1\n"), Contains("index 0 after 0: indices are 1-based"));
+  REQUIRE_THAT(svm_error("1 4:1\n", 3), Contains("index 4 beyond the 3 features allowed"));
+  REQUIRE_THAT(svm_error("1 99999999:1\n"), Contains("beyond the 1048576 features allowed"));
+  REQUIRE_THAT(svm_error("1 1-1\n"), Contains("line 1, token 2: expected index:value"));
+  REQUIRE_THAT(svm_error("1 1:x\n"), Contains("expected index:value, got \"1:x\""));
+  REQUIRE_THAT(svm_error("a 1:1\n"), Contains("line 1, token 1: label is not a finite number"));
+  REQUIRE_THAT(svm_error("\n\n1 1:1\n2 x\n"), Contains("line 4, token 2"));
+  REQUIRE_THAT(svm_error("# only a comment\n"), Contains("no data rows"));
 }
 
 TEST_CASE("unit_hostile_files_directories_and_non_utf8_json", "[loaders][hostile]") {

@@ -40,15 +40,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool parse_float(std::string_view s, float& out) {
-  s = trim(s);
-  if (s.empty()) return false;
-  if (s.front() == '+') s.remove_prefix(1);
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
-}
-
-bool parse_double(std::string_view s, double& out) {
+/// A finite float or double, the whole field (a leading '+' and blanks allowed).
+template <class T>
+bool parse_number(std::string_view s, T& out) {
   s = trim(s);
   if (s.empty()) return false;
   if (s.front() == '+') s.remove_prefix(1);
@@ -66,7 +60,7 @@ struct LabelColumn {
   void add(std::string_view token, Task task, const std::string& where) {
     if (task == Task::kRegression) {
       float v = 0.0f;
-      if (!parse_float(token, v)) {
+      if (!parse_number(token, v)) {
         throw Error(
             fmt::format("{}: label is not a finite number: \"{}\"", where, token.substr(0, 40)));
       }
@@ -74,7 +68,7 @@ struct LabelColumn {
       return;
     }
     double v = 0.0;
-    if (!parse_double(token, v)) {
+    if (!parse_number(token, v)) {
       throw Error(
           fmt::format("{}: label is not a finite number: \"{}\"", where, token.substr(0, 40)));
     }
@@ -139,7 +133,7 @@ Dataset parse_csv(std::string_view text, const std::string& source, Task task, b
         labels.add(field, task, fmt::format("{}: line {}, field 1", source, lines.number()));
       } else {
         float v = 0.0f;
-        if (!parse_float(field, v)) {
+        if (!parse_number(field, v)) {
           throw Error(fmt::format("{}: line {}, field {}: not a finite number: \"{}\"", source,
                                   lines.number(), fields + 1, field.substr(0, 40)));
         }
@@ -210,7 +204,7 @@ Dataset parse_libsvm(std::string_view text, const std::string& source, Task task
       const auto [end_idx, ec] =
           std::from_chars(token.data(), token.data() + std::min(colon, token.size()), index);
       if (colon == std::string_view::npos || ec != std::errc() || end_idx != token.data() + colon ||
-          !parse_float(token.substr(colon + 1), value)) {
+          !parse_number(token.substr(colon + 1), value)) {
         throw Error(
             fmt::format("{}: expected index:value, got \"{}\"", where, token.substr(0, 40)));
       }
