@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "bench", "peers"))
 import run_peers  # noqa: E402
+import peers_tables  # noqa: E402  (the tables, bench/peers/peers_tables.py)
 import cpu_folder  # noqa: E402  (bench/scripts, on the path through run_peers)
 
 WORKLOADS = {"models": {"mlp": {"widths": [4, 3, 2]}}, "peak_fraction": {"mlp/256": None}}
@@ -31,7 +32,7 @@ class ScalingAgainstOneThread(unittest.TestCase):
             record(2, 2, 999.0, 999.0),  # no 1-thread run in repetition 2: no ratio
             {**record(0, 1, 1.0, 1.0), "impl": "pytorch"},  # not ours: ignored
         ]
-        self.rows = {r["threads"]: r for r in run_peers.peak_fractions(self.records, WORKLOADS)}
+        self.rows = {r["threads"]: r for r in peers_tables.peak_fractions(self.records, WORKLOADS)}
 
     def test_each_repetition_against_its_own_one_thread_run(self):
         self.assertEqual(self.rows[2]["scaling"], [1.5, 2.0])
@@ -39,7 +40,7 @@ class ScalingAgainstOneThread(unittest.TestCase):
         self.assertEqual(self.rows[1]["scaling"], [])
 
     def test_the_table_shows_both_medians_and_their_ranges(self):
-        lines = run_peers.peak_fraction_table(list(self.rows.values()))
+        lines = peers_tables.peak_fraction_table(list(self.rows.values()))
         two = next(line for line in lines if line.startswith("| mlp | 256 | 2 |"))
         self.assertTrue(two.endswith("| 1.75× (1.50–2.00) | 1.65× (1.30–2.00) |"), two)
         one = next(line for line in lines if line.startswith("| mlp | 256 | 1 |"))
@@ -56,8 +57,8 @@ class GemmTableNamesItsBlocking(unittest.TestCase):
         extras = {"stream": [{"read_gb_per_s": 9.0}, {"read_gb_per_s": 17.0}],
                   "peak": [{"gflops": 100.0}, {"gflops": 190.0}], "gemm": gemm}
         with tempfile.TemporaryDirectory() as d:
-            run_peers.write_tables(Path(d), run_peers.summarise(records, workloads),
-                                   run_peers.peak_fractions(records, workloads), extras,
+            peers_tables.write_tables(Path(d), peers_tables.summarise(records, workloads),
+                                   peers_tables.peak_fractions(records, workloads), extras,
                                    {"cpu_model": "Test CPU"}, "1.0", 1, 2.0)
             return (Path(d) / "summary.md").read_text()
 
@@ -105,7 +106,7 @@ class HostContention(unittest.TestCase):
         return records
 
     def test_the_peaks_spread_and_the_steal_per_thread_count(self):
-        rows = run_peers.contention_rows(self.contended())
+        rows = peers_tables.contention_rows(self.contended())
         self.assertTrue(rows[0].startswith("| FMA peak probed after each run of the fraction "
                                            "table"), rows[0])
         self.assertTrue(rows[0].endswith("| 60.0 (50.0–70.0) | 100.0 (100.0–100.0) |"), rows[0])
@@ -114,9 +115,9 @@ class HostContention(unittest.TestCase):
 
     def test_records_without_them_add_no_rows(self):
         plain = [{"impl": "pytorch", "threads": t, "samples_per_s": 1.0} for t in (1, 2)]
-        self.assertEqual(run_peers.contention_rows(plain), [])
+        self.assertEqual(peers_tables.contention_rows(plain), [])
         one_thread_only = [{**record(0, 1, 1.0, 50.0), "steal_fraction": 0.1}]
-        self.assertEqual(run_peers.contention_rows(one_thread_only), [])
+        self.assertEqual(peers_tables.contention_rows(one_thread_only), [])
 
     def test_the_rows_sit_under_the_machine_limits(self):
         records = self.contended()[:4]
@@ -127,8 +128,8 @@ class HostContention(unittest.TestCase):
         extras = {"stream": [{"read_gb_per_s": 9.0}, {"read_gb_per_s": 17.0}],
                   "peak": [{"gflops": 100.0}, {"gflops": 190.0}], "gemm": []}
         with tempfile.TemporaryDirectory() as d:
-            run_peers.write_tables(Path(d), run_peers.summarise(records, workloads),
-                                   run_peers.peak_fractions(records, workloads), extras,
+            peers_tables.write_tables(Path(d), peers_tables.summarise(records, workloads),
+                                   peers_tables.peak_fractions(records, workloads), extras,
                                    {"cpu_model": "Test CPU"}, "1.0", 1, 2.0, records)
             lines = (Path(d) / "summary.md").read_text().splitlines()
         peak = next(i for i, x in enumerate(lines) if x.startswith("| FP32 FMA peak"))
@@ -164,8 +165,8 @@ class AvxTwoMode(unittest.TestCase):
     def test_targets_follow_the_arch_sgdbench_ran(self):
         workloads = {"targets": {"softmax/full": 4, "mlp/256": 1.25, "nielsen/1": 50},
                      "targets_avx2": {"softmax/full": 3, "mlp/256": 1.2}}
-        native = run_peers.targets_for(workloads, "avx512bw")
-        avx2 = run_peers.targets_for(workloads, "fma3+avx2")
+        native = peers_tables.targets_for(workloads, "avx512bw")
+        avx2 = peers_tables.targets_for(workloads, "fma3+avx2")
         self.assertEqual(native["softmax/full"], 4)
         self.assertEqual(avx2["softmax/full"], 3)
         self.assertEqual(avx2["mlp/256"], 1.2)
