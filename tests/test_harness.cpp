@@ -209,12 +209,17 @@ TEST_CASE("unit_config_checks_for_the_new_sections", "[harness][hostile]") {
   c["eval"] = {{"every_epochs", 1}, {"every_grad_evals", 10}};
   REQUIRE_THAT(error_of(c), Contains("/eval/every_grad_evals"));
   c = mixture_config();
-  c["tuning"] = {{"seeds", {0}}};
-  REQUIRE_THAT(error_of(c), Contains("/sweep/seed: with /tuning"));
-  // Issue 11: the tuning seed is not reported again as if it were fresh.
-  c["sweep"]["seed"] = {2};
+  // Issue 11: a tuning seed is not reported again as if it were fresh.
+  c["sweep"]["seed"] = {5, 2};
   c["tuning"] = {{"seeds", {0, 1, 2}}};
-  REQUIRE_THAT(error_of(c), Contains("/tuning/seeds/2: seed 2 is also the tuning seed"));
+  REQUIRE_THAT(error_of(c), Contains("/tuning/seeds/2: seed 2 is also a tuning seed"));
+  // Issue 38: a rate per target needs a cost to each target to choose by.
+  c["tuning"] = {{"seeds", {7}}, {"per_target", true}};
+  REQUIRE_THAT(error_of(c), Contains("/tuning/per_target: needs a select_by of *_to_target"));
+  c = mixture_config();
+  c["budget"]["until_first_target"] = true;
+  c["budget"]["until_all_targets"] = true;
+  REQUIRE_THAT(error_of(c), Contains("/budget/until_all_targets: give until_first_target or"));
   c = mixture_config();
   c["targets"] = {{"test_accuracy", {1.5}}};
   REQUIRE_THAT(error_of(c), Contains("/targets/test_accuracy/0"));

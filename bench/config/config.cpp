@@ -79,6 +79,8 @@ ModelConfig parse_model(const Json& v, const std::string& path) {
 
 /// A variant is a name, or an object that gives it a label and its own batch sizes,
 /// learning rates or schedule (a method of a comparison: "SGD 1/t", "GD", "L-BFGS").
+HyperParams parse_update(const Json& v, const std::string& path, const std::string& at_path);
+
 void parse_variants(const Json& v, const std::string& path, ExperimentConfig& c) {
   const Json& variants = read_nonempty_array(v, path, "/variants");
   for (std::size_t i = 0; i < variants.size(); ++i) {
@@ -101,6 +103,7 @@ void parse_variants(const Json& v, const std::string& path, ExperimentConfig& c)
       vs.schedule = parse_schedule(*s, path, at + "/schedule");
     if (const Json* e = o.optional("epochs"))
       vs.epochs = read_number_in(*e, path, at + "/epochs", 1e-3, 1e6);
+    if (const Json* u = o.optional("update")) vs.update = parse_update(*u, path, at + "/update");
     o.finish();
     c.variant_sweeps.push_back(std::move(vs));
   }
@@ -154,6 +157,11 @@ void parse_budget(const Json& v, const std::string& path, ExperimentConfig& c) {
     c.max_seconds = read_number_in(*x, path, "/budget/seconds", 1e-3, 1e6);
   if (const Json* x = b.optional("until_first_target"))
     c.until_first_target = read_bool(*x, path, "/budget/until_first_target");
+  if (const Json* x = b.optional("until_all_targets"))
+    c.until_all_targets = read_bool(*x, path, "/budget/until_all_targets");
+  if (c.until_first_target && c.until_all_targets) {
+    b.fail("until_all_targets", "give until_first_target or until_all_targets, not both");
+  }
   if (c.epochs == 0 && c.max_grad_evals == 0 && c.max_updates == 0 && c.max_seconds == 0) {
     fail_at(path, "/budget", "give at least one of epochs, grad_evals, updates, seconds");
   }
@@ -196,14 +204,20 @@ Tuning parse_tuning(const Json& v, const std::string& path, bool any_targets,
     const std::string& by = tuning.select_by;
     const bool known = by == "train_loss" || by == "validation_loss" || by == "test_accuracy" ||
                        by == "validation_accuracy" || by == "updates_to_target" ||
-                       by == "seconds_to_target";
+                       by == "seconds_to_target" || by == "grad_evals_to_target";
     if (!known) {
       x.fail("select_by",
              "one of train_loss, validation_loss, test_accuracy, validation_accuracy, "
-             "updates_to_target, seconds_to_target");
+             "updates_to_target, seconds_to_target, grad_evals_to_target");
     }
     if (tuning.select_by.ends_with("_to_target") && !any_targets) {
       x.fail("select_by", "needs /targets (the first target is used)");
+    }
+  }
+  if (const Json* p = x.optional("per_target")) {
+    tuning.per_target = read_bool(*p, path, "/tuning/per_target");
+    if (tuning.per_target && !tuning.select_by.ends_with("_to_target")) {
+      x.fail("per_target", "needs a select_by of *_to_target (a rate chosen per target)");
     }
   }
   if (const Json* b = x.optional("bracket")) {
@@ -214,14 +228,12 @@ Tuning parse_tuning(const Json& v, const std::string& path, bool any_targets,
     if (tuning.max_extensions > 100) bracket.fail("max_extensions", "at most 100");
     bracket.finish();
   }
-  if (c.seeds.size() != 1) {
-    fail_at(path, "/sweep/seed", "with /tuning, the sweep has exactly one seed: the tuning seed");
-  }
+  // The sweep's seeds are the tuning seeds: a rate's score is its median over them.
   for (std::size_t i = 0; i < tuning.seeds.size(); ++i) {
-    if (tuning.seeds[i] == c.seeds.front()) {
+    if (std::find(c.seeds.begin(), c.seeds.end(), tuning.seeds[i]) != c.seeds.end()) {
       fail_at(path, fmt::format("/tuning/seeds/{}", i),
-              fmt::format("seed {} is also the tuning seed (/sweep/seed): the reporting seeds "
-                          "must be disjoint from it, or the run the rate was chosen on is "
+              fmt::format("seed {} is also a tuning seed (/sweep/seed): the reporting seeds "
+                          "must be disjoint from them, or the run the rate was chosen on is "
                           "reported as if it were fresh",
                           tuning.seeds[i]));
     }
@@ -260,8 +272,9 @@ void parse_noise_scale(const Json& v, const std::string& path, ExperimentConfig&
 
 /// /update: each key is a hyper-parameter that some compiled update rule declares (its
 /// header's kHyperParams), checked against that declaration's range.
-void parse_update(const Json& v, const std::string& path, ExperimentConfig& c) {
-  JsonObject x(v, "/update", path);
+HyperParams parse_update(const Json& v, const std::string& path, const std::string& at_path) {
+  JsonObject x(v, at_path, path);
+  HyperParams update;
   const std::vector<HyperParam> declared = compiled_variants().hyper_params();
   for (const auto& item : v.items()) {
     const std::string& key = item.key();
@@ -279,13 +292,14 @@ void parse_update(const Json& v, const std::string& path, ExperimentConfig& c) {
     const Json* given = x.optional(std::string(p.name));
     if (given == nullptr) continue;
     const std::string at = x.path_of(std::string(p.name));
-    c.update.set(p.name, p.integer ? static_cast<double>(read_uint(*given, path, at, 1))
-                                   : read_number_in(*given, path, at, p.min, p.max));
-    if (p.integer && (c.update.value(p) < p.min || c.update.value(p) > p.max)) {
+    update.set(p.name, p.integer ? static_cast<double>(read_uint(*given, path, at, 1))
+                                 : read_number_in(*given, path, at, p.min, p.max));
+    if (p.integer && (update.value(p) < p.min || update.value(p) > p.max)) {
       x.fail(std::string(p.name), fmt::format("must be in [{:g}, {:g}]", p.min, p.max));
     }
   }
   x.finish();
+  return update;
 }
 
 /// /execution; `sweep_has_threads`: /sweep/threads is given (one of the two may be).
@@ -359,7 +373,7 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
   if (const Json* a = o.optional("analyses")) parse_analyses(*a, path);
   if (const Json* f = o.optional("f_star")) parse_f_star(*f, path, c);
   if (const Json* n = o.optional("noise_scale")) parse_noise_scale(*n, path, c);
-  if (const Json* u = o.optional("update")) parse_update(*u, path, c);
+  if (const Json* u = o.optional("update")) c.update = parse_update(*u, path, "/update");
   if (const Json* s = o.optional("schedule")) c.schedule = parse_schedule(*s, path, "/schedule");
   if (const Json* e = o.optional("execution")) {
     const bool sweep_has_threads =

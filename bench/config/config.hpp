@@ -71,7 +71,10 @@ struct Tuning {
   std::vector<std::uint64_t> seeds;
   bool points = true;  // false: tuning-phase runs keep their run line, not their points
   std::string select_by = "train_loss";  // train_loss, test_accuracy, updates_to_target,
-                                         // seconds_to_target (the first target)
+                                         // seconds_to_target, grad_evals_to_target
+  // With a *_to_target select_by: false, the first target chooses one rate for all;
+  // true, each target gets the rate with the least median cost to it (AlgoPerf's rule).
+  bool per_target = false;
   // /tuning/bracket: extend the grid by its own step at an edge while the best lr sits
   // there (at most max_extensions per edge), flag a choice still on the edge, choose no lr
   // when no rate scores, break ties by the lower final validation loss.
@@ -95,6 +98,7 @@ struct VariantSweep {
   std::vector<double> learning_rates;  // empty: /sweep/lr
   std::optional<Schedule> schedule;    // absent: /schedule
   double epochs = 0;                   // 0: /budget/epochs
+  HyperParams update;                  // over /update (a method's own momentum, say)
 };
 
 struct ExperimentConfig {
@@ -118,6 +122,7 @@ struct ExperimentConfig {
   std::uint64_t max_grad_evals = 0, max_updates = 0;
   double max_seconds = 0;
   bool until_first_target = false;  // /budget/until_first_target: stop when targets[0] is met
+  bool until_all_targets = false;   // /budget/until_all_targets: stop once every target was met
   // evaluation cadence: every_grad_evals when set, else every_epochs
   double eval_every_epochs = 1.0;
   std::uint64_t eval_every_grad_evals = 0;

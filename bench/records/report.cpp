@@ -11,12 +11,14 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include "records/output_files.hpp"
 #include "records/run_records.hpp"
 #include "records/seed_stats.hpp"
+#include "records/target_table.hpp"
 #include "records/tuning_table.hpp"
 #include "records/two_tables.hpp"
 #include "util/error.hpp"
@@ -70,18 +72,17 @@ struct Collected {
   // Tuned cells whose rate is still on the edge of the rates tried, or was given
   // (not tuned): the lr column says so (tuning_key of the cell).
   std::map<std::string, std::string> lr_flags;
+  // /tuning/per_target: each target's rate per tuned cell; a row shows a target only at
+  // the rate chosen for it.
+  std::optional<PerTargetChoices> per_target;
 };
-
-/// A tuned cell's identity in the tuning record and in the runs.
-std::string tuning_key(const std::string& dataset, const std::string& widths,
-                       const std::string& method, std::size_t batch, std::size_t threads) {
-  return fmt::format("{}|{}|{}|{}|{}", dataset, widths, method, batch, threads);
-}
 
 /// The flags of the tuning record's choices (with /tuning/bracket).
 void collect_lr_flags(const Json& tuning, Collected& k) {
   for (const Json& ch : tuning["chosen"]) {
     if (!ch.contains("solved") || !ch["solved"].get<bool>()) continue;
+    // Per target, a rate's edge flag is its targets' (lr_flag); only "fixed" is the cell's.
+    if (ch.contains("per_target") && !ch.value("fixed_rate", false)) continue;
     const std::string flag = ch.value("fixed_rate", false)  ? " (fixed)"
                              : !ch["bracketed"].get<bool>() ? " (edge)"
                                                             : "";
@@ -130,6 +131,7 @@ void add_to_cell(const Json& r, Collected& k, long& max_epoch, bool& integral_ca
 
 Collected collect(const std::vector<Json>& records) {
   Collected k;
+  k.per_target.emplace(records);
   for (const auto& t : records.front().value("targets", Json::array())) k.targets.push_back(t);
   long max_epoch = 0;
   bool integral_cadence = true;
@@ -319,12 +321,29 @@ Estimate b_simple_of(const TableRow& cell, const std::vector<Json>& records,
   return censored_median(v);
 }
 
-/// " (edge)" for a tuned rate still on the edge of the rates tried, " (fixed)" for a
-/// given one, else nothing.
+std::string row_key(const TableRow& cell) {
+  return tuning_key(cell.dataset, cell.widths, cell.variant,
+                    cell.batching == "full" ? 0 : cell.batch_size, cell.threads);
+}
+
+/// Whether a row's time to `target` is not shown: under /tuning/per_target, its rate was
+/// chosen for other targets only.
+bool other_targets_rate(const TableRow& cell, const Collected& k, const std::string& target) {
+  const TargetChoice* choice = k.per_target->find(row_key(cell), target);
+  return choice != nullptr && !(choice->solved && choice->lr == cell.lr);
+}
+
+/// " (edge)" for a tuned rate still on the edge of the rates tried (under
+/// /tuning/per_target: for a target it was chosen for), " (fixed)" for a given one, else
+/// nothing.
 std::string lr_flag(const TableRow& cell, const Collected& k) {
-  const auto it =
-      k.lr_flags.find(tuning_key(cell.dataset, cell.widths, cell.variant,
-                                 cell.batching == "full" ? 0 : cell.batch_size, cell.threads));
+  bool edge = false;
+  for (const std::string& target : k.targets) {
+    const TargetChoice* c = k.per_target->find(row_key(cell), target);
+    edge |= c != nullptr && c->solved && c->lr == cell.lr && !c->bracketed;
+  }
+  if (edge) return " (edge)";
+  const auto it = k.lr_flags.find(row_key(cell));
   return it == k.lr_flags.end() ? "" : it->second;
 }
 
@@ -381,7 +400,14 @@ std::vector<std::string> cell_row(const TableRow& cell, const Collected& k,
     row.push_back(fmt_estimate(s, ".3g"));
     csv += csv_estimate(s);
   }
-  for (const auto& label : k.targets) add_target(cell, label, row, csv);
+  for (const auto& label : k.targets) {
+    if (other_targets_rate(cell, k, label)) {
+      row.insert(row.end(), 2, "·");  // this rate was tuned for other targets
+      csv += ",,,,,,,,,";
+    } else {
+      add_target(cell, label, row, csv);
+    }
+  }
   const Estimate secs = col("train_seconds"), rate = col("samples_per_second");
   row.push_back(fmt::format("{:.3g}", secs.value));
   row.push_back(fmt::format("{:.0f}", rate.value));
@@ -410,6 +436,7 @@ Tables make_tables(const std::vector<Json>& records, const std::string& note) {
     if (!cell.runs.empty()) out.row(cell_row(cell, k, records, t.csv));
   }
   out.end();
+  add_per_target_tables(records, t.markdown, t.latex);
   add_tuning_tables(records, t.markdown, t.latex);
   return t;
 }

@@ -56,13 +56,22 @@ TrainSpec train_spec_of(const ExperimentConfig& c, const Cell& cell, std::size_t
   spec.divergence_loss = c.divergence_loss;
   spec.schedule =
       cell.sweep != nullptr && cell.sweep->schedule ? *cell.sweep->schedule : c.schedule;
-  spec.update = c.update;
+  spec.update = cell.sweep != nullptr ? c.update.merged_with(cell.sweep->update) : c.update;
   spec.l2 = static_cast<float>(c.model.l2);
   spec.init = c.model.init;
   spec.record_params = c.record_params;
   if (c.until_first_target && !c.targets.empty() && c.targets.front().metric != "suboptimality") {
-    spec.stop_metric = c.targets.front().metric;
-    spec.stop_value = c.targets.front().value;
+    spec.stop_at.push_back({c.targets.front().metric, c.targets.front().value});
+  }
+  if (c.until_all_targets) {
+    for (const Target& t : c.targets) {
+      // F − F* ≤ v is F ≤ F* + v; without F* the run cannot tell and goes on.
+      if (t.metric != "suboptimality") spec.stop_at.push_back({t.metric, t.value});
+    }
+    if (std::any_of(c.targets.begin(), c.targets.end(),
+                    [](const Target& t) { return t.metric == "suboptimality"; })) {
+      spec.stop_at.clear();
+    }
   }
   spec.noise_b_small = c.noise_b_small;
   spec.noise_b_big = c.noise_b_big;
@@ -85,16 +94,19 @@ Json CellRunner::key(const Cell& cell) const {
   return key;
 }
 
-Json CellRunner::point_record(const Json& key, const MetricPoint& p, bool noise, Json& reached,
-                              const Json& previous) const {
+Json CellRunner::point_record(const Json& key, const MetricPoint& p, bool noise, bool stable,
+                              Json& reached, const Json& previous) const {
   Json line = key;
   line["type"] = "point";
   add_figures(line, p);
   if (noise) line["b_simple"] = finite_or_null(p.b_simple);
   if (!p.params.empty()) line["params"] = p.params;
+  // A crossing counts only while the run is stable: once the training loss has been NaN
+  // or above its starting value, no later point reaches a target (issue 38).
   for (const Target& t : c_.targets) {
     const Json& value = line[t.metric];
-    if (reached.contains(t.label()) || !value.is_number() || !t.reached(value.get<double>()))
+    if (!stable || reached.contains(t.label()) || !value.is_number() ||
+        !t.reached(value.get<double>()))
       continue;
     reached[t.label()] = {{"seconds", p.train_seconds},
                           {"epochs", p.epoch},
@@ -149,9 +161,13 @@ Json CellRunner::run(const Cell& cell) const {
   Json reached = Json::object();
   Json previous;  // the point before (for crossings interpolated between two points)
   double start_train_loss = std::numeric_limits<double>::quiet_NaN();
+  bool stable = true;
   auto observe = [&](const MetricPoint& p) {
     if (p.grad_evals == 0) start_train_loss = p.train_loss;
-    Json line = point_record(key, p, spec.noise_b_big > 0, reached, previous);
+    // NaN compares false: a NaN loss is unstable (with no starting point, only NaN is).
+    stable = stable && (std::isnan(start_train_loss) ? std::isfinite(p.train_loss)
+                                                     : p.train_loss <= start_train_loss);
+    Json line = point_record(key, p, spec.noise_b_big > 0, stable, reached, previous);
     if (c_.eval_log_per_decade > 0) previous = line;
     if (keep_points) emit_(std::move(line));
     stop_if_interrupted();

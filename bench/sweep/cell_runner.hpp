@@ -56,9 +56,9 @@ class CellRunner {
   Json run(const Cell& cell) const;
 
  private:
-  /// The point record of `p`, noting in `reached` the targets it meets first.
-  /// `previous`: the point before (null for the first).
-  Json point_record(const Json& key, const MetricPoint& p, bool noise, Json& reached,
+  /// The point record of `p`, noting in `reached` the targets it meets first (none once
+  /// the run is not `stable`). `previous`: the point before (null for the first).
+  Json point_record(const Json& key, const MetricPoint& p, bool noise, bool stable, Json& reached,
                     const Json& previous) const;
   /// /eval/log_per_decade: the target's crossing figures interpolated between `before` and
   /// `now`, and the bracket they lie in.

@@ -163,7 +163,7 @@ std::size_t check_experiment(const ExperimentConfig& c, const std::string& data_
 std::size_t check_experiment(const ExperimentConfig& c, DatasetCache& datasets) {
   for (const Problem& p : c.problems) check_problem(for_problem(c, p), datasets);
   return c.problems.size() * c.variants.size() * c.batch_sizes.size() * c.threads.size() *
-         c.learning_rates.size() * (c.tuning ? 1 + c.tuning->seeds.size() : c.seeds.size());
+         c.learning_rates.size() * (c.seeds.size() + (c.tuning ? c.tuning->seeds.size() : 0));
 }
 
 }  // namespace sgdbench

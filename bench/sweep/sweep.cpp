@@ -37,7 +37,7 @@ double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOp
   spec.max_grad_evals = spec.max_updates = 0;
   spec.max_seconds = 0;
   spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;
-  spec.stop_metric.clear();
+  spec.stop_at.clear();
   spec.noise_b_big = 0;
   spec.record_params = false;
   if (options.progress) {
@@ -242,8 +242,62 @@ Json Sweep::run_cell(const CellRunner& runner, const ProblemSetup& setup, const 
   return run;
 }
 
-/// The lr grid of one (variant, B, threads) with the tuning seed, then the chosen lr
-/// with every tuning seed.
+namespace {
+
+/// The tuning record of one (variant, B, threads): the rate chosen (per target with
+/// /tuning/per_target), its score, and with bracketing whether it is bracketed.
+Json choice_record(const Tuning& tuning, const std::vector<Target>& targets, const Json& key,
+                   const Cell& first, const LrSearch& search, bool fixed_rate) {
+  Json choice = key;
+  if (!first.sweep->label.empty()) choice["method"] = first.sweep->label;
+  choice.update({{"variant", first.variant->name},
+                 // the tuning record's batch_size: 0 stands for the full batch
+                 {"batch_size", first.batch.rows(0)},
+                 {"threads", first.threads},
+                 {"lr", search.best_lr()},
+                 {"select_by", tuning.select_by},
+                 {"score", search.best_score()}});
+  if (tuning.bracket) {
+    choice["solved"] = search.solved();
+    choice["bracketed"] = search.solved() && search.best_edge() == Edge::kInside;
+    if (fixed_rate) choice["fixed_rate"] = true;
+    choice["tried"] = search.tried();
+    choice["tuning_runs"] = search.runs();
+    choice["tuning_seconds"] = search.seconds();
+    if (!search.solved()) choice["lr"] = nullptr;  // no rate scored: nothing is chosen
+  }
+  if (tuning.per_target) {
+    Json per_target = Json::array();
+    for (std::size_t j = 0; j < search.objectives(); ++j) {
+      const bool solved = search.solved(j);
+      per_target.push_back({{"target", targets[j].label()},
+                            {"lr", solved ? Json(search.best_lr(j)) : Json(nullptr)},
+                            {"score", solved ? Json(search.best_score(j)) : Json(nullptr)},
+                            {"solved", solved},
+                            {"bracketed", solved && search.best_edge(j) == Edge::kInside}});
+    }
+    choice["per_target"] = std::move(per_target);
+  }
+  return choice;
+}
+
+/// The rates the reporting seeds re-run: the one chosen, or with /tuning/per_target each
+/// target's (once each, in the targets' order); none for an objective no rate scored.
+std::vector<double> rates_to_report(const Tuning& tuning, const LrSearch& search) {
+  std::vector<double> rates;
+  for (std::size_t j = 0; j < search.objectives(); ++j) {
+    if (tuning.bracket && !search.solved(j)) continue;
+    if (std::find(rates.begin(), rates.end(), search.best_lr(j)) == rates.end()) {
+      rates.push_back(search.best_lr(j));
+    }
+  }
+  return rates;
+}
+
+}  // namespace
+
+/// The lr grid of one (variant, B, threads) with the tuning seeds, then each chosen lr
+/// with every reporting seed.
 void Sweep::run_tuned_group(const CellRunner& runner, const ProblemSetup& setup,
                             const std::vector<Cell>& cells) {
   LrSearch search(*c_.tuning, setup.pc.targets);
@@ -253,59 +307,66 @@ void Sweep::run_tuned_group(const CellRunner& runner, const ProblemSetup& setup,
   if (std::any_of(grid.begin(), grid.end(), [](const Json& r) { return r.is_null(); })) {
     throw GroupPending{};  // a pass: the whole grid is asked for at once
   }
-  for (std::size_t i = 0; i < cells.size(); ++i) search.offer(cells[i].lr, grid[i]);
+  // The plan lists the grid rate by rate, each rate with every tuning seed.
+  const std::size_t seeds = c_.seeds.size();
+  for (std::size_t i = 0; i < cells.size(); i += seeds) {
+    search.offer(cells[i].lr,
+                 std::vector<Json>(grid.begin() + static_cast<std::ptrdiff_t>(i),
+                                   grid.begin() + static_cast<std::ptrdiff_t>(i + seeds)));
+  }
   const Cell& first = cells.front();
   // One rate given (L-BFGS's and Armijo's first trial step, which their line searches
   // adapt): nothing is tuned, so nothing is extended or flagged.
-  const bool fixed_rate = cells.size() == 1;
+  const bool fixed_rate = cells.size() == seeds;
   if (c_.tuning->bracket && !fixed_rate) extend_to_bracket(runner, setup, first, search);
-  Json choice = setup.extra_key;
-  if (!first.sweep->label.empty()) choice["method"] = first.sweep->label;
-  choice.update({{"variant", first.variant->name},
-                 // the tuning record's batch_size: 0 stands for the full batch
-                 {"batch_size", first.batch.rows(0)},
-                 {"threads", first.threads},
-                 {"lr", search.best_lr()},
-                 {"select_by", c_.tuning->select_by},
-                 {"score", search.best_score()}});
-  if (c_.tuning->bracket) {
-    choice["solved"] = search.solved();
-    choice["bracketed"] = search.solved() && search.best_edge() == Edge::kInside;
-    if (fixed_rate) choice["fixed_rate"] = true;
-    choice["tried"] = search.tried();
-    choice["tuning_runs"] = search.runs();
-    choice["tuning_seconds"] = search.seconds();
-    if (!search.solved()) choice["lr"] = nullptr;  // no rate scored: nothing is chosen
-  }
-  chosen_.push_back(choice);
-  if (c_.tuning->bracket && !search.solved()) return;
-  for (std::uint64_t seed : c_.tuning->seeds) {
-    Cell cell = first;
-    cell.lr = search.best_lr();
-    cell.seed = seed;
-    cell.phase = "final";
-    run_cell(runner, setup, cell);  // the final cells decide nothing: a pass asks for all
+  chosen_.push_back(
+      choice_record(*c_.tuning, setup.pc.targets, setup.extra_key, first, search, fixed_rate));
+  const std::vector<double> rates = rates_to_report(*c_.tuning, search);
+  if (rates.size() > 1) total_ += (rates.size() - 1) * c_.tuning->seeds.size();
+  for (const double lr : rates) {
+    for (std::uint64_t seed : c_.tuning->seeds) {
+      Cell cell = first;
+      cell.lr = lr;
+      cell.seed = seed;
+      cell.phase = "final";
+      run_cell(runner, setup, cell);  // the final cells decide nothing: a pass asks for all
+    }
   }
 }
 
-/// /tuning/bracket: while the best lr is the lowest (highest) tried, try one grid step
-/// beyond it, at most max_extensions times per edge; while no rate scores, try beyond
-/// the highest, then beyond the lowest.
+std::vector<Json> Sweep::run_rate(const CellRunner& runner, const ProblemSetup& setup,
+                                  const Cell& first, double lr) {
+  std::vector<Json> runs;
+  for (const std::uint64_t seed : c_.seeds) {
+    Cell cell = first;
+    cell.lr = lr;
+    cell.seed = seed;
+    ++total_;  // a cell the plan did not count
+    runs.push_back(run_cell(runner, setup, cell));
+  }
+  return runs;
+}
+
+/// /tuning/bracket: while an objective's best lr is the lowest (highest) tried, try one
+/// grid step beyond it, at most max_extensions times per edge; while an objective has no
+/// rate that scores, try beyond the highest, then beyond the lowest.
 void Sweep::extend_to_bracket(const CellRunner& runner, const ProblemSetup& setup,
                               const Cell& first, LrSearch& search) {
   std::size_t low = 0, high = 0;
   const std::size_t cap = c_.tuning->max_extensions;
   for (;;) {
-    Edge side = search.best_edge();
-    if (!search.solved()) side = high < cap ? Edge::kHigh : Edge::kLow;
-    if (side == Edge::kInside || (side == Edge::kLow ? low : high) >= cap) return;
+    Edge side = Edge::kInside;
+    for (std::size_t j = 0; j < search.objectives() && side == Edge::kInside; ++j) {
+      side = search.wants_extension(j, low, high, cap);
+    }
+    if (side == Edge::kInside) return;
     ++(side == Edge::kLow ? low : high);
-    Cell cell = first;
-    cell.lr = search.next_rate(side);
-    ++total_;  // a cell the plan did not count
-    const Json run = run_cell(runner, setup, cell);
-    if (run.is_null()) throw GroupPending{};
-    search.offer(cell.lr, run);
+    const double lr = search.next_rate(side);
+    const std::vector<Json> runs = run_rate(runner, setup, first, lr);
+    if (std::any_of(runs.begin(), runs.end(), [](const Json& r) { return r.is_null(); })) {
+      throw GroupPending{};
+    }
+    search.offer(lr, runs);
   }
 }
 

@@ -91,6 +91,9 @@ class Sweep {
                        const std::vector<Cell>& cells);
   void extend_to_bracket(const CellRunner& runner, const ProblemSetup& setup, const Cell& first,
                          LrSearch& search);
+  /// The runs of one rate with every tuning seed (null entries in a pass that lacks them).
+  std::vector<Json> run_rate(const CellRunner& runner, const ProblemSetup& setup, const Cell& first,
+                             double lr);
 
   const ExperimentConfig& c_;
   const PartialRun& resumed_;

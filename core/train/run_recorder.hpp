@@ -39,6 +39,12 @@ double full_objective(Engine& engine, const Dataset& train, std::span<const floa
   return loss;
 }
 
+/// F(w) = (1/n) Σ C + λ/2 ‖w‖² from a forward pass alone (line searches' trial points).
+template <class Engine>
+double full_loss(Engine& engine, const Dataset& train, std::span<const float> w, float l2) {
+  return engine.evaluate(w, train).loss / static_cast<double>(train.rows) + l2_penalty(w, l2);
+}
+
 template <class Engine>
 class RunRecorder {
  public:
@@ -121,13 +127,7 @@ class RunRecorder {
     if (spec_.noise_b_big > 0) point_.b_simple = estimate_b_simple(w);
     if (spec_.record_params) point_.params.assign(w.begin(), w.end());
     if (observe_) observe_(point_);
-    if (spec_.stop_metric == "test_accuracy")
-      reached_stop_ = point_.test_accuracy >= spec_.stop_value;
-    if (spec_.stop_metric == "validation_accuracy")
-      reached_stop_ = point_.validation_accuracy >= spec_.stop_value;
-    if (spec_.stop_metric == "train_loss") reached_stop_ = point_.train_loss <= spec_.stop_value;
-    if (spec_.stop_metric == "validation_loss")
-      reached_stop_ = point_.validation_loss <= spec_.stop_value;
+    note_stops();
     healthy_ = std::isfinite(point_.train_loss) && point_.train_loss <= spec_.divergence_loss;
     return healthy_;
   }
@@ -145,6 +145,22 @@ class RunRecorder {
   }
 
  private:
+  /// Marks the stop targets this point meets; once all were met, the budget is spent.
+  void note_stops() {
+    stops_met_.resize(spec_.stop_at.size());
+    for (std::size_t i = 0; i < spec_.stop_at.size(); ++i) {
+      const auto& [metric, value] = spec_.stop_at[i];
+      if (metric == "test_accuracy") stops_met_[i] = stops_met_[i] || point_.test_accuracy >= value;
+      if (metric == "validation_accuracy")
+        stops_met_[i] = stops_met_[i] || point_.validation_accuracy >= value;
+      if (metric == "train_loss") stops_met_[i] = stops_met_[i] || point_.train_loss <= value;
+      if (metric == "validation_loss")
+        stops_met_[i] = stops_met_[i] || point_.validation_loss <= value;
+    }
+    reached_stop_ = !stops_met_.empty() &&
+                    std::all_of(stops_met_.begin(), stops_met_.end(), [](bool m) { return m; });
+  }
+
   /// The evaluation mark after `after` gradient evaluations: the multiples of the cadence,
   /// and with eval_log_per_decade = k the marks ceil(10^(j/k)) below the first of them.
   std::uint64_t next_mark(std::uint64_t after) const {
@@ -220,6 +236,7 @@ class RunRecorder {
   std::uint64_t max_evals_ = 0, cadence_ = 0, next_eval_ = 0, last_evaluated_ = 0;
   bool healthy_ = true;
   bool reached_stop_ = false;
+  std::vector<bool> stops_met_;
 };
 
 }  // namespace sgdbench

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/rows.hpp"
 #include "train/batch_size.hpp"
@@ -36,11 +37,14 @@ struct TrainSpec {
   bool record_params = false;  // copy the parameters into every point (trajectory plots)
   // Throughput runs (sgdbench throughput): no evaluation at all, only counts and seconds.
   bool timing_only = false;
-  // Stop once an evaluation point reaches this (steps-to-target experiments):
-  // "test_accuracy" or "validation_accuracy" (at least stop_value), "train_loss" or
-  // "validation_loss" (at most); empty: never.
-  std::string stop_metric;
-  double stop_value = 0.0;
+  // Stop once every one of these has been met at some evaluation point (steps-to-target
+  // experiments): "test_accuracy" or "validation_accuracy" (at least value), "train_loss"
+  // or "validation_loss" (at most); empty: never.
+  struct StopAt {
+    std::string metric;
+    double value = 0.0;
+  };
+  std::vector<StopAt> stop_at;
   std::size_t chunk_rows = 256;  // rows per leaf of the gradient reduction tree
   double divergence_loss = 1e6;  // a mean train loss above this (or NaN/Inf) ends the run
 };

@@ -45,6 +45,12 @@ class HyperParams {
   }
   /// As the rules store it (float rules compute in float).
   float as_float(const HyperParam& p) const { return static_cast<float>(value(p)); }
+  /// These values with `over`'s given ones replacing or added to them.
+  HyperParams merged_with(const HyperParams& over) const {
+    HyperParams m = *this;
+    for (const auto& [n, v] : over.given_) m.set(n, v);
+    return m;
+  }
 
  private:
   std::vector<std::pair<std::string, double>> given_;
