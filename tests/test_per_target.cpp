@@ -11,6 +11,7 @@
 
 #include "config/config.hpp"
 #include "records/report.hpp"
+#include "records/verify.hpp"
 #include "sweep/experiment.hpp"
 #include "test_helpers.hpp"
 #include "tuning/lr_search.hpp"
@@ -190,4 +191,27 @@ TEST_CASE("regression_armijo_spent_its_budget_on_doubled_trial_steps", "[per_tar
     REQUIRE(p["train_loss"].get<double>() <= previous);  // every accepted step decreases F
     previous = p["train_loss"];
   }
+}
+
+TEST_CASE("regression_verify_skipped_the_interpolated_crossings_the_tables_print",
+          "[per_target][verify]") {
+  TempDir dir("verify-interpolated");
+  run(dir, per_target_config());
+  const std::string results = dir.file("out/per-target");
+  RunOptions options;
+  options.progress = false;
+  const VerifyResult clean = verify_results(results, options);
+  INFO(clean.report);
+  REQUIRE(clean.mismatches == 0);  // the per-target choices and tables reproduce
+
+  // One interpolated crossing altered (a digit prepended): verify names it.
+  std::string text = read_text(results + "/runs.jsonl");
+  const std::string field = "\"interpolated\":{\"epochs\":";
+  const auto at = text.find(field, text.find("\"phase\":\"final\""));
+  REQUIRE(at != std::string::npos);
+  text.insert(at + field.size(), "9");
+  write_text(results + "/runs.jsonl", text);
+  const VerifyResult r = verify_results(results, options);
+  REQUIRE(r.mismatches >= 1);
+  REQUIRE_THAT(r.report, Contains("interpolated epochs to"));
 }

@@ -251,7 +251,7 @@ std::vector<std::string> columns(const Collected& k, std::string& csv) {
     cols.push_back(label + ":epochs_median");
   }
   md.insert(md.end(), {"train s", "samples/s"});
-  cols.insert(cols.end(), {"train_seconds_mean", "samples_per_second_mean"});
+  cols.insert(cols.end(), {"train_seconds_mean", "samples_per_second_mean", "lr_flag"});
   for (std::size_t i = 0; i < cols.size(); ++i) csv += (i ? "," : "") + cols[i];
   csv += "\n";
   return md;
@@ -411,7 +411,12 @@ std::vector<std::string> cell_row(const TableRow& cell, const Collected& k,
   const Estimate secs = col("train_seconds"), rate = col("samples_per_second");
   row.push_back(fmt::format("{:.3g}", secs.value));
   row.push_back(fmt::format("{:.0f}", rate.value));
-  csv += fmt::format(",{:.6g},{:.6g}\n", secs.value, rate.value);
+  // edge: a tuned rate still on the edge of the rates tried; fixed: a rate given, not tuned
+  std::string flag = lr_flag(cell, k);
+  flag.erase(std::remove_if(flag.begin(), flag.end(),
+                            [](char c) { return c == ' ' || c == '(' || c == ')'; }),
+             flag.end());
+  csv += fmt::format(",{:.6g},{:.6g},{}\n", secs.value, rate.value, flag);
   return row;
 }
 

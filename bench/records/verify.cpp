@@ -14,6 +14,7 @@
 #include "records/output_files.hpp"
 #include "records/report.hpp"
 #include "records/variant_verdicts.hpp"
+#include "records/verify_renders.hpp"
 #include "util/error.hpp"
 #include "variants/registry.hpp"
 
@@ -106,6 +107,36 @@ std::vector<const Json*> all_of(const std::vector<Json>& records, const std::str
   return out;
 }
 
+/// A run's crossings of its targets: first points and interpolated crossings, exactly.
+void compare_targets(const std::string& key, const Json& old, const Json& again,
+                     const std::string& variant, Comparison& cmp) {
+  const Json targets_was = old.value("targets", Json::object());
+  const Json targets_now = again.value("targets", Json::object());
+  if (targets_was.size() != targets_now.size()) {
+    cmp.mismatch(key,
+                 fmt::format("{} targets recorded, {} now", targets_was.size(), targets_now.size()),
+                 variant);
+  }
+  for (const auto& [label, hit] : targets_was.items()) {
+    const Json hit_now = targets_now.value(label, Json::object());
+    for (const char* f : {"missed", "epochs", "updates", "grad_evals"}) {
+      if (hit.contains(f) || hit_now.contains(f)) {
+        cmp.figure(key, fmt::format("{} to {}", f, label), hit.value(f, Json()),
+                   hit_now.value(f, Json()), variant);
+      }
+    }
+    // The crossing the tables print: interpolated between the two points around it.
+    const Json was = hit.value("interpolated", Json::object());
+    const Json is = hit_now.value("interpolated", Json::object());
+    for (const char* f : {"epochs", "updates", "grad_evals"}) {
+      if (was.contains(f) || is.contains(f)) {
+        cmp.figure(key, fmt::format("interpolated {} to {}", f, label), was.value(f, Json()),
+                   is.value(f, Json()), variant);
+      }
+    }
+  }
+}
+
 /// Point and run records, both ways: every committed one re-made (once), every re-made
 /// one committed (once), and the deterministic figures equal.
 void compare_cells(const std::vector<Json>& committed, const std::vector<Json>& fresh,
@@ -139,22 +170,7 @@ void compare_cells(const std::vector<Json>& committed, const std::vector<Json>& 
         }
       }
       if (type != "run") continue;
-      const Json targets_was = old.value("targets", Json::object());
-      const Json targets_now = again.value("targets", Json::object());
-      if (targets_was.size() != targets_now.size()) {
-        cmp.mismatch(
-            key, fmt::format("{} targets recorded, {} now", targets_was.size(), targets_now.size()),
-            variant);
-      }
-      for (const auto& [label, hit] : targets_was.items()) {
-        const Json hit_now = targets_now.value(label, Json::object());
-        for (const char* f : {"missed", "epochs", "updates", "grad_evals"}) {
-          if (hit.contains(f) || hit_now.contains(f)) {
-            cmp.figure(key, fmt::format("{} to {}", f, label), hit.value(f, Json()),
-                       hit_now.value(f, Json()), variant);
-          }
-        }
-      }
+      compare_targets(key, old, again, variant, cmp);
     }
     for (const auto& [key, news] : now) {
       if (before.count(key) == 0) {
@@ -279,6 +295,11 @@ VerifyResult verify_results(const std::string& dir, const RunOptions& options) {
 
   Comparison cmp;
   compare_tables(dir, committed, cmp);
+  // The analyses and the README's results section, re-rendered from the records.
+  std::size_t rendered = 0;
+  for (const RenderMismatch& m : analysis_mismatches(dir, rendered)) cmp.mismatch(m.file, m.what);
+  for (const RenderMismatch& m : readme_mismatches(dir, rendered)) cmp.mismatch(m.file, m.what);
+  cmp.figures += rendered;
 
   RunOptions rerun = options;
   rerun.resume = false;

@@ -175,5 +175,33 @@ class Tables(unittest.TestCase):
                 self.assertIn("validation_accuracy>=0.7", line)
 
 
+
+class GdVsSgd(unittest.TestCase):
+    """The headline: each problem's matrices and who gets there first, from summary.md."""
+
+    def test_each_problem_and_the_summary_are_taken_from_their_headings(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        md = os.path.join(tmp, "results", "gd-vs-sgd-x", "summary.md")
+        os.makedirs(os.path.dirname(md))
+        table = "| method | B | t |\n|---|---|---|\n| {} | 1 | {} |"
+        with open(md, "w") as f:
+            f.write("# x\n\n| main | table |\n|---|---|\n| a | b |\n\n")
+            for p in ("digits 784-30-10", "fashion 784-100-10"):
+                f.write(f"{p}: gradient evaluations to each target:\n\n"
+                        + table.format(p, "evals") + "\n\n")
+                f.write(f"{p}: training seconds to each target:\n\n"
+                        + table.format(p, "secs") + "\n\n")
+            f.write("Who gets there first, in gradient evaluations and in seconds:\n\n"
+                    "| problem | first |\n|---|---|\n| digits | SGD |\n")
+        text = readme_results.gd_vs_sgd_tables(tmp)
+        for p in ("digits 784-30-10", "fashion 784-100-10"):
+            self.assertIn(f"| {p} | 1 | evals |", text)
+            self.assertIn(f"| {p} | 1 | secs |", text)
+        self.assertIn("| digits | SGD |", text)
+        self.assertNotIn("| a | b |", text)  # the main table is not a headline
+        self.assertIn("no table after", readme_results.table_after(md, "Nothing here"))
+
+
 if __name__ == "__main__":
     unittest.main()

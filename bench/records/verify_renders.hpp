@@ -1,0 +1,25 @@
+#pragma once
+// What a results folder shows beyond its tables, re-rendered from its records and compared
+// byte for byte by `sgdbench verify`: the analyses bench/scripts/plot.py writes
+// (batch_scaling_fit.md, throughput_fit.md, performance_profile.md) and the README's
+// generated results section (bench/scripts/readme_results.py).
+#include <string>
+#include <vector>
+
+namespace sgdbench {
+
+/// A file that does not match its re-rendering: which, and how.
+struct RenderMismatch {
+  std::string file, what;
+};
+
+/// The analyses of `dir` re-rendered from its runs.jsonl in a scratch folder; `checked`
+/// counts the files compared. No Python with matplotlib: one mismatch saying so.
+std::vector<RenderMismatch> analysis_mismatches(const std::string& dir, std::size_t& checked);
+
+/// The README's results section (between its markers) against readme_results.py's
+/// rendering of the committed results, when `dir` is results/<name> of a repository whose
+/// README.md has the section; `checked` counts it.
+std::vector<RenderMismatch> readme_mismatches(const std::string& dir, std::size_t& checked);
+
+}  // namespace sgdbench
