@@ -147,9 +147,17 @@ TEST_CASE("unit_preprocessing_uses_training_statistics_only", "[loaders]") {
   s.test.x.resize(2);
   s.test.x[0] = 6;
   s.test.x[1] = 11;
-  Split standardized = s;
+  Split standardized = s, centred = s;
   preprocess(standardized, Preprocess::kStandardize);
-  const double sd = std::sqrt(8.0 / 3.0);  // of {0, 2, 4}
+  // Issue 38: one global scale, the pooled deviation of the centred features ({-2, 0, 2}
+  // and {0, 0, 0}: sqrt(8 / 6)), so a near-constant feature is not blown up.
+  preprocess(centred, Preprocess::kCenterGlobalScale);
+  const double pooled = std::sqrt(8.0 / 6.0);
+  REQUIRE(centred.train.x[0] == Approx(-2.0 / pooled));
+  REQUIRE(centred.train.x[1] == 0.0f);
+  REQUIRE(centred.test.x[0] == Approx(4.0 / pooled));
+  REQUIRE(centred.test.x[1] == Approx(1.0 / pooled));  // the same scale for every feature
+  const double sd = std::sqrt(8.0 / 3.0);              // of {0, 2, 4}
   REQUIRE(standardized.train.x[0] == Approx(-2.0 / sd));
   REQUIRE(standardized.train.x[1] == 0.0f);             // constant: centred, not scaled
   REQUIRE(standardized.test.x[0] == Approx(4.0 / sd));  // train mean and sd

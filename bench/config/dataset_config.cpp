@@ -23,8 +23,12 @@ Preprocess parse_preprocess(JsonObject& o, const std::string& file) {
   if (how == "none") return Preprocess::kNone;
   if (how == "scale01") return Preprocess::kScale01;
   if (how == "standardize") return Preprocess::kStandardize;
-  o.fail("preprocess",
-         fmt::format("unknown preprocessing \"{}\" (known: none, scale01, standardize)", how));
+  if (how == "center_global_scale") return Preprocess::kCenterGlobalScale;
+  o.fail(
+      "preprocess",
+      fmt::format(
+          "unknown preprocessing \"{}\" (known: none, scale01, standardize, center_global_scale)",
+          how));
 }
 
 /// csv and libsvm: the file, the task, and csv's header or libsvm's width.

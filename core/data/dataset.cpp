@@ -103,8 +103,13 @@ void preprocess(Split& split, Preprocess how) {
         sq[j] += c * c;
       }
     }
+    double pooled = 0.0;  // Σ over features of the centred sum of squares
+    for (std::size_t j = 0; j < d; ++j) pooled += sq[j];
+    const double global_sd = std::sqrt(pooled / static_cast<double>(train.rows * d));
     for (std::size_t j = 0; j < d; ++j) {
-      const double sd = std::sqrt(sq[j] / static_cast<double>(train.rows));
+      const double sd = how == Preprocess::kCenterGlobalScale
+                            ? global_sd
+                            : std::sqrt(sq[j] / static_cast<double>(train.rows));
       scale[j] = sd > 0.0 ? 1.0 / sd : 1.0;  // constant features are only centred
     }
   }
