@@ -144,13 +144,17 @@ BOOTSTRAP = 2000
 
 
 def bootstrap_fit(per_b, rng):
-    """Percentile 95 % intervals of S_min, E_min and B_crit: the seeds of each B resampled
-    with replacement, the censored medians and the fit redone."""
+    """Percentile 95 % intervals of S_min, E_min and B_crit from a paired bootstrap: per_b
+    maps each B to {seed: steps}, and a resample draws the seeds once, with replacement,
+    for every B alike (a seed shares its shuffle across batch sizes, so the B are not
+    independent samples), then redoes the censored medians and the fit."""
     import numpy as np
+    seeds = sorted({s for v in per_b.values() for s in v})
     fits = []
     for _ in range(BOOTSTRAP):
-        sample = {b: list(rng.choice(v, size=len(v), replace=True)) for b, v in per_b.items()}
-        f = fit_scaling(sample)
+        drawn = rng.choice(seeds, size=len(seeds), replace=True)
+        sample = {b: [v[s] for s in drawn if s in v] for b, v in per_b.items()}
+        f = fit_scaling({b: v for b, v in sample.items() if v})
         if f is not None:
             fits.append(f[:3])
     if not fits:
@@ -191,18 +195,18 @@ def batch_scaling_fit(folder, exp, out):
         target = next(iter((runs[0].get("targets") or {}).keys()), None) if runs else None
         if target is None:
             continue
-        steps = defaultdict(lambda: defaultdict(list))
-        bsimple = defaultdict(list)
+        steps = defaultdict(lambda: defaultdict(dict))  # method -> B -> {seed: steps}
+        bsimple = defaultdict(lambda: defaultdict(list))  # method -> B -> B_simple at target
         for r in runs:
             hit = (r.get("targets") or {}).get(target)
             if hit is not None and r["batching"] != "full":
-                steps[method(r)][r["batch_size"]].append(crossing(hit))
+                steps[method(r)][r["batch_size"]][r["seed"]] = crossing(hit)
         for key in sorted(exp.points[prob]):
             seeds = exp.points[prob][key]
             for seed in sorted(seeds):
                 for p in seeds[seed]:
                     if p.get("b_simple") is not None and reached(p, target):
-                        bsimple[key[0]].append(p["b_simple"])
+                        bsimple[key[0]][p["batch_size"]].append(p["b_simple"])
                         break
         if steps:
             drawn.append((prob, target, steps, bsimple))
@@ -216,36 +220,48 @@ def batch_scaling_fit(folder, exp, out):
              "interpolated crossings on the shared evaluation grid where the records have "
              "them), fitted as S = S_min + E_min / B over the batch sizes whose median reached "
              "it (least squares in 1/B, weighted by 1/S so each B counts alike). B_simple: the "
-             "two-batch estimate at the first point that met the target, median over runs. "
-             f"[lo, hi]: bootstrap 95 % intervals ({BOOTSTRAP} resamples of the seeds of "
-             "every B, the medians and the fit redone).\n"]
+             "two-batch estimate at the first point that met the target, median over the seeds "
+             "of each B (it rises with B, so it is given per B, never pooled). "
+             f"[lo, hi]: bootstrap 95 % intervals ({BOOTSTRAP} paired resamples: the seeds "
+             "drawn once for every B alike, the medians and the fit redone).\n"]
     fig, axes = panels(len(drawn))
     for ax, (prob, target, steps, bsimple) in zip(axes, drawn):
         if several:
             lines.append(f"## {exp.label(prob)}: steps to {target}\n")
         lines += ["| variant | S_min | E_min | B_crit = E_min / S_min | B_simple at target "
-                  "| batch sizes fitted |", "|---|---|---|---|---|---|"]
+                  "(per-B medians, smallest to largest B) | batch sizes fitted | censored "
+                  "(median missed, not fitted) |", "|---|---|---|---|---|---|---|"]
         per_b_rows = []
-        for name, per_b in sorted(steps.items()):
+        for name, seeded in sorted(steps.items()):
+            per_b = {b: list(v.values()) for b, v in seeded.items()}
             fit = fit_scaling(per_b)
-            med, lo, hi = median_interval(bsimple[name], rng)
-            bs_text = fmt_interval(med, (lo, hi) if bsimple[name] else None, ".0f")
             all_b = sorted(per_b)
+            censored = [b for b in all_b if not np.isfinite(censored_median(per_b[b]))]
+            simple = [(b, median_interval(bsimple[name][b], rng)) for b in all_b
+                      if bsimple[name][b]]
+            bs_text = (f"{simple[0][1][0]:.0f} (B = {simple[0][0]}) to {simple[-1][1][0]:.0f} "
+                       f"(B = {simple[-1][0]})" if simple else "–")
             for b in all_b:
                 v = per_b[b]
                 k = sum(np.isfinite(v))
                 m = censored_median(v)
-                per_b_rows.append(f"| {name} | {b} | "
-                                  f"{f'{m:.0f}' if np.isfinite(m) else 'missed'} | {k}/{len(v)} |")
+                model = fit[0] + fit[1] / b if fit is not None else float("nan")
+                med, lo, hi = median_interval(bsimple[name][b], rng)
+                per_b_rows.append(
+                    f"| {name} | {b} | {f'{m:.0f}' if np.isfinite(m) else 'missed'} | "
+                    f"{k}/{len(v)} | {f'{model:.0f}' if np.isfinite(model) else '–'} | "
+                    f"{f'{m / model:.2f}' if np.isfinite(m) and np.isfinite(model) else '–'} | "
+                    f"{fmt_interval(med, (lo, hi), '.0f') if bsimple[name][b] else '–'} |")
+            censored_text = ", ".join(str(b) for b in censored) or "none"
             if fit is None:
-                lines.append(f"| {name} | – | – | – | {bs_text} | 0 |")
+                lines.append(f"| {name} | – | – | – | {bs_text} | 0 | {censored_text} |")
                 continue
             s_min, e_min, b_crit, bs = fit
-            ci = bootstrap_fit(per_b, rng)
+            ci = bootstrap_fit(seeded, rng)
             lines.append(f"| {name} | {fmt_interval(s_min, ci and ci[0], '.1f')} | "
                          f"{fmt_interval(e_min, ci and ci[1], '.0f')} | "
                          f"{fmt_interval(b_crit, ci and ci[2], '.0f')} | {bs_text} | "
-                         f"{len(bs)} of {len(all_b)} |")
+                         f"{len(bs)} of {len(all_b)} | {censored_text} |")
             B = np.array(all_b, dtype=float)
             S = np.array([censored_median(per_b[b]) for b in all_b])
             hit = np.isfinite(S)
@@ -259,8 +275,11 @@ def batch_scaling_fit(folder, exp, out):
                     label=f"{name} fit: S_min {s_min:.0f}, B_crit {b_crit:.0f}"
                     if len(steps) > 1 else f"fit: S_min {s_min:.0f}, B_crit {b_crit:.0f}")
         lines += ["", "Steps to the target per batch size (censored median over seeds, "
-                  "reached/runs):", "", "| variant | B | median steps | reached |",
-                  "|---|---|---|---|"] + per_b_rows
+                  "reached/runs), the fit's S(B) = S_min + E_min / B, the residual as the "
+                  "ratio median / fit, and B_simple at the target (median over the seeds "
+                  "that reached it, bootstrap interval):", "",
+                  "| variant | B | median steps | reached | fit S(B) | median / fit | "
+                  "B_simple at target |", "|---|---|---|---|---|---|---|"] + per_b_rows
         if several:
             lines[-1] += "\n"
         ax.set_xscale("log")

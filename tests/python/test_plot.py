@@ -395,10 +395,27 @@ class BatchScalingFit(unittest.TestCase):
         self.assertAlmostEqual(e_min, 6400, places=4)
         self.assertAlmostEqual(b_crit, 64, places=4)
         self.assertNotIn(4096, fitted)
-        ci = plot_fits.bootstrap_fit(per_b, np.random.default_rng(1))
+        seeded = {b: dict(enumerate(v)) for b, v in per_b.items()}  # seed -> steps
+        ci = plot_fits.bootstrap_fit(seeded, np.random.default_rng(1))
         for (lo, hi), v in zip(ci, (s_min, e_min, b_crit)):
             self.assertLessEqual(lo, v + 1e-6)
             self.assertGreaterEqual(hi, v - 1e-6)
+
+    def test_paired_bootstrap_keeps_a_seeds_runs_together(self):
+        # Issue 38: seed 1 is slow at every B (its shuffle is shared across B). Resampling
+        # each B on its own mixes slow and fast seeds and narrows S_min's interval; the
+        # paired bootstrap draws a seed for every B at once.
+        import numpy as np
+        import plot_fits
+        slow = {1: 1.5, 2: 1.0, 3: 1.0, 4: 0.8, 5: 0.9}
+        seeded = {b: {s: f * (100 + 6400 / b) for s, f in slow.items()}
+                  for b in (1, 4, 16, 64, 256, 1024)}
+        paired = plot_fits.bootstrap_fit(seeded, np.random.default_rng(1))
+        # In every paired resample the per-B medians all come from one seed mix, so S_min
+        # and E_min move together: B_crit = E_min / S_min stays at 64 exactly.
+        self.assertAlmostEqual(paired[2][0], 64, places=6)
+        self.assertAlmostEqual(paired[2][1], 64, places=6)
+        self.assertLess(paired[0][0], 100 * 0.95)  # S_min's interval spans the seeds' spread
 
 
 class PerformanceProfile(unittest.TestCase):
