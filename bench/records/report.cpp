@@ -358,6 +358,10 @@ std::vector<std::string> cell_row(const TableRow& cell, const Collected& k,
   std::size_t diverged = 0;
   for (const Json& r : cell.runs) diverged += r.value("status", "") != "ok";
   std::string runs = std::to_string(cell.runs.size());
+  std::vector<const Json*> run_ptrs;
+  run_ptrs.reserve(cell.runs.size());
+  for (const Json& r : cell.runs) run_ptrs.push_back(&r);
+  if (one_distinct_run(run_ptrs)) runs += " (1 distinct)";  // the seeds change nothing
   if (diverged > 0) runs += fmt::format(" ({} diverged)", diverged);
   std::vector<std::string> row;
   if (k.show_dataset) row.push_back(cell.dataset);

@@ -64,17 +64,14 @@ Entry entry_of(const Json& choice, const Json& pick, const std::vector<const Jso
                      : pick["bracketed"].get<bool>()   ? ""
                                                        : " (edge)");
   std::vector<double> evals, seconds;
-  const Json* first = nullptr;
-  e.one_distinct = true;
+  std::vector<const Json*> runs;
   for (const Json* run : finals) {
     if (!same_cell(*run, choice) || (*run)["lr"].get<double>() != lr) continue;
     add_crossing(*run, target, evals, seconds);
-    if (first == nullptr) first = run;
-    e.one_distinct = e.one_distinct && (*run)["train_loss"] == (*first)["train_loss"] &&
-                     (*run)["targets"] == (*first)["targets"];
+    runs.push_back(run);
   }
   e.runs = evals.size();
-  e.one_distinct = e.one_distinct && e.runs > 1;
+  e.one_distinct = one_distinct_run(runs);
   e.reached = static_cast<std::size_t>(
       std::count_if(evals.begin(), evals.end(), [](double x) { return std::isfinite(x); }));
   e.evals = censored_median(evals);
@@ -137,6 +134,16 @@ std::string runner_up_text(std::vector<Entry> entries, Estimate Entry::*by) {
 }
 
 }  // namespace
+
+bool one_distinct_run(const std::vector<const Json*>& runs) {
+  const auto same = [&](const Json* r) {
+    for (const char* f : {"train_loss", "test_accuracy", "targets", "grad_evals"}) {
+      if (r->value(f, Json()) != runs.front()->value(f, Json())) return false;
+    }
+    return true;
+  };
+  return runs.size() > 1 && std::all_of(runs.begin(), runs.end(), same);
+}
 
 std::string tuning_key(const std::string& dataset, const std::string& widths,
                        const std::string& method, std::size_t batch, std::size_t threads) {

@@ -16,6 +16,10 @@ namespace sgdbench {
 std::string tuning_key(const std::string& dataset, const std::string& widths,
                        const std::string& method, std::size_t batch, std::size_t threads);
 
+/// Whether several runs are one run repeated (a deterministic method: the seed changes
+/// nothing), by their final figures and crossings: tables say "1 distinct".
+bool one_distinct_run(const std::vector<const Json*>& runs);
+
 /// One target's rate for one tuned cell.
 struct TargetChoice {
   double lr = 0.0;

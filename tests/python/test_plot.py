@@ -434,6 +434,17 @@ class PerformanceProfile(unittest.TestCase):
         self.assertEqual(ratios["A"], [1.0, inf, 1.0])
         self.assertEqual(ratios["B"], [2.0, 1.0, inf])
 
+    def test_a_lead_inside_the_intervals_is_a_tie(self):
+        # Issue 38: B's median is 1.1x A's, but its interval reaches below A's upper bound:
+        # a tie, counted at tau = 1 for both; C's interval is clear of A's.
+        import plot_profiles
+        times = {("p", "t"): {"A": (1.0, 0.8, 1.3), "B": (1.1, 0.9, 1.4),
+                              "C": (3.0, 2.0, 4.0)}}
+        _, _, ratios = plot_profiles.profile(times)
+        self.assertEqual(ratios["A"], [1.0])
+        self.assertEqual(ratios["B"], [1.0])
+        self.assertEqual(ratios["C"], [3.0])
+
 
 if __name__ == "__main__":
     unittest.main()
