@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import matplotlib  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
-from plot_fits import crossing, fit_scaling, reached  # noqa: E402
+from plot_fits import bootstrap_fits, crossing, fit_scaling, reached  # noqa: E402
 from plot_style import plt, save  # noqa: E402
 
 SOFTMAX_PARAMS = 784 * 10 + 10  # Fashion-MNIST softmax: the gradient that travels
@@ -94,12 +94,17 @@ def compute_per_step(runs):
 
 
 def batch_scaling(path):
-    """Per variant: S_min, E_min, B_crit (the fit over the reporting seeds), B_simple (median
-    of the first point that met the target), the measured median steps per B, the target and
-    the training rows."""
-    runs, points, train_rows, target = defaultdict(lambda: defaultdict(list)), defaultdict(list), 0, None
+    """Per variant: S_min, E_min, B_crit (the fit over the reporting seeds) and the fits of a
+    paired bootstrap (the seeds drawn once for every B), B_simple at the target per B (the
+    median over the seeds of the first point that met it: it rises with B, so it is never
+    pooled), the measured median steps per B, the target and the training rows."""
+    runs = defaultdict(lambda: defaultdict(dict))  # variant -> B -> {seed: steps}
+    points = defaultdict(lambda: defaultdict(list))  # variant -> B -> B_simple at target
+    train_rows, target = 0, None
     seen = set()
     for r in jsonl(path):
+        if r.get("type") == "experiment" and r.get("targets"):
+            target = r["targets"][0]  # known before the first cell's points arrive
         if r.get("type") == "problems":
             train_rows = r["problems"][0]["train_rows"]
         if r.get("phase") == "tune":
@@ -108,42 +113,89 @@ def batch_scaling(path):
             hits = r.get("targets") or {}
             target = target or next(iter(hits), None)
             if target in hits:
-                runs[r["variant"]][r["batch_size"]].append(crossing(hits[target]))
+                runs[r["variant"]][r["batch_size"]][r["seed"]] = crossing(hits[target])
         if r.get("type") == "point" and r.get("b_simple") is not None:
             key = (r["variant"], r["batch_size"], r["seed"], r["batching"])
             if key not in seen and target and reached(r, target):
                 seen.add(key)
-                points[r["variant"]].append(r["b_simple"])
+                points[r["variant"]][r["batch_size"]].append(r["b_simple"])
     out = {}
-    for variant, per_b in runs.items():
+    rng = np.random.default_rng(20260511)
+    for variant, seeded in runs.items():
+        per_b = {b: list(v.values()) for b, v in seeded.items()}
         fit = fit_scaling(per_b)
         if fit is None:
             continue
         s_min, e_min, b_crit, _ = fit
         meds = {b: float(np.median(v)) for b, v in per_b.items() if np.isfinite(np.median(v))}
-        out[variant] = {"s_min": s_min, "e_min": e_min, "b_crit": b_crit,
-                        "b_simple": median(points.get(variant, [])), "steps": meds}
+        simple = {b: median(v) for b, v in points.get(variant, {}).items() if v}
+        out[variant] = {"s_min": s_min, "e_min": e_min, "b_crit": b_crit, "b_simple": simple,
+                        "steps": meds, "bootstrap": bootstrap_fits(seeded, rng)}
     return out, train_rows, target
+
+
+def compute_growth(rows):
+    """The measured growth of one worker's compute per step from 1 to 2 ranks (the softmax
+    workload with a batch per rank): compute_ms(2) / compute_ms(1) - 1."""
+    per_rank = {r["ranks"]: r["compute_ms"] for r in rows
+                if r["workload"].startswith("softmax") and "per rank" in r["workload"]}
+    return per_rank[2] / per_rank[1] - 1.0 if 1 in per_rank and 2 in per_rank else 0.0
+
+
+def steps_of(fit, big_b, measured=False):
+    """S(B): the fit's S_min + E_min / B, or with `measured` the measured median at B (None
+    where B was not measured)."""
+    if measured:
+        return fit["steps"].get(big_b)
+    return fit["s_min"] + fit["e_min"] / big_b
+
+
+def p_star_interval(fit, tc, alpha, beta, n_bytes, b, workers, train_rows, growth):
+    """P* (tree) over the paired-bootstrap fits: the 2.5 and 97.5 percentiles."""
+    stars = []
+    for s_min, e_min, _ in fit["bootstrap"]:
+        rows = project({"s_min": s_min, "e_min": e_min, "steps": {}}, tc, alpha, beta, n_bytes,
+                       b, workers, train_rows, growth)
+        if rows:
+            stars.append(best(rows, "tree_time_s")["workers"])
+    if not stars:
+        return None
+    return int(np.percentile(stars, 2.5, method="lower")), int(np.percentile(stars, 97.5, method="higher"))
+
+
+def b_simple_text(fit):
+    simple = fit["b_simple"]
+    if not simple:
+        return "–"
+    lo, hi = min(simple), max(simple)
+    return f"{simple[lo]:.0f} (B = {lo}) to {simple[hi]:.0f} (B = {hi})"
 
 
 def rule_of(variant):
     return variant.split("/")[1]
 
 
-def project(fit, t_c, alpha, beta, n_bytes, b, workers, train_rows):
-    """Rows of P, B, S(B), step times and time to target (tree and ring) for one method."""
+def project(fit, t_c, alpha, beta, n_bytes, b, workers, train_rows, growth=0.0,
+            measured=False):
+    """Rows of P, B, S(B), step times and time to target (tree and ring) for one method.
+    One worker's compute per step follows the measured growth with ranks, taken per doubling
+    of P: t_c(P) = t_c (1 + growth log2 P) (an extrapolation of the one doubling measured).
+    With `measured`, S(B) is the measured median steps, and B not measured are skipped."""
     rows = []
     for p in workers:
         big_b = p * b
         if big_b > train_rows:
             break
-        s = fit["s_min"] + fit["e_min"] / big_b
+        s = steps_of(fit, big_b, measured)
+        if s is None:
+            continue
+        compute = t_c * (1.0 + growth * math.log2(p))
         levels = math.ceil(math.log2(p)) if p > 1 else 0
         tree = 2 * levels * (alpha + beta * n_bytes)
         ring = 2 * (p - 1) * alpha + 2 * (p - 1) / p * beta * n_bytes
-        rows.append({"workers": p, "batch": big_b, "steps": s, "compute_s": t_c,
+        rows.append({"workers": p, "batch": big_b, "steps": s, "compute_s": compute,
                      "tree_comm_s": tree, "ring_comm_s": ring,
-                     "tree_time_s": s * (t_c + tree), "ring_time_s": s * (t_c + ring)})
+                     "tree_time_s": s * (compute + tree), "ring_time_s": s * (compute + ring)})
     return rows
 
 
@@ -190,6 +242,7 @@ def main(raw, out, scaling_path, cluster_path):
     n_bytes = SOFTMAX_PARAMS * 4 + 8
     rows = measured_rows(runs)
     t_c = compute_per_step(runs)
+    growth = compute_growth(rows)
     scaling, train_rows, target = batch_scaling(scaling_path)
 
     cpu = f"{machine.get('cpu_model', '?')}, {machine.get('logical_cores', '?')} logical cores"
@@ -251,16 +304,22 @@ def main(raw, out, scaling_path, cluster_path):
     lines += ["", "## Projected: time to target against workers\n",
               f"Per method, from results/batch-scaling (softmax on standardised Fashion-MNIST, "
               f"target {target}, {train_rows:,} training rows): S(B) = S_min + E_min / B, "
-              "B_crit = E_min / S_min, B_simple measured at the target. Per worker batch b: "
-              "t_c(b) is one worker's measured step (1 thread); P* is the worker count with "
-              "the least projected time to target: beyond it, adding workers stops paying "
-              f"(the global batch P b stops at the {train_rows:,} training rows). Tree: the "
-              "mpi policy (bit-identical); ring: a ring allreduce (not bit-identical), for "
-              f"comparison. Message n = {n_bytes:,} bytes.\n",
-              "| method | S_min | E_min | B_crit | B_simple | b | t_c(b) us | P* tree (cluster) "
-              "| time at P* / 1 worker | fewest P within 5 % of P* | P* ring (cluster) "
+              "B_crit = E_min / S_min, B_simple at the target per B (smallest and largest B). "
+              "Per worker batch b: t_c(b) is one worker's measured step (1 thread), growing "
+              f"with the ranks as measured from 1 to 2 ranks (+{100 * growth:.0f} % per "
+              "doubling of P, an extrapolation of that one doubling); P* is the worker count "
+              "with the least projected time to target: beyond it, adding workers stops paying "
+              f"(the global batch P b stops at the {train_rows:,} training rows). [lo, hi]: "
+              "P* over the fits of a paired bootstrap (the seeds drawn once for every B). "
+              "Measured steps: P* with the measured median steps at each B = P b instead of "
+              "the fit (only B that were measured). Tree: the mpi policy (bit-identical); "
+              "ring: a ring allreduce (not bit-identical), for comparison. Message n = "
+              f"{n_bytes:,} bytes.\n",
+              "| method | S_min | E_min | B_crit | B_simple at target | b | t_c(b) us "
+              "| P* tree (cluster) [95 %] | P* tree, measured steps | time at P* / 1 worker "
+              "| fewest P within 5 % of P* | P* ring (cluster) "
               "| P* tree (this machine's alpha-beta) |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     proj_rows, headline = [], {}
     for variant, fit in sorted(scaling.items()):
         rule = rule_of(variant)
@@ -268,16 +327,21 @@ def main(raw, out, scaling_path, cluster_path):
             tc = t_c.get((rule, b))
             if tc is None:
                 continue
-            pc = project(fit, tc, alpha_c, beta_c, n_bytes, b, workers, train_rows)
-            ph = project(fit, tc, alpha_here, beta_here, n_bytes, b, workers, train_rows)
+            args = (n_bytes, b, workers, train_rows, growth)
+            pc = project(fit, tc, alpha_c, beta_c, *args)
+            ph = project(fit, tc, alpha_here, beta_here, *args)
+            pm = project(fit, tc, alpha_c, beta_c, *args, measured=True)
             bt, br, bh = best(pc, "tree_time_s"), best(pc, "ring_time_s"), best(ph, "tree_time_s")
+            bm = best(pm, "tree_time_s")
+            ci = p_star_interval(fit, tc, alpha_c, beta_c, *args)
             if b == b0:
                 headline[variant] = (bt, pc)
                 for r in pc:
                     proj_rows.append(dict(r, method=variant, per_worker_batch=b))
             lines.append(
                 f"| {variant} | {fit['s_min']:.1f} | {fit['e_min']:.0f} | {fit['b_crit']:.0f} "
-                f"| {fit['b_simple']:.0f} | {b} | {1e6 * tc:.1f} | {bt['workers']} "
+                f"| {b_simple_text(fit)} | {b} | {1e6 * tc:.1f} | {bt['workers']}"
+                f"{f' [{ci[0]}, {ci[1]}]' if ci else ''} | {bm['workers'] if bm else '–'} "
                 f"| {bt['tree_time_s'] / pc[0]['tree_time_s']:.3f} "
                 f"| {knee(pc, 'tree_time_s')['workers']} | {br['workers']} "
                 f"| {bh['workers']} |")
@@ -295,37 +359,36 @@ def main(raw, out, scaling_path, cluster_path):
                          f"| {1e3 * r['tree_time_s']:.3f} |")
     write(os.path.join(out, "summary.md"), "\n".join(lines) + "\n")
     plot(out, scaling, headline, t_c, alpha_here, beta_here, n_bytes, b0, workers, train_rows,
-         cluster["name"])
+         cluster["name"], growth, alpha_c, beta_c)
 
 
 def plot(out, scaling, headline, t_c, alpha_here, beta_here, n_bytes, b, workers, train_rows,
-         cluster_name):
+         cluster_name, growth, alpha_c, beta_c):
     variants = sorted(headline)
     fig, axes = plt.subplots(1, len(variants), figsize=(6.0 * len(variants), 4.4), squeeze=False)
     for ax, variant in zip(axes[0], variants):
         fit = scaling[variant]
         bt, pc = headline[variant]
         tc = t_c[(rule_of(variant), b)]
-        here = project(fit, tc, alpha_here, beta_here, n_bytes, b, workers, train_rows)
+        here = project(fit, tc, alpha_here, beta_here, n_bytes, b, workers, train_rows, growth)
+        measured = project(fit, tc, alpha_c, beta_c, n_bytes, b, workers, train_rows, growth,
+                           measured=True)
         ms_ = 1e3
         ax.plot([r["workers"] for r in pc], [ms_ * r["tree_time_s"] for r in pc], "-o", ms=4,
                 label=f"projected, {cluster_name} (assumed)")
         ax.plot([r["workers"] for r in here], [ms_ * r["tree_time_s"] for r in here], "--",
                 color="0.4",
                 label="projected, this machine's alpha-beta")
-        # the measured steps S(B) at the batch sizes that are a whole number of workers
-        pts = [(bb // b,
-                ms_ * s * (tc + next(r["tree_comm_s"] for r in pc if r["workers"] == bb // b)))
-               for bb, s in sorted(fit["steps"].items())
-               if bb % b == 0 and bb // b in [r["workers"] for r in pc]]
-        if pts:
-            ax.plot(*zip(*pts), "s", mfc="none", color="C2",
-                    label="measured S(B) x projected step time")
+        # the measured median steps S(B) at the batch sizes that are a whole number of workers
+        if measured:
+            ax.plot([r["workers"] for r in measured], [ms_ * r["tree_time_s"] for r in measured],
+                    "s-", mfc="none", color="C2", lw=0.8,
+                    label="measured S(B) x projected step time (cluster)")
         ax.plot([bt["workers"]], [ms_ * bt["tree_time_s"]], "*", ms=14, color="C3",
                 label=f"P* = {bt['workers']}: more workers stop paying")
-        for value, name, style in ((fit["b_crit"], "B_crit", ":"), (fit["b_simple"], "B_simple", "-.")):
-            ax.axvline(value / b, color="0.3", ls=style, lw=1,
-                       label=f"{name} / b = {value:.0f} / {b} = {value / b:.1f} workers")
+        value = fit["b_crit"]
+        ax.axvline(value / b, color="0.3", ls=":", lw=1,
+                   label=f"B_crit / b = {value:.0f} / {b} = {value / b:.1f} workers")
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())

@@ -143,12 +143,11 @@ def fit_scaling(per_b):
 BOOTSTRAP = 2000
 
 
-def bootstrap_fit(per_b, rng):
-    """Percentile 95 % intervals of S_min, E_min and B_crit from a paired bootstrap: per_b
-    maps each B to {seed: steps}, and a resample draws the seeds once, with replacement,
-    for every B alike (a seed shares its shuffle across batch sizes, so the B are not
-    independent samples), then redoes the censored medians and the fit."""
-    import numpy as np
+def bootstrap_fits(per_b, rng):
+    """The fits (S_min, E_min, B_crit) of a paired bootstrap: per_b maps each B to
+    {seed: steps}, and a resample draws the seeds once, with replacement, for every B alike
+    (a seed shares its shuffle across batch sizes, so the B are not independent samples),
+    then redoes the censored medians and the fit."""
     seeds = sorted({s for v in per_b.values() for s in v})
     fits = []
     for _ in range(BOOTSTRAP):
@@ -157,6 +156,13 @@ def bootstrap_fit(per_b, rng):
         f = fit_scaling({b: v for b, v in sample.items() if v})
         if f is not None:
             fits.append(f[:3])
+    return fits
+
+
+def bootstrap_fit(per_b, rng):
+    """Percentile 95 % intervals of S_min, E_min and B_crit over bootstrap_fits."""
+    import numpy as np
+    fits = bootstrap_fits(per_b, rng)
     if not fits:
         return None
     a = np.array(fits)

@@ -52,6 +52,17 @@ class Projection(unittest.TestCase):
         self.assertEqual(scale_out.best(rows, "tree_time_s")["workers"], expect)
         self.assertNotIn(expect, (1, 1024))  # an interior optimum: the test can fail
 
+    def test_compute_per_worker_grows_with_the_ranks_as_measured(self):
+        # Issue 38: the projection held compute per worker constant where 2 ranks measured
+        # +29 %; it now grows by the measured fraction per doubling of P.
+        rows = scale_out.project(self.FIT, 1e-4, 0.0, 0.0, 0, 10, [1, 2, 4, 8], 10**6, 0.29)
+        self.assertAlmostEqual(rows[0]["compute_s"], 1e-4)
+        self.assertAlmostEqual(rows[1]["compute_s"], 1.29e-4)
+        self.assertAlmostEqual(rows[3]["compute_s"], 1e-4 * (1 + 0.29 * 3))
+        measured = scale_out.project(dict(self.FIT, steps={20: 99.0}), 1e-4, 0.0, 0.0, 0, 10,
+                                     [1, 2, 4], 10**6, measured=True)
+        self.assertEqual([(r["workers"], r["steps"]) for r in measured], [(2, 99.0)])
+
     def test_no_batch_beyond_the_training_set(self):
         rows = scale_out.project(self.FIT, 1e-4, ALPHA, BETA, 1000, 64, [1, 2, 4, 8], 200)
         self.assertEqual([r["workers"] for r in rows], [1, 2])
@@ -108,8 +119,12 @@ class WholeFolder(unittest.TestCase):
             text = f.read()
         self.assertIn("| 2 x 1 | 100 | 1,800 [1,800, 1,800] | 1.80x |", text)
         self.assertIn("| 10.0 % |", text)  # communication share: 0.1 s of 1 s
-        self.assertIn("| softmax/plain/simd/tbb | 10.0 | 1000 | 100 | 100 | 64 |", text)
+        self.assertIn("| softmax/plain/simd/tbb | 10.0 | 1000 | 100 | 100 (B = 16) to 100 "
+                      "(B = 1024) | 64 |", text)
         self.assertIn("**(P*)**", text)
+        # Issue 38: P* with its paired-bootstrap interval (seeds agree here: a point) and
+        # beside it P* from the measured steps.
+        self.assertIn("| 8 [8, 8] | 4 |", text)
         ab = scale_out.read_json(os.path.join(out, "alpha_beta.json"))
         self.assertAlmostEqual(ab["measured"]["point-to-point (one way)"]["alpha_s"] / ALPHA, 1, 5)
         for name in ("measured.csv", "projection.csv", "plots/time_to_target.svg"):
