@@ -418,6 +418,34 @@ class BatchScalingFit(unittest.TestCase):
         self.assertLess(paired[0][0], 100 * 0.95)  # S_min's interval spans the seeds' spread
 
 
+class BatchScalingPerTarget(unittest.TestCase):
+    """Issue 38: the fit at every target, from the runs at the rate tuned for it, with the
+    full batch in it."""
+
+    def test_each_target_at_its_rate_with_the_full_batch(self):
+        import plot_fits
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder)
+        records = problem("d", 256, (1, 4, 16, 64), 0.1, lrs=(0.5, 0.1))
+        for r in records:  # the other rate misses: counted, it would make every median a miss
+            if r["type"] == "run" and r["lr"] == 0.1:
+                r["targets"] = {TARGET: {"missed": True}}
+        chosen = [{"dataset": "d", "method": m, "variant": "v/plain/simd/tbb", "batch_size": b,
+                   "threads": 2, "per_target": [{"target": TARGET, "lr": 0.5, "solved": True,
+                                                 "bracketed": True}]}
+                  for m, b in [("SGD", 1), ("SGD", 4), ("SGD", 16), ("SGD", 64), ("GD", 0)]]
+        records.append({"type": "tuning", "chosen": chosen})
+        write(folder, records, [{"dataset": "d", "train_rows": 256}],
+              analyses=["batch_scaling_fit"])
+        exp = plot_style.load(folder)
+        plot_fits.batch_scaling_fit(folder, exp, folder)
+        with open(os.path.join(folder, "batch_scaling_fit.md")) as f:
+            text = f.read()
+        self.assertIn("| GD | 256 | 2 | 2/2 |", text)  # the full batch, B = its rows
+        self.assertNotIn("| missed |", text)  # the 0.1 runs were for no target
+        self.assertIn("paired resamples", text)
+
+
 class PerformanceProfile(unittest.TestCase):
     """Dolan and Moré: the fraction of instances solved within tau x the fastest time."""
 
