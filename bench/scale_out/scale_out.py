@@ -22,7 +22,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import matplotlib  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
-from plot_fits import bootstrap_fits, crossing, fit_scaling, reached  # noqa: E402
+from plot_fits import (bootstrap_fits, crossing, fit_scaling,  # noqa: E402
+                       per_target_rates_of, reached, tuned_for)
 from plot_style import plt, save  # noqa: E402
 
 SOFTMAX_PARAMS = 784 * 10 + 10  # Fashion-MNIST softmax: the gradient that travels
@@ -102,7 +103,9 @@ def batch_scaling(path):
     points = defaultdict(lambda: defaultdict(list))  # variant -> B -> B_simple at target
     train_rows, target = 0, None
     seen = set()
-    for r in jsonl(path):
+    records = jsonl(path)
+    rates = per_target_rates_of(records)  # per-target tuning: each target's own runs
+    for r in records:
         if r.get("type") == "experiment" and r.get("targets"):
             target = r["targets"][0]  # known before the first cell's points arrive
         if r.get("type") == "problems":
@@ -112,11 +115,11 @@ def batch_scaling(path):
         if r.get("type") == "run" and r["batching"] == "mini":
             hits = r.get("targets") or {}
             target = target or next(iter(hits), None)
-            if target in hits:
+            if target in hits and tuned_for(r, target, rates):
                 runs[r["variant"]][r["batch_size"]][r["seed"]] = crossing(hits[target])
         if r.get("type") == "point" and r.get("b_simple") is not None:
             key = (r["variant"], r["batch_size"], r["seed"], r["batching"])
-            if key not in seen and target and reached(r, target):
+            if key not in seen and target and tuned_for(r, target, rates) and reached(r, target):
                 seen.add(key)
                 points[r["variant"]][r["batch_size"]].append(r["b_simple"])
     out = {}

@@ -188,18 +188,22 @@ def fmt_interval(value, lo_hi, spec):
 
 def per_target_rates(folder):
     """{(dataset, widths, method, B or 0 for the full batch, threads): {target: lr}} from the
-    tuning record of a /tuning/per_target run (empty otherwise)."""
-    rates = {}
+    tuning record of a /tuning/per_target run in folder/runs.jsonl (empty otherwise)."""
     with open(os.path.join(folder, "runs.jsonl")) as f:
-        for line in f:
-            r = json.loads(line)
-            if r.get("type") != "tuning":
-                continue
-            for ch in r["chosen"]:
-                if "per_target" in ch:
-                    key = (ch.get("dataset", ""), ch.get("widths", ""), method(ch),
-                           ch["batch_size"], ch["threads"])
-                    rates[key] = {p["target"]: p["lr"] for p in ch["per_target"]}
+        return per_target_rates_of(json.loads(line) for line in f if line.strip())
+
+
+def per_target_rates_of(records):
+    """per_target_rates from records already read."""
+    rates = {}
+    for r in records:
+        if r.get("type") != "tuning":
+            continue
+        for ch in r["chosen"]:
+            if "per_target" in ch:
+                key = (ch.get("dataset", ""), ch.get("widths", ""), method(ch),
+                       ch["batch_size"], ch["threads"])
+                rates[key] = {p["target"]: p["lr"] for p in ch["per_target"]}
     return rates
 
 
