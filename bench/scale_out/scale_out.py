@@ -112,7 +112,7 @@ def batch_scaling(path):
             train_rows = r["problems"][0]["train_rows"]
         if r.get("phase") == "tune":
             continue
-        if r.get("type") == "run" and r["batching"] == "mini":
+        if r.get("type") == "run":  # the full batch too, at B = its rows, as in the fit
             hits = r.get("targets") or {}
             target = target or next(iter(hits), None)
             if target in hits and tuned_for(r, target, rates):
@@ -305,7 +305,7 @@ def main(raw, out, scaling_path, cluster_path):
     b0 = cluster["per_worker_batch"]
     workers = cluster["workers"]
     lines += ["", "## Projected: time to target against workers\n",
-              f"Per method, from results/batch-scaling (softmax on standardised Fashion-MNIST, "
+              f"Per method, from results/batch-scaling (softmax on Fashion-MNIST, "
               f"target {target}, {train_rows:,} training rows): S(B) = S_min + E_min / B, "
               "B_crit = E_min / S_min, B_simple at the target per B (smallest and largest B). "
               "Per worker batch b: t_c(b) is one worker's measured step (1 thread), growing "

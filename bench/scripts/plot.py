@@ -30,7 +30,18 @@ def has_suboptimality(exp, prob):
                for seeds in exp.points[prob].values() for pts in seeds.values() for p in pts)
 
 
-def curves(exp, out, title):
+# A curve figure with more lines than this is written as PNG only: its lines are
+# rasterised inside an SVG anyway, so the SVG is no sharper and doubles the folder.
+MAX_SVG_LINES = 20
+# Per-target tuning re-runs a cell at each target's rate: several curves a method, PNG only
+# and at this resolution, so that such a folder stays under 5 MB (tradeoff: 6.4 MB at 110).
+PER_TARGET_DPI = 85
+
+
+def curves(exp, out, title, per_target=False):
+    """Mean curves over seeds of each metric against each axis. With per-target tuning the
+    epoch axis is left out (it is gradient evaluations / n, drawn already): the folder stays
+    under 5 MB."""
     figs = {}
     styles = curve_styles([k for prob in exp.order for k in exp.points[prob]])
     # Where every problem has F*, F - F* is the train loss shifted by a constant: its
@@ -41,6 +52,9 @@ def curves(exp, out, title):
         if y_key == "train_loss" and shifted_loss:
             continue
         for x_key, x_label in AXES:
+            if per_target and x_key == "epoch":
+                save(None, out, f"{y_key}_vs_{x_key}", formats=())  # removes a stale copy
+                continue
             drawn = []  # (problem, [(key, xs, ys, lo, hi, seeds)])
             for prob in exp.order:
                 lines = []
@@ -96,7 +110,9 @@ def curves(exp, out, title):
             fig.suptitle(f"{title}: lines mean over seeds" + (f"; {BAND}" if banded else ""),
                          fontsize=10)
             name = f"{y_key}_vs_{x_key}"
-            figs[name] = save(fig, out, name)
+            many = per_target or max(len(lines) for _, lines in drawn) > MAX_SVG_LINES
+            figs[name] = save(fig, out, name, formats=("png",) if many else None,
+                              dpi=PER_TARGET_DPI if per_target else None)
     return figs
 
 
@@ -276,8 +292,14 @@ def main(folder):
     os.makedirs(out, exist_ok=True)
     title = os.path.basename(os.path.normpath(folder))
     figs = {}
-    figs.update(curves(exp, out, title))
-    figs.update(steps_to_target(exp, out, title))
+    per_target = header(folder)["config"].get("tuning", {}).get("per_target", False)
+    figs.update(curves(exp, out, title, per_target))
+    if per_target:
+        # The per-target tables are its steps-to-target figures (censored medians at each
+        # target's own rate); this plot's means over the seeds that reached would not be.
+        save(None, out, "steps_to_target_vs_batch", formats=())
+    else:
+        figs.update(steps_to_target(exp, out, title))
     figs.update(throughput(exp, out, title))
     figs.update(trajectories(exp, out))
     analyses = header(folder)["config"].get("analyses", [])

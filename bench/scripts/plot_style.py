@@ -128,15 +128,23 @@ def seed_curve(seeds, x_key, y_key):
 FORMATS = ("png", "svg")
 
 
-def save(fig, out, name):
-    if FORMATS:
+def save(fig, out, name, formats=None, dpi=None):
+    """Writes the figure in FORMATS (or in `formats`, those of FORMATS it names; a format
+    left out is removed, so no stale copy of an earlier rendering stays behind; fig None
+    with formats () only removes)."""
+    chosen = [ext for ext in FORMATS if formats is None or ext in formats]
+    if chosen:
         fig.tight_layout()
     for ext in FORMATS:
+        if ext not in chosen and os.path.exists(os.path.join(out, f"{name}.{ext}")):
+            os.remove(os.path.join(out, f"{name}.{ext}"))
+    for ext in chosen:
         path = os.path.join(out, f"{name}.{ext}")
-        fig.savefig(path + ".partial", format=ext, dpi=110,
+        fig.savefig(path + ".partial", format=ext, dpi=dpi or 110,
                     metadata={"Date": None} if ext == "svg" else None)
         os.replace(path + ".partial", path)
-    plt.close(fig)
+    if fig is not None:
+        plt.close(fig)
     return fig
 
 

@@ -355,19 +355,19 @@ class CommittedResults(unittest.TestCase):
         figs = self.plot_copy("tradeoff")
         fig = figs["suboptimality_vs_train_seconds"]
         self.assertEqual([ax.get_title() for ax in fig.axes],
-                         ["least-squares", "fashion-l2-unit-range", "fashion-l2-standardised"])
+                         ["least-squares", "fashion-l2-unit-range", "fashion-l2-centred"])
         # Every problem has F*: F - F* is the train loss shifted, so no train-loss plots.
-        self.assertNotIn("train_loss_vs_epoch", figs)
-        for ax in fig.axes:  # GD, GD Nesterov, GD Armijo, L-BFGS, SGD 1/t, B = 10, 100, SVRG
+        self.assertNotIn("train_loss_vs_grad_evals", figs)
+        # Tuned per target: no epoch axis (grad evals / n) and no steps-to-target means (the
+        # per-target tables are those figures); a method re-run at each target's rate has a
+        # curve per rate, each labelled apart.
+        self.assertNotIn("suboptimality_vs_epoch", figs)
+        self.assertNotIn("steps_to_target_vs_batch", figs)
+        for ax in fig.axes:
             labels = [ln.get_label() for ln in labelled(ax)]
-            self.assertEqual(len(labels), 8)
-            self.assertEqual(len(set(labels)), 8)
-        steps = figs["steps_to_target_vs_batch"]
-        xs = [{float(x) for ln in labelled(ax) for x in ln.get_xdata()} for ax in steps.axes]
-        self.assertIn(20000.0, xs[0])
-        self.assertNotIn(60000.0, xs[0])
-        self.assertIn(60000.0, xs[1])
-        self.assertNotIn(20000.0, xs[1])
+            self.assertGreaterEqual(len(labels), 8)
+            self.assertEqual(len(set(labels)), len(labels))
+            self.assertTrue(any(label.startswith("L-BFGS") for label in labels))
 
 
 class BatchScalingFit(unittest.TestCase):
