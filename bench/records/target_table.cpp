@@ -129,6 +129,7 @@ void sort_by(std::vector<Entry>& entries, Estimate Entry::*by) {
 std::string runner_up_text(std::vector<Entry> entries, Estimate Entry::*by) {
   sort_by(entries, by);
   if (entries.size() < 2 || std::isinf((entries[0].*by).value)) return "–";
+  if (std::isinf((entries[1].*by).value)) return "nobody else reached it";
   return fmt::format("{}: {}", entries[1].method + " (B = " + entries[1].batch + ")",
                      lead_text(entries[0].*by, entries[1].*by));
 }
@@ -138,9 +139,8 @@ std::string runner_up_text(std::vector<Entry> entries, Estimate Entry::*by) {
 std::string full_batch_text(const std::vector<Entry>& entries, Estimate Entry::*by) {
   const auto full = std::find_if(entries.begin(), entries.end(),
                                  [](const Entry& e) { return e.batch == "full"; });
-  if (full == entries.end()) return "–";
+  if (full == entries.end() || std::isinf((entries.front().*by).value)) return "–";
   if (full == entries.begin()) return full->method + ": first";
-  if (std::isinf((entries.front().*by).value)) return "nobody reached it";
   // Sorted by `by`: when the best full-batch method missed, every one did.
   if (std::isinf(((*full).*by).value)) return "no full-batch method reached it";
   return full->method + ": " + lead_text(entries.front().*by, (*full).*by);

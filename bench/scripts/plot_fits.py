@@ -215,6 +215,13 @@ def tuned_for(r, target, rates):
     return key not in rates or rates[key].get(target) == r["lr"]
 
 
+def untuned(rates, name, target):
+    """The batch sizes of method `name` where per-target tuning found no rate reaching
+    `target` (the full batch at its key's 0 is left to the runs that carry its rows)."""
+    return sorted(key[3] for key, per in rates.items()
+                  if key[2] == name and key[3] > 0 and target in per and per[target] is None)
+
+
 def scaling_samples(exp, prob, target, rates):
     """Steps to `target` per method, B and seed ({seed: steps}, the full batch at B = its
     rows), and B_simple at the first point that met it per method and B, from the runs at
@@ -281,7 +288,11 @@ def batch_scaling_fit(folder, exp, out):
             per_b = {b: list(v.values()) for b, v in seeded.items()}
             fit = fit_scaling(per_b)
             all_b = sorted(per_b)
-            censored = [b for b in all_b if not np.isfinite(censored_median(per_b[b]))]
+            censored = [str(b) for b in all_b if not np.isfinite(censored_median(per_b[b]))]
+            # Sizes where no rate reached the target on the tuning seeds have no reporting
+            # runs: listed, never silently dropped.
+            censored += [f"{b} (no rate reached it)" for b in untuned(rates, name, target)
+                         if b not in per_b]
             simple = [(b, median_interval(bsimple[name][b], rng)) for b in all_b
                       if bsimple[name][b]]
             bs_text = (f"{simple[0][1][0]:.0f} (B = {simple[0][0]}) to {simple[-1][1][0]:.0f} "
@@ -297,7 +308,7 @@ def batch_scaling_fit(folder, exp, out):
                     f"{k}/{len(v)} | {f'{model:.0f}' if np.isfinite(model) else '–'} | "
                     f"{f'{m / model:.2f}' if np.isfinite(m) and np.isfinite(model) else '–'} | "
                     f"{fmt_interval(med, (lo, hi), '.0f') if bsimple[name][b] else '–'} |")
-            censored_text = ", ".join(str(b) for b in censored) or "none"
+            censored_text = ", ".join(censored) or "none"
             if fit is None:
                 lines.append(f"| {name} | – | – | – | {bs_text} | 0 | {censored_text} |")
                 continue
