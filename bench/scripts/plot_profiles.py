@@ -6,11 +6,10 @@ method's cost. A method whose bootstrap interval overlaps the fastest's is tied 
 and counts at tau = 1. Under /tuning/per_target a method's cost to a target comes from its
 runs at the rate tuned for that target only. AlgoPerf aggregates its scores the same way.
 Written as performance_profile.md and a plot."""
-import json
 import os
 from collections import defaultdict
 
-from plot_fits import censored_median, crossing, header, write_text
+from plot_fits import censored_median, crossing, header, per_target_rates, tuned_for, write_text
 from plot_style import method, palette, save
 
 TAUS = (1, 1.5, 2, 4, 10, 100)
@@ -19,23 +18,6 @@ BOOTSTRAP = 2000
 
 def method_key(r):
     return f"{method(r)} B={'full' if r['batching'] == 'full' else r['batch_size']}"
-
-
-def per_target_rates(folder):
-    """{(dataset, widths, method, B or 0, threads): {target: lr}} from the tuning record of
-    a /tuning/per_target run (empty otherwise)."""
-    rates = {}
-    with open(os.path.join(folder, "runs.jsonl")) as f:
-        for line in f:
-            r = json.loads(line)
-            if r.get("type") != "tuning":
-                continue
-            for ch in r["chosen"]:
-                if "per_target" in ch:
-                    key = (ch.get("dataset", ""), ch.get("widths", ""), method(ch),
-                           ch["batch_size"], ch["threads"])
-                    rates[key] = {p["target"]: p["lr"] for p in ch["per_target"]}
-    return rates
 
 
 def censored_interval(values, rng):
@@ -57,10 +39,8 @@ def instance_times(exp, field="seconds", rates=None):
     times = defaultdict(lambda: defaultdict(list))
     for prob in exp.order:
         for r in exp.runs[prob]:
-            key = (r.get("dataset", ""), r.get("widths", ""), method(r),
-                   0 if r["batching"] == "full" else r["batch_size"], r["threads"])
             for target, hit in (r.get("targets") or {}).items():
-                if key in rates and rates[key].get(target) != r["lr"]:
+                if not tuned_for(r, target, rates):
                     continue  # a rate tuned for another target
                 times[(exp.label(prob), target)][method_key(r)].append(crossing(hit, field))
     rng = np.random.default_rng(20260511)
