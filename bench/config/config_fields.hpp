@@ -23,6 +23,15 @@ std::vector<BatchSize> parse_batch_sizes(const Json& v, const std::string& path,
 std::vector<double> parse_learning_rates(const Json& lr, const std::string& path,
                                          const std::string& at);
 Schedule parse_schedule(const Json& v, const std::string& file, const std::string& at);
+
+/// /tuning (tuning_config.cpp); `any_targets`: the config has targets (global or per
+/// dataset).
+Tuning parse_tuning(const Json& v, const std::string& path, bool any_targets,
+                    const ExperimentConfig& c);
+
+/// /update, or a /variants entry's update at `at_path` (tuning_config.cpp): each key a
+/// hyper-parameter some compiled update rule declares, checked against its range.
+HyperParams parse_update(const Json& v, const std::string& path, const std::string& at_path);
 /// Layer widths: input, hidden..., outputs; each in [1, kMaxLayerWidth].
 std::vector<std::size_t> parse_widths(const Json& v, const std::string& file,
                                       const std::string& at);
