@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "config/datasets.hpp"
+#include "experiment_helpers.hpp"
 #include "records/report.hpp"
 #include "records/verify.hpp"
 #include "sweep/cell_runner.hpp"
@@ -34,27 +35,6 @@ Json mixture_config() {
     "budget": {"epochs": 3},
     "execution": {"threads": 2, "chunk_rows": 16}
   })");
-}
-
-std::vector<Json> run(const TempDir& dir, const Json& config) {
-  write_text(dir.file("config.json"), config.dump(2));
-  RunOptions options;
-  options.out_root = dir.file("out");
-  options.progress = false;
-  return run_experiment(parse_config(dir.file("config.json")), options);
-}
-
-std::vector<Json> of_type(const std::vector<Json>& records, const std::string& type) {
-  std::vector<Json> out;
-  for (const Json& r : records) {
-    if (r.value("type", "") == type) out.push_back(r);
-  }
-  return out;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace

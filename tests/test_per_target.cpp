@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "experiment_helpers.hpp"
 #include "records/report.hpp"
 #include "records/verify.hpp"
 #include "sweep/experiment.hpp"
@@ -39,31 +40,10 @@ Json per_target_config() {
   })");
 }
 
-std::vector<Json> run(const TempDir& dir, const Json& config) {
-  write_text(dir.file("config.json"), config.dump(2));
-  RunOptions options;
-  options.out_root = dir.file("out");
-  options.progress = false;
-  return run_experiment(parse_config(dir.file("config.json")), options);
-}
-
-std::vector<Json> of_type(const std::vector<Json>& records, const std::string& type) {
-  std::vector<Json> out;
-  for (const Json& r : records) {
-    if (r.value("type", "") == type) out.push_back(r);
-  }
-  return out;
-}
-
 double crossing_evals(const Json& run, const std::string& target) {
   const Json& at = run["targets"][target];
   if (at.contains("missed")) return std::numeric_limits<double>::infinity();
   return (at.contains("interpolated") ? at["interpolated"] : at)["grad_evals"].get<double>();
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace
