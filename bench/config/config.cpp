@@ -10,6 +10,7 @@
 #include <cctype>
 
 #include "config/config_fields.hpp"
+#include "config/dataset_catalog.hpp"
 #include "config/json_reader.hpp"
 #include "variants/registry.hpp"
 
@@ -237,6 +238,19 @@ void parse_execution(const Json& v, const std::string& path, bool sweep_has_thre
   x.finish();
 }
 
+/// /conditioning needs w*: exact for least squares, the /f_star run's end for softmax.
+void check_conditioning(const ExperimentConfig& c, const std::string& path) {
+  if (!c.conditioning) return;
+  for (const Problem& p : c.problems) {
+    if (!find_dataset(p.dataset.name)->exact_f_star && c.f_star_variant.empty()) {
+      fail_at(path, "/conditioning",
+              fmt::format("problem \"{}\" has no closed-form optimum: give /f_star (an L-BFGS "
+                          "run of softmax regression) to measure the Hessian at",
+                          p.label));
+    }
+  }
+}
+
 /// Every dataset × every model shape is a problem, with its own targets or the global ones.
 void add_problems(const std::vector<DatasetEntry>& datasets,
                   std::vector<std::vector<std::size_t>> sweep_widths, ExperimentConfig& c) {
@@ -285,6 +299,8 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
   if (const Json* a = o.optional("analyses")) parse_analyses(*a, path);
   if (const Json* f = o.optional("f_star")) parse_f_star(*f, path, c);
   if (const Json* n = o.optional("noise_scale")) parse_noise_scale(*n, path, c);
+  if (const Json* k = o.optional("conditioning"))
+    c.conditioning = read_bool(*k, path, "/conditioning");
   if (const Json* u = o.optional("update")) c.update = parse_update(*u, path, "/update");
   if (const Json* s = o.optional("schedule")) c.schedule = parse_schedule(*s, path, "/schedule");
   if (const Json* e = o.optional("execution")) {
@@ -293,6 +309,7 @@ ExperimentConfig parse_config_json(const Json& root, const std::string& path) {
     parse_execution(*e, path, sweep_has_threads, c);
   }
   add_problems(datasets, sweep_widths, c);
+  check_conditioning(c, path);
   if (c.schedule.kind == Schedule::Kind::kCosine && c.epochs == 0) {
     fail_at(path, "/schedule/type", "cosine needs a budget in epochs (it decays over them)");
   }

@@ -137,6 +137,9 @@ struct ExperimentConfig {
   // (e.g. L-BFGS for L2-regularised softmax); empty: exact least squares F* only.
   std::string f_star_variant;
   double f_star_epochs = 0;
+  // /conditioning: record the Hessian's extreme eigenvalues at w* for every problem (least
+  // squares, or softmax regression at the /f_star run's final point)
+  bool conditioning = false;
   std::vector<std::size_t> threads = {0};  // a sweep axis; 0: all cores
   std::size_t chunk_rows = 256;
   double divergence_loss = 1e6;

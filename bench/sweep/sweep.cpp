@@ -3,22 +3,25 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 
 #include "config/dataset_catalog.hpp"
 #include "config/datasets.hpp"
 #include "data/synthetic.hpp"
+#include "model/hessian_vector.hpp"
 #include "records/build_info.hpp"
 #include "records/report.hpp"
 #include "util/error.hpp"
+#include "util/lanczos.hpp"
 
 namespace sgdbench {
 namespace {
 
 /// F* as the final objective of a long run of /f_star/variant (full batch, lr 1: L-BFGS
 /// chooses its own steps), with the experiment's L2 and chunking.
-double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOptions& options) {
+RunResult long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOptions& options) {
   const VariantInfo* v = compiled_variants().find(c.f_star_variant);
   if (v == nullptr) {
     throw Error(
@@ -39,26 +42,68 @@ double long_run_f_star(const ExperimentConfig& c, const Split& data, const RunOp
   spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;
   spec.stop_at.clear();
   spec.noise_b_big = 0;
-  spec.record_params = false;
+  spec.record_params = c.conditioning;  // w*, where /conditioning measures the Hessian
   if (options.progress) {
     std::fprintf(stderr, "F*: %s for %g epochs...\n", v->name.c_str(), c.f_star_epochs);
   }
-  const RunResult r =
-      v->run(model_widths(c, *v, data.train), data.train, data.test, nullptr, spec, {});
-  return r.final_point.train_loss;
+  return v->run(model_widths(c, *v, data.train), data.train, data.test, nullptr, spec, {});
+}
+
+/// F* and, with /conditioning, the Hessian's extreme eigenvalues at w*.
+struct Optimum {
+  std::optional<double> f_star;
+  Json hessian;  // null unless /conditioning
+};
+
+/// /conditioning: the top and bottom eigenvalues of ∇²F at w* (Lanczos on exact
+/// Hessian–vector products, model/hessian_vector.hpp), their ratio κ, and the momentum
+/// (√κ − 1)/(√κ + 1) that Nesterov's method wants for that κ.
+Json hessian_record(const HessianAt& h, double l2, const RunOptions& options) {
+  constexpr int kMaxIterations = 300;
+  constexpr double kTolerance = 1e-9;
+  if (options.progress)
+    std::fprintf(stderr, "Hessian at w*: Lanczos, %zu dimensions...\n", h.dim());
+  const ExtremeEigenvalues e = lanczos_extremes(
+      h.dim(), [&](std::span<const double> v, std::span<double> out) { h.apply(v, out); },
+      kMaxIterations, kTolerance);
+  const double kappa = e.top / e.bottom;
+  return {{"top", e.top},
+          {"bottom", e.bottom},
+          {"bottom_bound", l2},  // ∇²F ⪰ λI: the data term is convex
+          {"kappa", kappa},
+          {"nesterov_momentum", (std::sqrt(kappa) - 1.0) / (std::sqrt(kappa) + 1.0)},
+          {"lanczos_iterations", e.iterations},
+          {"converged", e.converged},
+          {"tolerance", kTolerance}};
 }
 
 /// Suboptimality F(w) − F* needs F*: exact for least squares (solved in double), else the
 /// long run of /f_star, else none.
-std::optional<double> f_star_of(const ExperimentConfig& pc, const Split& data,
-                                const RunOptions& options) {
+Optimum optimum_of(const ExperimentConfig& pc, const Split& data, const RunOptions& options) {
+  Optimum o;
   if (find_dataset(pc.dataset.name)->exact_f_star) {
-    return solve_lsq(data.train, pc.model.l2).f;
+    o.f_star = solve_lsq(data.train, pc.model.l2).f;
+    if (pc.conditioning) {
+      o.hessian =
+          hessian_record(HessianAt::least_squares(data.train, pc.model.l2), pc.model.l2, options);
+    }
+    return o;
   }
-  if (pc.f_star_variant.empty()) return std::nullopt;
-  const double f = long_run_f_star(pc, data, options);
+  if (pc.f_star_variant.empty()) return o;
+  const RunResult r = long_run_f_star(pc, data, options);
   stop_if_interrupted();
-  return f;
+  o.f_star = r.final_point.train_loss;
+  if (pc.conditioning) {
+    if (compiled_variants().find(pc.f_star_variant)->model != "softmax") {
+      throw Error(
+          fmt::format("{}: /conditioning: the Hessian is measured for least squares and "
+                      "softmax regression; /f_star/variant is {}",
+                      pc.file, pc.f_star_variant));
+    }
+    o.hessian = hessian_record(HessianAt::softmax(data.train, r.final_point.params, pc.model.l2),
+                               pc.model.l2, options);
+  }
+  return o;
 }
 
 std::string widths_label(const std::vector<std::size_t>& widths) {
@@ -70,14 +115,14 @@ std::string widths_label(const std::vector<std::size_t>& widths) {
 /// One problem's entry of the closing "problems" record: its sizes, F* and, for small
 /// least squares, the quadratic form F(w) = ½ wᵀAw − bᵀw + c (+ λ/2 ‖w‖²) that lets a
 /// plot draw the loss's contours.
-Json problem_record(const Problem& problem, const Split& data, std::optional<double> f_star,
-                    double l2) {
+Json problem_record(const Problem& problem, const Split& data, const Optimum& optimum, double l2) {
   Json info = {{"dataset", problem.label},
                {"train_rows", data.train.rows},
                {"test_rows", data.test.rows},
                {"validation_rows", data.validation.rows}};
   if (!problem.widths.empty()) info["widths"] = widths_label(problem.widths);
-  if (f_star) info["f_star"] = *f_star;
+  if (optimum.f_star) info["f_star"] = *optimum.f_star;
+  if (!optimum.hessian.is_null()) info["hessian"] = optimum.hessian;
   if (data.train.is_regression() && data.train.cols <= 8) {
     const auto q = lsq_quadratic(data.train);
     info["quadratic"] = {{"A", q.a}, {"b", q.b}, {"c", q.c}, {"l2", l2}};
@@ -97,8 +142,9 @@ ProblemSetup load_problem(const ExperimentConfig& c, std::size_t pi, const RunOp
   if (c.widths_swept) s.extra_key["widths"] = widths_label(problem.widths);
   if (with_f_star) {
     stop_if_interrupted();  // loading and F* take seconds: Ctrl-C is honoured between them
-    s.f_star = f_star_of(s.pc, *s.data, options);
-    s.record = problem_record(problem, *s.data, s.f_star, s.pc.model.l2);
+    const Optimum optimum = optimum_of(s.pc, *s.data, options);
+    s.f_star = optimum.f_star;
+    s.record = problem_record(problem, *s.data, optimum, s.pc.model.l2);
   }
   return s;
 }
