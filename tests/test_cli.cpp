@@ -2,6 +2,7 @@
 // non-zero exit before anything is written; a small run writes well-formed results that
 // reproduce exactly.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -153,6 +154,16 @@ TEST_CASE("unit_cli_config_errors_name_the_json_path_and_write_nothing", "[cli][
     c["sweep"]["lr"][0] = 1e-50;  // zero in float
     cases.push_back({"learning rate below float range", c, "/sweep/lr/0"});
   }
+  {
+    Json c = good;
+    c["conditioning"] = true;  // a classification problem without /f_star: no w* to measure at
+    cases.push_back({"conditioning without an optimum", c, "/conditioning: problem"});
+  }
+  {
+    Json c = good;
+    c["conditioning"] = "yes";
+    cases.push_back({"conditioning not a boolean", c, "/conditioning"});
+  }
   for (const auto& c : cases) {
     INFO(c.what);
     const auto r = run_config(dir, c.config, "out");
@@ -161,6 +172,37 @@ TEST_CASE("unit_cli_config_errors_name_the_json_path_and_write_nothing", "[cli][
     REQUIRE_THAT(r.output, Contains("config.json") && Contains(c.expected));
     REQUIRE_FALSE(std::filesystem::exists(dir.file("out")));
   }
+}
+
+TEST_CASE("unit_conditioning_records_the_hessian_extremes_and_tables_them", "[cli]") {
+  TempDir dir("cli-kappa");
+  const Json config = {
+      {"name", "kappa"},
+      {"dataset",
+       {{"name", "synthetic-lsq"}, {"train", 500}, {"test", 100}, {"d", 8}, {"condition", 30}}},
+      {"model", {{"l2", 0.01}}},
+      {"variants", {"lsq/plain/simd/tbb"}},
+      {"sweep", {{"batch_size", {"full"}}, {"lr", {0.5}}, {"seed", {0}}}},
+      {"budget", {{"epochs", 2}}},
+      {"conditioning", true}};
+  const auto r = run_config(dir, config, "out");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  Json hessian;
+  for (const Json& line : read_lines(dir.file("out/kappa/runs.jsonl"))) {
+    if (line.value("type", "") == "problems") hessian = line["problems"][0]["hessian"];
+  }
+  REQUIRE(hessian.is_object());
+  const double top = hessian["top"], bottom = hessian["bottom"], kappa = hessian["kappa"];
+  CHECK(hessian["converged"] == true);
+  CHECK(bottom >= 0.01);  // ∇²F ⪰ λI
+  CHECK(kappa == Approx(top / bottom));
+  CHECK(kappa > 3.0);  // the generator's spread of column scales is there
+  const double m = hessian["nesterov_momentum"];
+  CHECK(m == Approx((std::sqrt(kappa) - 1) / (std::sqrt(kappa) + 1)));
+  std::ifstream summary(dir.file("out/kappa/summary.md"));
+  const std::string md((std::istreambuf_iterator<char>(summary)), {});
+  CHECK_THAT(md, Contains("Conditioning at the optimum") && Contains("| λ_max |"));
 }
 
 // Issue 42, rows 1 and 2: configs that ran "successfully" into a wrong or empty result are
