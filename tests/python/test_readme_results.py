@@ -207,6 +207,23 @@ class GdVsSgd(unittest.TestCase):
         self.assertNotIn("| a | b |", text)  # the main table is not a headline
         self.assertIn("no table after", readme_results.table_after(md, "Nothing here"))
 
+    def test_long_tradeoff_brings_its_conditioning_and_who_gets_there_first(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        self.assertIn("no results/tradeoff-long yet", readme_results.tradeoff_long_tables(tmp))
+        md = os.path.join(tmp, "results", "tradeoff-long", "summary.md")
+        os.makedirs(os.path.dirname(md))
+        with open(md, "w") as f:
+            f.write("# tradeoff-long\n\n| main | table |\n|---|---|\n| a | b |\n\n"
+                    "Conditioning at the optimum w*: the extreme eigenvalues...\n\n"
+                    "| problem | κ |\n|---|---|\n| lsq | 92.7 |\n\n"
+                    "Who gets there first, in gradient evaluations and in seconds:\n\n"
+                    "| problem | first |\n|---|---|\n| lsq | L-BFGS |\n")
+        text = readme_results.tradeoff_long_tables(tmp)
+        self.assertIn("| lsq | 92.7 |", text)
+        self.assertIn("| lsq | L-BFGS |", text)
+        self.assertNotIn("| a | b |", text)
+
 
 if __name__ == "__main__":
     unittest.main()
