@@ -13,12 +13,13 @@ Every figure has one panel per problem (dataset x widths), titled with the probl
 Runs of the tuning phase are left out. Usage: /usr/bin/python3 bench/scripts/plot.py results/<name>
 main(folder) returns {file name (no extension): matplotlib Figure} of the figures it saved;
 describe(fig) summarises one for tests."""
+import math
 import os
 import re
 import sys
 from collections import defaultdict
 
-from plot_fits import batch_scaling_fit, header, throughput_fit
+from plot_fits import batch_scaling_fit, censored_median, crossing, header, throughput_fit
 from plot_profiles import performance_profile
 from plot_style import (AXES, BAND, CROWDED, LINESTYLES, MARKERS, METRICS, curve_labels,
                         curve_styles, legend, load, method, palette, panels, save, seed_curve,
@@ -127,20 +128,25 @@ def natural(v):
         return (str(v), 0.0)
 
 
-def against_batch(exp, collect, out, title, ylabel, name, style_label):
+def against_batch(exp, collect, out, title, ylabel, name, style_label, center=None):
     """One panel per problem; in each, one line per key (method, style, variant) that
     collect(run) yields as ((key, B, value) triples): the mean against B, log-log, and a
     min-max band where a batch size has several values. A colour per method, a marker and
     line style per style (a target, a thread count), named by style_label(style); with
     several methods and several styles in a panel, the legend names colours and markers
-    apart (the lines keep their full labels)."""
+    apart (the lines keep their full labels). `center` replaces the mean (a batch size whose
+    center is infinite is left out of the line, and its band)."""
     from matplotlib.lines import Line2D
+    center = center or (lambda v: sum(v) / len(v))
     drawn = []
     for prob in exp.order:
         by = defaultdict(lambda: defaultdict(list))  # key -> B -> values
         for r in exp.runs[prob]:
             for key, b, v in collect(r):
                 by[key][b].append(v)
+        by = {k: {b: v for b, v in per_b.items() if math.isfinite(center(v))}
+              for k, per_b in by.items()}
+        by = {k: per_b for k, per_b in by.items() if per_b}
         if by:
             drawn.append((prob, by))
     if not drawn:
@@ -171,10 +177,10 @@ def against_batch(exp, collect, out, title, ylabel, name, style_label):
             per_b = by[key]
             bs = sorted(per_b)
             st = look(key)
-            ax.plot(bs, [sum(per_b[b]) / len(per_b[b]) for b in bs], markersize=5,
-                    label=labels[key], **st)
-            if any(len(per_b[b]) > 1 for b in bs):
-                ax.fill_between(bs, [min(per_b[b]) for b in bs], [max(per_b[b]) for b in bs],
+            ax.plot(bs, [center(per_b[b]) for b in bs], markersize=5, label=labels[key], **st)
+            finite = {b: [x for x in per_b[b] if math.isfinite(x)] for b in bs}
+            if any(len(finite[b]) > 1 for b in bs):
+                ax.fill_between(bs, [min(finite[b]) for b in bs], [max(finite[b]) for b in bs],
                                 color=st["color"], alpha=0.15, linewidth=0)
                 banded = True
         ax.set_xscale("log")
@@ -202,13 +208,16 @@ def against_batch(exp, collect, out, title, ylabel, name, style_label):
 
 
 def steps_to_target(exp, out, title):
+    """The tables' figure: per B the censored median over every seed (a miss counts as
+    never; a B whose median missed is not drawn) of the crossing interpolated on the shared
+    evaluation grid where there is one; the band spans the seeds that reached."""
     def collect(r):
         for target, hit in sorted((r.get("targets") or {}).items()):
-            if "updates" in hit:
-                yield (method(r), target, r["variant"]), r["batch_size"], hit["updates"]
+            yield (method(r), target, r["variant"]), r["batch_size"], crossing(hit)
     return against_batch(exp, collect, out,
-                         f"{title}: mean over the seeds that reached each target",
-                         "steps (updates) to target", "steps_to_target_vs_batch", str)
+                         f"{title}: median over seeds, a miss counted as never",
+                         "steps (updates) to target", "steps_to_target_vs_batch", str,
+                         center=censored_median)
 
 
 def throughput(exp, out, title):

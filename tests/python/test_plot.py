@@ -241,6 +241,32 @@ class TwoDatasets(unittest.TestCase):
             self.assertEqual(f.read(), first)
 
 
+class StepsToTargetIsTheCensoredMedian(unittest.TestCase):
+    """Issue 38: the steps-to-target plot shows what the tables do. Three seeds per B: at
+    B = 1 one seed missed (the median is the middle of 10, 12, never: 12, from the
+    interpolated crossings); at B = 10 two missed (the median missed: no point drawn)."""
+
+    def test_median_of_interpolated_crossings_and_no_point_where_it_missed(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        records = [r for r in problem("A", 100, [1, 10], 1e-3, seeds=(0, 1, 2))
+                   if r["type"] == "point" or r["batching"] == "mini"]
+        for r in records:
+            if r["type"] != "run":
+                continue
+            seed, b = r["seed"], r["batch_size"]
+            if (b == 1 and seed == 2) or (b == 10 and seed > 0):
+                r["targets"] = {TARGET: {"missed": True}}
+            else:
+                r["targets"] = {TARGET: {"updates": 99, "interpolated": {"updates": 10 + 2 * seed}}}
+        write(tmp, records, [{"dataset": "A", "train_rows": 100, "test_rows": 10}])
+        fig = run_main(tmp)["steps_to_target_vs_batch"]
+        (line,) = labelled(fig.axes[0])
+        self.assertEqual([float(x) for x in line.get_xdata()], [1.0])
+        self.assertEqual([float(y) for y in line.get_ydata()], [12.0])
+        self.assertIn("a miss counted as never", fig._suptitle.get_text())
+
+
 class TwoWidths(unittest.TestCase):
     """The same dataset with two widths, one seed: panels titled with the widths, no band;
     and the second problem with two learning rates for B = 10: the labels say the lr."""
@@ -349,7 +375,10 @@ class CommittedResults(unittest.TestCase):
             self.assertEqual(len(labelled(ax)), 5)
             for ln in labelled(ax):
                 self.assertEqual(len(ln.get_xdata()), 11)  # 0 ... 10 epochs, one problem
-        self.assertEqual(len(figs["steps_to_target_vs_batch"].axes), 4)
+        # Censored medians: digits 784-100-10's median seed reaches no target at any B, so
+        # that panel is not drawn (the table says "missed" there too).
+        self.assertEqual([ax.get_title() for ax in figs["steps_to_target_vs_batch"].axes],
+                         ["digits, 784-30-10", "fashion, 784-30-10", "fashion, 784-100-10"])
 
     def test_tradeoff(self):
         figs = self.plot_copy("tradeoff")
