@@ -424,6 +424,7 @@ TEST_CASE("regression_schema_and_parser_disagreed_on_dataset_options", "[outputs
           "schedule": {"type": "inverse_time", "lambda": 0.1},
           "analyses": ["throughput_fit"],
           "f_star": {"variant": "softmax/lbfgs/simd/tbb", "epochs": 10},
+          "conditioning": true,
           "execution": {"threads": 1, "chunk_rows": 16, "divergence_loss": 1e6}})",
       R"({"name": "all-b", "eval": {"every_epochs": 0.5},
           "datasets": [

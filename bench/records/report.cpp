@@ -228,6 +228,7 @@ Tables make_tables(const std::vector<Json>& records, const std::string& note) {
   const Collected k = collect(records);
   Tables t;
   t.markdown = preamble(records, note, k);
+  add_conditioning_table(records, t.markdown, t.latex);
   const std::vector<std::string> header = columns(k, t.csv);
   // dataset, widths, variant, B and lr are text; the figures are numbers.
   const auto lr_column = std::find(header.begin(), header.end(), "lr") - header.begin();

@@ -114,35 +114,41 @@ Collected collect(const std::vector<Json>& records) {
   return k;
 }
 
-/// /conditioning: each problem's Hessian at w* (sweep.cpp hessian_record), or "".
-std::string conditioning_table(const std::vector<Json>& records) {
-  std::string rows;
+/// /conditioning: each problem's Hessian at w* (sweep.cpp hessian_record), if any.
+void add_conditioning_table(const std::vector<Json>& records, std::string& md, std::string& tex) {
+  std::vector<std::vector<std::string>> rows;
   for (const Json& r : records) {
     if (r.value("type", "") != "problems") continue;
     for (const Json& p : r["problems"]) {
       if (!p.contains("hessian")) continue;
       const Json& h = p["hessian"];
-      const double bound = h.value("bottom_bound", 0.0);
-      rows += fmt::format("| {} | {:.4g} | {:.6g} | {} | {:.4g} | {} | {:.4f} | {}{} |\n",
-                          p.value("dataset", ""), h.value("top", 0.0), h.value("bottom", 0.0),
-                          bound > 0 ? fmt::format("{:g}", bound) : "–", h.value("kappa", 0.0),
-                          bound > 0 ? fmt::format("{:.4g}", h.value("top", 0.0) / bound) : "–",
-                          h.value("nesterov_momentum", 0.0), h.value("lanczos_iterations", 0),
-                          h.value("converged", false) ? "" : " (not converged)");
+      const double top = h.value("top", 0.0), bound = h.value("bottom_bound", 0.0);
+      rows.push_back({p.value("dataset", ""), fmt::format("{:.4g}", top),
+                      fmt::format("{:.6g}", h.value("bottom", 0.0)),
+                      bound > 0 ? fmt::format("{:g}", bound) : "–",
+                      fmt::format("{:.4g}", h.value("kappa", 0.0)),
+                      bound > 0 ? fmt::format("{:.4g}", top / bound) : "–",
+                      fmt::format("{:.4f}", h.value("nesterov_momentum", 0.0)),
+                      fmt::format("{}{}", h.value("lanczos_iterations", 0),
+                                  h.value("converged", false) ? "" : " (not converged)")});
     }
   }
-  if (rows.empty()) return "";
-  return "Conditioning at the optimum w*: the extreme eigenvalues of the Hessian of F by "
-         "Lanczos on exact Hessian–vector products (double precision; stopped when both "
-         "extreme Ritz values moved less than 1e-9 of the spectrum's width for 3 iterations). "
-         "The Ritz values lie inside the spectrum: λ_max is a lower bound, the Lanczos λ_min "
-         "an upper bound, and λ (the L2 weight) a lower bound on λ_min, as ∇²F ⪰ λI; for "
-         "softmax regression λ_min = λ exactly, because adding one vector to every class's "
-         "weights leaves the loss unchanged. κ = λ_max / λ_min, and (√κ − 1)/(√κ + 1) is the "
-         "momentum Nesterov's method wants for it.\n\n"
-         "| problem | λ_max | λ_min (Lanczos) | λ_min ≥ | κ | κ ≤ | (√κ−1)/(√κ+1) | Lanczos "
-         "iterations |\n|---|---|---|---|---|---|---|---|\n" +
-         rows + "\n";
+  if (rows.empty()) return;
+  md +=
+      "Conditioning at the optimum w*: the extreme eigenvalues of the Hessian of F by "
+      "Lanczos on exact Hessian–vector products (double precision; stopped when both "
+      "extreme Ritz values moved less than 1e-9 of the spectrum's width for 3 iterations). "
+      "The Ritz values lie inside the spectrum: λ_max is a lower bound, the Lanczos λ_min "
+      "an upper bound, and λ (the L2 weight) a lower bound on λ_min, as ∇²F ⪰ λI; for "
+      "softmax regression λ_min = λ exactly, because adding one vector to every class's "
+      "weights leaves the loss unchanged. κ = λ_max / λ_min, and (√κ − 1)/(√κ + 1) is the "
+      "momentum Nesterov's method wants for it.\n\n";
+  TwoTables out(md, tex);
+  out.head({"problem", "λ_max", "λ_min (Lanczos)", "λ_min ≥", "κ", "κ ≤", "(√κ−1)/(√κ+1)",
+            "Lanczos iterations"},
+           1);
+  for (const auto& row : rows) out.row(row);
+  out.end();
 }
 
 std::string preamble(const std::vector<Json>& records, const std::string& note,
@@ -176,7 +182,7 @@ std::string preamble(const std::vector<Json>& records, const std::string& note,
           ? " (the lr chosen by the tuning protocol, re-run with the reporting seeds)"
           : "",
       kBootstrapResamples, budget_note(header["config"]), split_note(header["config"], k));
-  return md + conditioning_table(records);
+  return md;
 }
 
 std::vector<std::string> columns(const Collected& k, std::string& csv) {

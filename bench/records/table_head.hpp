@@ -48,6 +48,9 @@ Collected collect(const std::vector<Json>& records);
 /// The title, an interrupted run's note, the description and what the numbers mean.
 std::string preamble(const std::vector<Json>& records, const std::string& note, const Collected& k);
 
+/// /conditioning's table (each problem's Hessian extremes at w*), when the records have one.
+void add_conditioning_table(const std::vector<Json>& records, std::string& md, std::string& tex);
+
 /// The Markdown/LaTeX header row; appends the CSV header to `csv`.
 std::vector<std::string> columns(const Collected& k, std::string& csv);
 
