@@ -100,3 +100,5 @@ Optimum optimum_of(const ExperimentConfig& pc, const Split& data, const RunOptio
   }
   return o;
 }
+
+}  // namespace sgdbench
