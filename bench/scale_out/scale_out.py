@@ -167,6 +167,127 @@ def write_csv(path, rows, fields):
     os.replace(path + ".partial", path)
 
 
+def measured_section(rows, alpha_here, beta_here, out):
+    """The samples/s table (and measured.csv): the mpi policy against ranks."""
+    lines = [
+        "## Measured: samples/s against ranks (the mpi policy, 1 thread per rank)\n",
+        "Weak scaling where the batch is per rank (the global batch grows with the ranks), "
+        "strong scaling for the full batch. Medians of "
+        f"{rows[0]['repeats'] if rows else 0} repeats [min, max]. Communication: rank 0's "
+        "time inside the policy's sends, receives and broadcast, waiting for the slower rank "
+        "included; compute: the rest of the step. Speed-up: against 1 rank and 1 thread of "
+        "the same workload. The alpha-beta column is this machine's fitted transfer time of "
+        "the step's messages (2 per step on 2 ranks).\n",
+        "| workload | variant | ranks x threads | global B | samples/s | speed-up | ms/step "
+        "| compute ms | comm ms | comm share | message | alpha-beta transfer ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        model = 2 * (alpha_here + beta_here * r["message_bytes"]) if r["ranks"] > 1 else 0.0
+        lines.append(
+            f"| {r['workload']} | {r['variant']} | {r['ranks']} x {r['threads']} | {r['batch']} "
+            f"| {r['samples_per_s']:,.0f} [{r['sps_min']:,.0f}, {r['sps_max']:,.0f}] "
+            f"| {r['speedup']:.2f}x | {r['step_ms']:.3f} | {r['compute_ms']:.3f} "
+            f"| {r['comm_ms']:.3f} | {100 * r['comm_share']:.1f} % "
+            f"| {r['message_bytes'] / 1024:,.1f} KiB | {1e3 * model:.3f} |")
+    write_csv(os.path.join(out, "measured.csv"), rows,
+              ["workload", "variant", "ranks", "threads", "batch", "samples_per_s", "sps_min",
+               "sps_max", "speedup", "step_ms", "compute_ms", "comm_ms", "comm_share",
+               "message_bytes", "repeats"])
+    return lines
+
+
+def alpha_beta_section(fits, sizes, cluster, alpha_c, beta_c, out):
+    """The alpha-beta fits of this machine beside the assumed cluster (and alpha_beta.json)."""
+    lines = ["", "## Measured: the alpha-beta fit (2 ranks, this machine)\n",
+             f"T(n) = alpha + beta n fitted to {len(sizes)} message sizes from {sizes[0]} B to "
+             f"{sizes[-1] // 1048576} MiB (median of repeats each; least squares on the "
+             "relative error). The projection uses the point-to-point fit: the policy's "
+             "tree sends one message per level. Over shared memory Open MPI switches protocol "
+             "between small and large messages, so one line fits only within the worst error "
+             "shown; the cluster's line is an assumption either way.\n",
+             "| operation | alpha (us) | beta (ns/byte) | bandwidth (GB/s) | worst relative error |",
+             "|---|---|---|---|---|"]
+    for op, (a, b, err) in fits.items():
+        lines.append(f"| {op} | {1e6 * a:.2f} | {1e9 * b:.4f} | {1e-9 / b:.2f} | "
+                     f"{100 * err:.0f} % |")
+    lines.append(f"| **assumed cluster** ({cluster['name']}) | {1e6 * alpha_c:.2f} | "
+                 f"{1e9 * beta_c:.4f} | {1e-9 / beta_c:.2f} | (assumption) |")
+    ab = {"measured": {op: {"alpha_s": a, "beta_s_per_byte": b, "worst_relative_error": e}
+                       for op, (a, b, e) in fits.items()},
+          "assumed_cluster": {"name": cluster["name"], "alpha_s": alpha_c,
+                              "beta_s_per_byte": beta_c}}
+    write(os.path.join(out, "alpha_beta.json"), json.dumps(ab, indent=2) + "\n")
+    return lines
+
+
+def projection_heading(target, train_rows, growth, n_bytes):
+    return ["", "## Projected: time to target against workers\n",
+            f"Per method, from results/batch-scaling (softmax on Fashion-MNIST, "
+            f"target {target}, {train_rows:,} training rows): S(B) = S_min + E_min / B, "
+            "B_crit = E_min / S_min, B_simple at the target per B (smallest and largest B). "
+            "Per worker batch b: t_c(b) is one worker's measured step (1 thread), growing "
+            f"with the ranks as measured from 1 to 2 ranks (+{100 * growth:.0f} % per "
+            "doubling of P, an extrapolation of that one doubling); P* is the worker count "
+            "with the least projected time to target: beyond it, adding workers stops paying "
+            f"(the global batch P b stops at the {train_rows:,} training rows). [lo, hi]: "
+            "P* over the fits of a paired bootstrap (the seeds drawn once for every B). "
+            "Measured steps: P* with the measured median steps at each B = P b instead of "
+            "the fit (only B that were measured). Tree: the mpi policy (bit-identical); "
+            "ring: a ring allreduce (not bit-identical), for comparison. Message n = "
+            f"{n_bytes:,} bytes.\n",
+            "| method | S_min | E_min | B_crit | B_simple at target | b | t_c(b) us "
+            "| P* tree (cluster) [95 %] | P* tree, measured steps | time at P* / 1 worker "
+            "| fewest P within 5 % of P* | P* ring (cluster) "
+            "| P* tree (this machine's alpha-beta) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+
+
+def projection_rows(scaling, t_c, cluster, net, n_bytes, train_rows, growth):
+    """One line per (method, per-worker batch); the b0 projections for the headline table.
+    `net`: (alpha, beta) of the assumed cluster and of this machine."""
+    (alpha_c, beta_c), (alpha_here, beta_here) = net
+    b0, workers = cluster["per_worker_batch"], cluster["workers"]
+    lines, proj_rows, headline = [], [], {}
+    for variant, fit in sorted(scaling.items()):
+        rule = rule_of(variant)
+        for b in cluster["per_worker_batches_tabled"]:
+            tc = t_c.get((rule, b))
+            if tc is None:
+                continue
+            args = (n_bytes, b, workers, train_rows, growth)
+            pc = project(fit, tc, alpha_c, beta_c, *args)
+            ph = project(fit, tc, alpha_here, beta_here, *args)
+            pm = project(fit, tc, alpha_c, beta_c, *args, measured=True)
+            bt, br, bh = best(pc, "tree_time_s"), best(pc, "ring_time_s"), best(ph, "tree_time_s")
+            bm = best(pm, "tree_time_s")
+            ci = p_star_interval(fit, tc, alpha_c, beta_c, *args)
+            if b == b0:
+                headline[variant] = (bt, pc)
+                for r in pc:
+                    proj_rows.append(dict(r, method=variant, per_worker_batch=b))
+            lines.append(
+                f"| {variant} | {fit['s_min']:.1f} | {fit['e_min']:.0f} | {fit['b_crit']:.0f} "
+                f"| {b_simple_text(fit)} | {b} | {1e6 * tc:.1f} | {bt['workers']}"
+                f"{f' [{ci[0]}, {ci[1]}]' if ci else ''} | {bm['workers'] if bm else '–'} "
+                f"| {bt['tree_time_s'] / pc[0]['tree_time_s']:.3f} "
+                f"| {knee(pc, 'tree_time_s')['workers']} | {br['workers']} "
+                f"| {bh['workers']} |")
+    return lines, proj_rows, headline
+
+
+def headline_section(headline, b0):
+    lines = ["", f"The projection for b = {b0} (projection.csv; plots/time_to_target.svg):\n",
+             "| method | workers P | global B | S(B) | compute us/step | tree comm us/step "
+             "| time to target (ms) |", "|---|---|---|---|---|---|---|"]
+    for variant, (bt, pc) in headline.items():
+        for r in pc:
+            star = " **(P*)**" if r is bt else ""
+            lines.append(f"| {variant} | {r['workers']}{star} | {r['batch']} | {r['steps']:.1f} "
+                         f"| {1e6 * r['compute_s']:.1f} | {1e6 * r['tree_comm_s']:.1f} "
+                         f"| {1e3 * r['tree_time_s']:.3f} |")
+    return lines
+
+
 def main(raw, out, scaling_path, cluster_path):
     cluster = read_json(cluster_path)
     machine = read_json(os.path.join(raw, "machine.json"))
@@ -196,112 +317,22 @@ def main(raw, out, scaling_path, cluster_path):
         "**Measured**: the first two tables. **Projected**: the rest, from a model whose "
         "inputs are the measured compute per step, an alpha-beta network (the cluster's is an "
         f"assumption: {cluster['name']}, bench/scale_out/cluster.json) and the steps to "
-        f"target fitted in results/batch-scaling ({target}).\n",
-        "## Measured: samples/s against ranks (the mpi policy, 1 thread per rank)\n",
-        "Weak scaling where the batch is per rank (the global batch grows with the ranks), "
-        "strong scaling for the full batch. Medians of "
-        f"{rows[0]['repeats'] if rows else 0} repeats [min, max]. Communication: rank 0's "
-        "time inside the policy's sends, receives and broadcast, waiting for the slower rank "
-        "included; compute: the rest of the step. Speed-up: against 1 rank and 1 thread of "
-        "the same workload. The alpha-beta column is this machine's fitted transfer time of "
-        "the step's messages (2 per step on 2 ranks).\n",
-        "| workload | variant | ranks x threads | global B | samples/s | speed-up | ms/step "
-        "| compute ms | comm ms | comm share | message | alpha-beta transfer ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        model = 2 * (alpha_here + beta_here * r["message_bytes"]) if r["ranks"] > 1 else 0.0
-        lines.append(
-            f"| {r['workload']} | {r['variant']} | {r['ranks']} x {r['threads']} | {r['batch']} "
-            f"| {r['samples_per_s']:,.0f} [{r['sps_min']:,.0f}, {r['sps_max']:,.0f}] "
-            f"| {r['speedup']:.2f}x | {r['step_ms']:.3f} | {r['compute_ms']:.3f} "
-            f"| {r['comm_ms']:.3f} | {100 * r['comm_share']:.1f} % "
-            f"| {r['message_bytes'] / 1024:,.1f} KiB | {1e3 * model:.3f} |")
-    write_csv(os.path.join(out, "measured.csv"), rows,
-              ["workload", "variant", "ranks", "threads", "batch", "samples_per_s", "sps_min",
-               "sps_max", "speedup", "step_ms", "compute_ms", "comm_ms", "comm_share",
-               "message_bytes", "repeats"])
-
-    lines += ["", "## Measured: the alpha-beta fit (2 ranks, this machine)\n",
-              f"T(n) = alpha + beta n fitted to {len(probe)} message sizes from {sizes[0]} B to "
-              f"{sizes[-1] // 1048576} MiB (median of repeats each; least squares on the "
-              "relative error). The projection uses the point-to-point fit: the policy's "
-              "tree sends one message per level. Over shared memory Open MPI switches protocol "
-              "between small and large messages, so one line fits only within the worst error "
-              "shown; the cluster's line is an assumption either way.\n",
-              "| operation | alpha (us) | beta (ns/byte) | bandwidth (GB/s) | worst relative error |",
-              "|---|---|---|---|---|"]
-    for op, (a, b, err) in fits.items():
-        lines.append(f"| {op} | {1e6 * a:.2f} | {1e9 * b:.4f} | {1e-9 / b:.2f} | "
-                     f"{100 * err:.0f} % |")
-    lines.append(f"| **assumed cluster** ({cluster['name']}) | {1e6 * alpha_c:.2f} | "
-                 f"{1e9 * beta_c:.4f} | {1e-9 / beta_c:.2f} | (assumption) |")
-    ab = {"measured": {op: {"alpha_s": a, "beta_s_per_byte": b, "worst_relative_error": e}
-                       for op, (a, b, e) in fits.items()},
-          "assumed_cluster": {"name": cluster["name"], "alpha_s": alpha_c,
-                              "beta_s_per_byte": beta_c}}
-    write(os.path.join(out, "alpha_beta.json"), json.dumps(ab, indent=2) + "\n")
-
-    b0 = cluster["per_worker_batch"]
-    workers = cluster["workers"]
-    lines += ["", "## Projected: time to target against workers\n",
-              f"Per method, from results/batch-scaling (softmax on Fashion-MNIST, "
-              f"target {target}, {train_rows:,} training rows): S(B) = S_min + E_min / B, "
-              "B_crit = E_min / S_min, B_simple at the target per B (smallest and largest B). "
-              "Per worker batch b: t_c(b) is one worker's measured step (1 thread), growing "
-              f"with the ranks as measured from 1 to 2 ranks (+{100 * growth:.0f} % per "
-              "doubling of P, an extrapolation of that one doubling); P* is the worker count "
-              "with the least projected time to target: beyond it, adding workers stops paying "
-              f"(the global batch P b stops at the {train_rows:,} training rows). [lo, hi]: "
-              "P* over the fits of a paired bootstrap (the seeds drawn once for every B). "
-              "Measured steps: P* with the measured median steps at each B = P b instead of "
-              "the fit (only B that were measured). Tree: the mpi policy (bit-identical); "
-              "ring: a ring allreduce (not bit-identical), for comparison. Message n = "
-              f"{n_bytes:,} bytes.\n",
-              "| method | S_min | E_min | B_crit | B_simple at target | b | t_c(b) us "
-              "| P* tree (cluster) [95 %] | P* tree, measured steps | time at P* / 1 worker "
-              "| fewest P within 5 % of P* | P* ring (cluster) "
-              "| P* tree (this machine's alpha-beta) |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    proj_rows, headline = [], {}
-    for variant, fit in sorted(scaling.items()):
-        rule = rule_of(variant)
-        for b in cluster["per_worker_batches_tabled"]:
-            tc = t_c.get((rule, b))
-            if tc is None:
-                continue
-            args = (n_bytes, b, workers, train_rows, growth)
-            pc = project(fit, tc, alpha_c, beta_c, *args)
-            ph = project(fit, tc, alpha_here, beta_here, *args)
-            pm = project(fit, tc, alpha_c, beta_c, *args, measured=True)
-            bt, br, bh = best(pc, "tree_time_s"), best(pc, "ring_time_s"), best(ph, "tree_time_s")
-            bm = best(pm, "tree_time_s")
-            ci = p_star_interval(fit, tc, alpha_c, beta_c, *args)
-            if b == b0:
-                headline[variant] = (bt, pc)
-                for r in pc:
-                    proj_rows.append(dict(r, method=variant, per_worker_batch=b))
-            lines.append(
-                f"| {variant} | {fit['s_min']:.1f} | {fit['e_min']:.0f} | {fit['b_crit']:.0f} "
-                f"| {b_simple_text(fit)} | {b} | {1e6 * tc:.1f} | {bt['workers']}"
-                f"{f' [{ci[0]}, {ci[1]}]' if ci else ''} | {bm['workers'] if bm else '–'} "
-                f"| {bt['tree_time_s'] / pc[0]['tree_time_s']:.3f} "
-                f"| {knee(pc, 'tree_time_s')['workers']} | {br['workers']} "
-                f"| {bh['workers']} |")
+        f"target fitted in results/batch-scaling ({target}).\n"]
+    lines += measured_section(rows, alpha_here, beta_here, out)
+    lines += alpha_beta_section(fits, sizes, cluster, alpha_c, beta_c, out)
+    lines += projection_heading(target, train_rows, growth, n_bytes)
+    table, proj_rows, headline = projection_rows(
+        scaling, t_c, cluster, ((alpha_c, beta_c), (alpha_here, beta_here)), n_bytes,
+        train_rows, growth)
+    lines += table
     write_csv(os.path.join(out, "projection.csv"), proj_rows,
               ["method", "per_worker_batch", "workers", "batch", "steps", "compute_s",
                "tree_comm_s", "ring_comm_s", "tree_time_s", "ring_time_s"])
-    lines += ["", f"The projection for b = {b0} (projection.csv; plots/time_to_target.svg):\n",
-              "| method | workers P | global B | S(B) | compute us/step | tree comm us/step "
-              "| time to target (ms) |", "|---|---|---|---|---|---|---|"]
-    for variant, (bt, pc) in headline.items():
-        for r in pc:
-            star = " **(P*)**" if r is bt else ""
-            lines.append(f"| {variant} | {r['workers']}{star} | {r['batch']} | {r['steps']:.1f} "
-                         f"| {1e6 * r['compute_s']:.1f} | {1e6 * r['tree_comm_s']:.1f} "
-                         f"| {1e3 * r['tree_time_s']:.3f} |")
+    b0 = cluster["per_worker_batch"]
+    lines += headline_section(headline, b0)
     write(os.path.join(out, "summary.md"), "\n".join(lines) + "\n")
-    plot(out, scaling, headline, t_c, alpha_here, beta_here, n_bytes, b0, workers, train_rows,
-         cluster["name"], growth, alpha_c, beta_c)
+    plot(out, scaling, headline, t_c, alpha_here, beta_here, n_bytes, b0, cluster["workers"],
+         train_rows, cluster["name"], growth, alpha_c, beta_c)
 
 
 def plot(out, scaling, headline, t_c, alpha_here, beta_here, n_bytes, b, workers, train_rows,

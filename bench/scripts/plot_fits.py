@@ -244,6 +244,57 @@ def scaling_samples(exp, prob, target, rates):
     return steps, bsimple
 
 
+def fit_one_variant(ax, name, seeded, bsimple, no_rate, label_by_name, rng):
+    """One variant's row of the fit table, its per-B rows (median, fit, residual, B_simple),
+    and its points and fitted curve drawn on `ax`. `seeded`: {B: {seed: steps}};
+    `no_rate`: the sizes where no rate reached the target on the tuning seeds."""
+    import numpy as np
+    per_b = {b: list(v.values()) for b, v in seeded.items()}
+    fit = fit_scaling(per_b)
+    all_b = sorted(per_b)
+    censored = [str(b) for b in all_b if not np.isfinite(censored_median(per_b[b]))]
+    # Sizes where no rate reached the target on the tuning seeds have no reporting runs:
+    # listed, never silently dropped.
+    censored += [f"{b} (no rate reached it)" for b in no_rate if b not in per_b]
+    simple = [(b, median_interval(bsimple[b], rng)) for b in all_b if bsimple[b]]
+    bs_text = (f"{simple[0][1][0]:.0f} (B = {simple[0][0]}) to {simple[-1][1][0]:.0f} "
+               f"(B = {simple[-1][0]})" if simple else "–")
+    per_b_rows = []
+    for b in all_b:
+        v = per_b[b]
+        k = sum(np.isfinite(v))
+        m = censored_median(v)
+        model = fit[0] + fit[1] / b if fit is not None else float("nan")
+        med, lo, hi = median_interval(bsimple[b], rng)
+        per_b_rows.append(
+            f"| {name} | {b} | {f'{m:.0f}' if np.isfinite(m) else 'missed'} | "
+            f"{k}/{len(v)} | {f'{model:.0f}' if np.isfinite(model) else '–'} | "
+            f"{f'{m / model:.2f}' if np.isfinite(m) and np.isfinite(model) else '–'} | "
+            f"{fmt_interval(med, (lo, hi), '.0f') if bsimple[b] else '–'} |")
+    censored_text = ", ".join(censored) or "none"
+    if fit is None:
+        return f"| {name} | – | – | – | {bs_text} | 0 | {censored_text} |", per_b_rows
+    s_min, e_min, b_crit, bs = fit
+    ci = bootstrap_fit(seeded, rng)
+    line = (f"| {name} | {fmt_interval(s_min, ci and ci[0], '.1f')} | "
+            f"{fmt_interval(e_min, ci and ci[1], '.0f')} | "
+            f"{fmt_interval(b_crit, ci and ci[2], '.0f')} | {bs_text} | "
+            f"{len(bs)} of {len(all_b)} | {censored_text} |")
+    B = np.array(all_b, dtype=float)
+    S = np.array([censored_median(per_b[b]) for b in all_b])
+    hit = np.isfinite(S)
+    drawn, = ax.plot(B[hit], S[hit], "o", label=f"{name} (median over seeds)")
+    if (~hit).any():  # censored: drawn at the top of the panel as open markers
+        top = np.nanmax(S[hit]) * 1.5 if hit.any() else 1.0
+        ax.plot(B[~hit], np.full((~hit).sum(), top), "^", mfc="none",
+                color=drawn.get_color(), label=f"{name}: median missed")
+    grid = np.logspace(0, np.log10(B.max()), 100)
+    ax.plot(grid, s_min + e_min / grid, "-", color=drawn.get_color(), linewidth=0.8,
+            label=f"{name} fit: S_min {s_min:.0f}, B_crit {b_crit:.0f}"
+            if label_by_name else f"fit: S_min {s_min:.0f}, B_crit {b_crit:.0f}")
+    return line, per_b_rows
+
+
 def batch_scaling_fit(folder, exp, out):
     """Fit S = S_min + E_min / B (McCandlish et al. 2018: (S/S_min - 1)(E/E_min - 1) = 1
     with E = B S) to the steps-to-target of each variant of each problem, and report
@@ -285,51 +336,10 @@ def batch_scaling_fit(folder, exp, out):
                   "(median missed, not fitted) |", "|---|---|---|---|---|---|---|"]
         per_b_rows = []
         for name, seeded in sorted(steps.items()):
-            per_b = {b: list(v.values()) for b, v in seeded.items()}
-            fit = fit_scaling(per_b)
-            all_b = sorted(per_b)
-            censored = [str(b) for b in all_b if not np.isfinite(censored_median(per_b[b]))]
-            # Sizes where no rate reached the target on the tuning seeds have no reporting
-            # runs: listed, never silently dropped.
-            censored += [f"{b} (no rate reached it)" for b in untuned(rates, name, target)
-                         if b not in per_b]
-            simple = [(b, median_interval(bsimple[name][b], rng)) for b in all_b
-                      if bsimple[name][b]]
-            bs_text = (f"{simple[0][1][0]:.0f} (B = {simple[0][0]}) to {simple[-1][1][0]:.0f} "
-                       f"(B = {simple[-1][0]})" if simple else "–")
-            for b in all_b:
-                v = per_b[b]
-                k = sum(np.isfinite(v))
-                m = censored_median(v)
-                model = fit[0] + fit[1] / b if fit is not None else float("nan")
-                med, lo, hi = median_interval(bsimple[name][b], rng)
-                per_b_rows.append(
-                    f"| {name} | {b} | {f'{m:.0f}' if np.isfinite(m) else 'missed'} | "
-                    f"{k}/{len(v)} | {f'{model:.0f}' if np.isfinite(model) else '–'} | "
-                    f"{f'{m / model:.2f}' if np.isfinite(m) and np.isfinite(model) else '–'} | "
-                    f"{fmt_interval(med, (lo, hi), '.0f') if bsimple[name][b] else '–'} |")
-            censored_text = ", ".join(censored) or "none"
-            if fit is None:
-                lines.append(f"| {name} | – | – | – | {bs_text} | 0 | {censored_text} |")
-                continue
-            s_min, e_min, b_crit, bs = fit
-            ci = bootstrap_fit(seeded, rng)
-            lines.append(f"| {name} | {fmt_interval(s_min, ci and ci[0], '.1f')} | "
-                         f"{fmt_interval(e_min, ci and ci[1], '.0f')} | "
-                         f"{fmt_interval(b_crit, ci and ci[2], '.0f')} | {bs_text} | "
-                         f"{len(bs)} of {len(all_b)} | {censored_text} |")
-            B = np.array(all_b, dtype=float)
-            S = np.array([censored_median(per_b[b]) for b in all_b])
-            hit = np.isfinite(S)
-            line, = ax.plot(B[hit], S[hit], "o", label=f"{name} (median over seeds)")
-            if (~hit).any():  # censored: drawn at the top of the panel as open markers
-                top = np.nanmax(S[hit]) * 1.5 if hit.any() else 1.0
-                ax.plot(B[~hit], np.full((~hit).sum(), top), "^", mfc="none",
-                        color=line.get_color(), label=f"{name}: median missed")
-            grid = np.logspace(0, np.log10(B.max()), 100)
-            ax.plot(grid, s_min + e_min / grid, "-", color=line.get_color(), linewidth=0.8,
-                    label=f"{name} fit: S_min {s_min:.0f}, B_crit {b_crit:.0f}"
-                    if len(steps) > 1 else f"fit: S_min {s_min:.0f}, B_crit {b_crit:.0f}")
+            line, rows = fit_one_variant(ax, name, seeded, bsimple[name],
+                                         untuned(rates, name, target), len(steps) > 1, rng)
+            lines.append(line)
+            per_b_rows += rows
         lines += ["", "Steps to the target per batch size (censored median over seeds, "
                   "reached/runs), the fit's S(B) = S_min + E_min / B, the residual as the "
                   "ratio median / fit, and B_simple at the target (median over the seeds "
