@@ -1,7 +1,9 @@
 #pragma once
-// The contracts of the five policy axes (model, update, kernels, execution, batching).
+// The contracts of the four policy axes a variant is compiled from (model, update, kernels,
+// execution) and of the batching, which is not an axis: every SGD-family variant compiles
+// both batchings (FullBatch, MiniBatches) and the run's batch size picks one at run time.
 // A new member of an axis satisfies its concept; the variant that uses it checks so at
-// compile time (variants/variant.hpp).
+// compile time (variants/variant.hpp), and Trainer requires Batching of its batching.
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -127,9 +129,11 @@ concept FusesIntoBackward = Update<U> && requires {
 };
 
 /// An algorithm that owns its loop (Svrg, Lbfgs, a new one): a tag naming its trainer,
-/// Trainer<Model, Kernels, Exec> (built from (model, TrainSpec), run(train, test,
-/// observe, validation) → RunResult), the batchings it runs on ("mini", "full") and its
-/// hyper-parameters. A variant whose update is such a tag runs that trainer.
+/// Trainer<Model, Kernels, Exec>, the batchings it runs on ("mini", "full") and its
+/// hyper-parameters. A variant whose update is such a tag runs that trainer; what it calls
+/// on it (built from (model, TrainSpec), run(train, test, observe, validation) →
+/// RunResult) is required where the real types are known, by RunsItsOwnLoop
+/// (variants/variant.hpp).
 template <class U>
 concept OwnLoop = requires {
   { U::name } -> std::convertible_to<std::string_view>;
@@ -139,9 +143,10 @@ concept OwnLoop = requires {
   std::span<const HyperParam>(U::kHyperParams);
 };
 
-/// Batching: built from (train set, rows per batch, seed); steps_per_epoch(); begin_epoch()
-/// reorders; batch(step, for_ranges) gives the rows of that step, gathered with the
-/// execution policy's for_ranges.
+/// Batching (FullBatch, MiniBatches; chosen at run time, not an axis of the variant): built
+/// from (train set, rows per batch, seed); steps_per_epoch(); begin_epoch() reorders;
+/// batch(step, for_ranges) gives the rows of that step, gathered with the execution
+/// policy's for_ranges. Trainer requires it of its batching parameter.
 template <class B>
 concept Batching = requires(B b, std::size_t i) {
   { B::name } -> std::convertible_to<std::string_view>;

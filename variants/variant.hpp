@@ -3,6 +3,7 @@
 // that configs use ("softmax/adam/simd/tbb"). An update rule is instantiated with both
 // batchings (the run's BatchSize picks: full → FullBatch, n → MiniBatches); an algorithm
 // with its own loop (SVRG, L-BFGS) with the batchings it names.
+#include <concepts>
 #include <memory>
 #include <span>
 #include <string>
@@ -58,6 +59,15 @@ std::function<double()> single_steps(const ModelSpec& model, const Dataset& trai
   };
 }
 
+/// What make_variant calls on an OwnLoop algorithm's trainer T for model M: built from
+/// (model, spec), run(train, test, observe, validation) → RunResult. Checked with the real
+/// types, so an algorithm whose trainer does not fit fails here, naming the concept.
+template <class T, class M>
+concept RunsItsOwnLoop = std::constructible_from<T, const M&, const TrainSpec&> &&
+    requires(T t, const Dataset& d, const Observer& observe) {
+  { t.run(d, d, observe, &d) } -> std::same_as<RunResult>;
+};
+
 /// The registry entry of a variant named `name`. An update rule runs in Trainer with the
 /// batching the run's batch size asks for; an algorithm that owns its loop (OwnLoop) runs
 /// its own trainer on the batchings it names.
@@ -88,7 +98,12 @@ VariantInfo make_variant(std::string name) {
                 const Observer& observe) -> RunResult {
     const M m(model.widths);
     if constexpr (OwnLoop<U>) {
-      typename U::template Trainer<M, K, E> trainer(m, spec);
+      using OwnTrainer = typename U::template Trainer<M, K, E>;
+      static_assert(RunsItsOwnLoop<OwnTrainer, M>,
+                    "an OwnLoop trainer is built from (model, "
+                    "TrainSpec) and run(train, test, observe, "
+                    "validation) returns a RunResult");
+      OwnTrainer trainer(m, spec);
       return trainer.run(train, test, observe, validation);
     } else {
       if (spec.batch.is_full()) {

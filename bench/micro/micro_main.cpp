@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -150,8 +151,9 @@ void bm_step(benchmark::State& state, const VariantInfo* v, const std::vector<st
       benchmark::Counter::kIsRate);
 }
 
-/// The step workloads: Nielsen's network on every kernels and execution policy, and the
-/// peer workloads (bench/peers/workloads.json) beyond it. Variants come from the registry.
+/// The step workloads: Nielsen's network on the scalar kernels (the reference), then the
+/// peer comparison's workloads, read from bench/peers/workloads.json (one source for both:
+/// its widths, batch sizes and rates). Variants come from the registry.
 struct StepWorkload {
   std::string variant;
   std::vector<std::size_t> widths;
@@ -159,16 +161,30 @@ struct StepWorkload {
   float lr;
 };
 
+std::vector<StepWorkload> step_workloads() {
+  auto b = [](std::size_t n) { return *BatchSize::of(n); };
+  std::vector<StepWorkload> out = {
+      {"nielsen/plain/scalar/seq", {784, 30, 10}, {b(1), b(10), b(100), b(1000)}, 3.0f}};
+  std::ifstream in(SGDBENCH_PEER_WORKLOADS);
+  if (!in) {
+    std::fprintf(stderr, "micro: cannot read %s: no step benchmarks\n", SGDBENCH_PEER_WORKLOADS);
+    return out;
+  }
+  const auto peers = nlohmann::json::parse(in);
+  for (const auto& run : peers.at("runs")) {
+    const auto& model = peers.at("models").at(run.at("workload").get<std::string>());
+    StepWorkload w{model.at("sgdbench"), model.at("widths"), {}, model.at("lr")};
+    for (const auto& batch : run.at("batch")) {
+      w.batches.push_back(batch.is_string() ? BatchSize::full() : b(batch.get<std::size_t>()));
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
 void register_steps() {
   constexpr std::size_t kFullRows = 60000;  // Fashion-MNIST's training set (random values)
-  const BatchSize full = BatchSize::full();
-  auto b = [](std::size_t n) { return *BatchSize::of(n); };
-  const std::vector<StepWorkload> workloads = {
-      {"nielsen/plain/scalar/seq", {784, 30, 10}, {b(1), b(10), b(100), b(1000)}, 3.0f},
-      {"nielsen/plain/simd/tbb", {784, 30, 10}, {b(1), b(10), b(100), b(1000), full}, 3.0f},
-      {"softmax/plain/simd/tbb", {784, 10}, {b(100), b(1000), full}, 0.01f},
-      {"mlp/plain/simd/tbb", {784, 1024, 1024, 10}, {b(256)}, 0.01f}};
-  for (const StepWorkload& w : workloads) {
+  for (const StepWorkload& w : step_workloads()) {
     const VariantInfo* v = compiled_variants().find(w.variant);
     if (v == nullptr || !v->stepper) continue;  // not compiled in this build
     for (const BatchSize batch : w.batches) {

