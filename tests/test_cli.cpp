@@ -174,6 +174,32 @@ TEST_CASE("unit_cli_config_errors_name_the_json_path_and_write_nothing", "[cli][
   }
 }
 
+TEST_CASE("unit_validate_counts_the_cells_the_run_writes", "[cli]") {
+  // Issue 39: validate had its own formula (the global batch sizes for every variant,
+  // tuning as lrs x (1 + seeds)); it prints plan_sweep's count now. A tuned config with
+  // per-variant batch sizes and rates: 2 B x (2 lr x 2 seeds + 2 final) + 1 B x (1 x 2 + 2).
+  TempDir dir("cli-count");
+  Json config = small_idx_problem(dir);
+  config["variants"] = Json::parse(R"([
+      {"variant": "nielsen/simd/tbb", "batch_size": [1, "full"], "lr": [1.0, 3.0]},
+      {"variant": "nielsen/scalar/seq", "batch_size": [50]}])");
+  config["tuning"] = Json::parse(
+      R"({"seeds": [5, 6], "select_by": "train_loss", "bracket": {"max_extensions": 0}})");
+  write_text(dir.file("config.json"), config.dump(2));
+  const auto validate = run_sgdbench("validate " + dir.file("config.json"), dir);
+  INFO(validate.output);
+  REQUIRE(validate.exit_code == 0);
+  CHECK_THAT(validate.output, Contains("16 run cells planned"));
+  const auto r = run_config(dir, config, "out");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  std::size_t runs = 0;
+  for (const Json& line : read_lines(dir.file("out/tiny/runs.jsonl"))) {
+    runs += line.value("type", "") == "run";
+  }
+  CHECK(runs == 16);
+}
+
 TEST_CASE("unit_conditioning_records_the_hessian_extremes_and_tables_them", "[cli]") {
   TempDir dir("cli-kappa");
   const Json config = {

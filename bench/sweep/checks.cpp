@@ -10,6 +10,7 @@
 
 #include "config/datasets.hpp"
 #include "sweep/experiment.hpp"
+#include "sweep/plan.hpp"
 #include "util/error.hpp"
 
 namespace sgdbench {
@@ -162,8 +163,7 @@ std::size_t check_experiment(const ExperimentConfig& c, const std::string& data_
 
 std::size_t check_experiment(const ExperimentConfig& c, DatasetCache& datasets) {
   for (const Problem& p : c.problems) check_problem(for_problem(c, p), datasets);
-  return c.problems.size() * c.variants.size() * c.batch_sizes.size() * c.threads.size() *
-         c.learning_rates.size() * (c.seeds.size() + (c.tuning ? c.tuning->seeds.size() : 0));
+  return plan_sweep(c, false).cells;  // the count the run starts from: one definition
 }
 
 }  // namespace sgdbench
