@@ -8,15 +8,16 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "config/datasets.hpp"
+#include "datasets/datasets.hpp"
 #include "experiment_helpers.hpp"
 #include "records/report.hpp"
-#include "records/verify.hpp"
 #include "sweep/cell_runner.hpp"
+#include "sweep/checks.hpp"
 #include "sweep/experiment.hpp"
 #include "test_helpers.hpp"
 #include "tuning/lr_search.hpp"
 #include "util/error.hpp"
+#include "verify/verify.hpp"
 
 using namespace sgdbench;
 using namespace sgdbench::test;

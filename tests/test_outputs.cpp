@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "config/dataset_catalog.hpp"
 #include "config/json_reader.hpp"
+#include "datasets/dataset_catalog.hpp"
 #include "records/report.hpp"
 #include "records/results_folder.hpp"
 #include "sweep/experiment.hpp"

@@ -12,10 +12,10 @@
 #include "config/config.hpp"
 #include "experiment_helpers.hpp"
 #include "records/report.hpp"
-#include "records/verify.hpp"
 #include "sweep/experiment.hpp"
 #include "test_helpers.hpp"
 #include "tuning/lr_search.hpp"
+#include "verify/verify.hpp"
 
 using namespace sgdbench;
 using namespace sgdbench::test;

@@ -8,9 +8,9 @@
 
 #include "config/config.hpp"
 #include "records/report.hpp"
-#include "records/verify.hpp"
 #include "sweep/experiment.hpp"
 #include "test_helpers.hpp"
+#include "verify/verify.hpp"
 
 using namespace sgdbench;
 using namespace sgdbench::test;

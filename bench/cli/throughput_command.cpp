@@ -3,7 +3,7 @@
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "exec/mpi_world.hpp"
-#include "records/machine.hpp"
+#include "measure/machine.hpp"
 #include "util/error.hpp"
 
 namespace sgdbench::cli {

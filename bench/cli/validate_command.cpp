@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "config/config.hpp"
+#include "sweep/checks.hpp"
 
 namespace sgdbench::cli {
 

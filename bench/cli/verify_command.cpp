@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "records/verify.hpp"
+#include "verify/verify.hpp"
 
 namespace sgdbench::cli {
 

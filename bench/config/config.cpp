@@ -10,8 +10,8 @@
 #include <cctype>
 
 #include "config/config_fields.hpp"
-#include "config/dataset_catalog.hpp"
 #include "config/json_reader.hpp"
+#include "datasets/dataset_catalog.hpp"
 #include "variants/registry.hpp"
 
 namespace sgdbench {

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "config/config_fields.hpp"
-#include "config/dataset_catalog.hpp"
+#include "datasets/dataset_catalog.hpp"
 
 namespace sgdbench {
 namespace {

@@ -14,8 +14,8 @@
 #include <xsimd/xsimd.hpp>
 
 #include "config/config.hpp"
-#include "config/dataset_catalog.hpp"
-#include "config/datasets.hpp"
+#include "datasets/dataset_catalog.hpp"
+#include "datasets/datasets.hpp"
 #include "exec/mpi_world.hpp"
 #include "kernels/fma_ports.hpp"
 #include "kernels/simd_fma.hpp"

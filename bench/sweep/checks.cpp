@@ -1,5 +1,7 @@
 // The checks run before anything is trained: variants compiled, data loadable and of the
 // shape the models and batch sizes need (sgdbench validate runs exactly these).
+#include "sweep/checks.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -8,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "config/datasets.hpp"
+#include "datasets/datasets.hpp"
 #include "sweep/experiment.hpp"
 #include "sweep/plan.hpp"
 #include "util/error.hpp"

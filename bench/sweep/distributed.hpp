@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "config/datasets.hpp"
 #include "config/json_reader.hpp"
+#include "datasets/datasets.hpp"
 #include "records/output_files.hpp"
 #include "sweep/experiment.hpp"
 #include "sweep/plan.hpp"

@@ -10,10 +10,11 @@
 
 #include <algorithm>
 
-#include "records/machine.hpp"
+#include "measure/machine.hpp"
 #include "records/output_files.hpp"
 #include "records/report.hpp"
 #include "records/results_folder.hpp"
+#include "sweep/checks.hpp"
 #include "sweep/distributed.hpp"
 #include "sweep/interrupt.hpp"
 #include "sweep/plan.hpp"

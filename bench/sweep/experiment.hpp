@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "config/datasets.hpp"
 #include "config/json_reader.hpp"
 #include "data/dataset.hpp"
+#include "datasets/datasets.hpp"
 #include "sweep/cell_runner.hpp"
 #include "variants/registry.hpp"
 
@@ -32,16 +32,6 @@ struct RunOptions {
   bool distribute = false;
   std::function<void(const ProblemSetup&, const Cell&)> announce;
 };
-
-/// Everything that can be checked before a run, for every problem: variants compiled,
-/// data loadable and of the shape the model and the batch sizes need. Returns the number
-/// of run cells. The data come from `datasets`, which the run then loads from too.
-std::size_t check_experiment(const ExperimentConfig& config, DatasetCache& datasets);
-std::size_t check_experiment(const ExperimentConfig& config, const std::string& data_dir);
-
-/// The same for a config holding one problem (see for_problem). The checks only read the
-/// data, so a run of one data set trains on the very Split they saw.
-void check_problem(const ExperimentConfig& config, DatasetCache& datasets);
 
 /// The widths a variant's model gets: the config's for MLPs (checked against the data),
 /// {d, classes} for softmax and {d, 1} for least squares.

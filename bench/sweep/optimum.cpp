@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <limits>
 
-#include "config/dataset_catalog.hpp"
 #include "data/synthetic.hpp"
+#include "datasets/dataset_catalog.hpp"
 #include "model/hessian_vector.hpp"
 #include "sweep/cell_runner.hpp"
 #include "sweep/interrupt.hpp"

@@ -4,8 +4,8 @@
 #include <optional>
 
 #include "config/config.hpp"
-#include "config/datasets.hpp"
 #include "config/json_reader.hpp"
+#include "datasets/datasets.hpp"
 #include "sweep/experiment.hpp"
 
 namespace sgdbench {

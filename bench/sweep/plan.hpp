@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "config/dataset_catalog.hpp"
+#include "datasets/dataset_catalog.hpp"
 #include "sweep/cell_runner.hpp"
 
 namespace sgdbench {

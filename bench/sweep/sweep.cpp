@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <limits>
 
-#include "config/dataset_catalog.hpp"
-#include "config/datasets.hpp"
 #include "data/synthetic.hpp"
+#include "datasets/dataset_catalog.hpp"
+#include "datasets/datasets.hpp"
 #include "records/build_info.hpp"
 #include "records/report.hpp"
 #include "sweep/optimum.hpp"

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "config/datasets.hpp"
 #include "config/json_reader.hpp"
 #include "data/dataset.hpp"
+#include "datasets/datasets.hpp"
 #include "records/output_files.hpp"
 #include "sweep/cell_runner.hpp"
 #include "sweep/experiment.hpp"

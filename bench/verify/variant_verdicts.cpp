@@ -1,4 +1,4 @@
-#include "records/variant_verdicts.hpp"
+#include "verify/variant_verdicts.hpp"
 
 #include <fmt/format.h>
 

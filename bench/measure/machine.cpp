@@ -1,4 +1,4 @@
-#include "records/machine.hpp"
+#include "measure/machine.hpp"
 
 #include <fmt/format.h>
 #include <sys/utsname.h>

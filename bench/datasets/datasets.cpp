@@ -1,15 +1,15 @@
-#include "config/datasets.hpp"
+#include "datasets/datasets.hpp"
 
 #include <fmt/format.h>
 
 #include <atomic>
 #include <memory>
 
-#include "config/dataset_catalog.hpp"
 #include "data/idx.hpp"
 #include "data/mnist_json.hpp"
 #include "data/synthetic.hpp"
 #include "data/text_table.hpp"
+#include "datasets/dataset_catalog.hpp"
 #include "util/error.hpp"
 #include "util/rng.hpp"
 

@@ -1,4 +1,4 @@
-#include "config/dataset_catalog.hpp"
+#include "datasets/dataset_catalog.hpp"
 
 namespace sgdbench {
 namespace {

@@ -1,4 +1,4 @@
-#include "records/verify_renders.hpp"
+#include "verify/verify_renders.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>

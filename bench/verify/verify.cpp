@@ -1,4 +1,4 @@
-#include "records/verify.hpp"
+#include "verify/verify.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -13,10 +13,10 @@
 #include "config/config.hpp"
 #include "records/output_files.hpp"
 #include "records/report.hpp"
-#include "records/variant_verdicts.hpp"
-#include "records/verify_renders.hpp"
 #include "util/error.hpp"
 #include "variants/registry.hpp"
+#include "verify/variant_verdicts.hpp"
+#include "verify/verify_renders.hpp"
 
 namespace sgdbench {
 namespace {
