@@ -14,14 +14,13 @@
 #include <xsimd/xsimd.hpp>
 
 #include "config/config.hpp"
+#include "config/run_spec.hpp"
 #include "datasets/dataset_catalog.hpp"
 #include "datasets/datasets.hpp"
 #include "exec/mpi_world.hpp"
 #include "kernels/fma_ports.hpp"
 #include "kernels/simd_fma.hpp"
 #include "kernels/simd_kernels.hpp"
-#include "sweep/cell_runner.hpp"
-#include "sweep/experiment.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/error.hpp"
 #include "variants/registry.hpp"

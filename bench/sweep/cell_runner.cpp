@@ -35,50 +35,6 @@ std::string describe(const Cell& c) {
                      c.phase.empty() ? "" : " (" + c.phase + ")");
 }
 
-TrainSpec train_spec_of(const ExperimentConfig& c, const Cell& cell, std::size_t train_rows) {
-  TrainSpec spec;
-  spec.batch = cell.batch;
-  spec.lr = static_cast<float>(cell.lr);
-  spec.seed = cell.seed;
-  const double epochs =
-      cell.sweep != nullptr && cell.sweep->epochs > 0 ? cell.sweep->epochs : c.epochs;
-  spec.epochs = epochs > 0 ? epochs : std::numeric_limits<double>::infinity();
-  spec.max_grad_evals = c.max_grad_evals;
-  spec.max_updates = c.max_updates;
-  spec.max_seconds = c.max_seconds;
-  spec.eval_every_grad_evals =
-      c.eval_every_grad_evals > 0
-          ? c.eval_every_grad_evals
-          : std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(
-                                           c.eval_every_epochs * static_cast<double>(train_rows))));
-  spec.eval_log_per_decade = c.eval_log_per_decade;
-  spec.chunk_rows = c.chunk_rows;
-  spec.divergence_loss = c.divergence_loss;
-  spec.schedule =
-      cell.sweep != nullptr && cell.sweep->schedule ? *cell.sweep->schedule : c.schedule;
-  spec.update = cell.sweep != nullptr ? c.update.merged_with(cell.sweep->update) : c.update;
-  spec.l2 = static_cast<float>(c.model.l2);
-  spec.init = c.model.init;
-  spec.record_params = c.record_params;
-  if (c.until_first_target && !c.targets.empty() && c.targets.front().metric != "suboptimality") {
-    spec.stop_at.push_back({c.targets.front().metric, c.targets.front().value});
-  }
-  if (c.until_all_targets) {
-    for (const Target& t : c.targets) {
-      // F − F* ≤ v is F ≤ F* + v; without F* the run cannot tell and goes on.
-      if (t.metric != "suboptimality") spec.stop_at.push_back({t.metric, t.value});
-    }
-    if (std::any_of(c.targets.begin(), c.targets.end(),
-                    [](const Target& t) { return t.metric == "suboptimality"; })) {
-      spec.stop_at.clear();
-    }
-  }
-  spec.noise_b_small = c.noise_b_small;
-  spec.noise_b_big = c.noise_b_big;
-  spec.noise_batches = c.noise_batches;
-  return spec;
-}
-
 Json CellRunner::key(const Cell& cell) const {
   Json key = {{"experiment", c_.name},
               {"variant", cell.variant->name},

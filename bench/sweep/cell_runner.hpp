@@ -8,6 +8,7 @@
 
 #include "config/config.hpp"
 #include "config/json_reader.hpp"
+#include "config/run_spec.hpp"
 #include "data/dataset.hpp"
 #include "train/metrics.hpp"
 #include "variants/registry.hpp"
@@ -18,21 +19,6 @@ namespace sgdbench {
 /// target is crossed: in log for losses and suboptimality (they fall geometrically), in
 /// the value for accuracies.
 double crossing_fraction(const Target& t, double before, double now);
-
-struct Cell {
-  const VariantInfo* variant = nullptr;
-  BatchSize batch = BatchSize::full();
-  double lr = 0.0;
-  std::uint64_t seed = 0;
-  std::size_t threads = 0;              // 0: all cores
-  std::string phase;                    // "tune" or "final" under the tuning protocol, else empty
-  const VariantSweep* sweep = nullptr;  // the variant entry's own label and schedule
-};
-
-/// The numbers a cell's run is asked for on a training set of `train_rows` rows: the one
-/// place where a config and a cell become a TrainSpec (sgdbench run, sgdbench throughput
-/// and the F* run all start from it).
-TrainSpec train_spec_of(const ExperimentConfig& c, const Cell& cell, std::size_t train_rows);
 
 /// "SGD 1/t (lsq/plain/simd/tbb) B=1 lr=0.1 seed=0 (final)": for progress lines.
 std::string describe(const Cell& cell);

@@ -75,32 +75,6 @@ void check_runnable_batch_sizes(const ExperimentConfig& c, std::size_t vi, const
 
 }  // namespace
 
-ModelSpec model_widths(const ExperimentConfig& c, const VariantInfo& v, const Dataset& train) {
-  const std::size_t out = train.is_regression() ? 1 : train.classes;
-  if (v.model == "softmax" || v.model == "lsq") {
-    const std::vector<std::size_t> w = {train.cols, out};
-    if (!c.model.widths.empty() && c.model.widths != w) {
-      throw Error(
-          fmt::format("{}: /model/widths: {} takes its widths from the data ({} → {}); "
-                      "leave them out",
-                      c.file, v.name, train.cols, out));
-    }
-    return {w};
-  }
-  if (c.model.widths.empty()) {
-    throw Error(fmt::format("{}: /model/widths: missing; {} needs layer widths", c.file, v.name));
-  }
-  if (c.model.widths.front() != train.cols) {
-    throw Error(fmt::format("{}: /model/widths/0: input width {} but {} has {} features per row",
-                            c.file, c.model.widths.front(), train.name, train.cols));
-  }
-  if (c.model.widths.back() != out) {
-    throw Error(fmt::format("{}: /model/widths/{}: output width {} but {} has {} classes", c.file,
-                            c.model.widths.size() - 1, c.model.widths.back(), train.name, out));
-  }
-  return {c.model.widths};
-}
-
 void check_problem(const ExperimentConfig& c, DatasetCache& datasets) {
   const Registry& registry = compiled_variants();
   for (std::size_t i = 0; i < c.variants.size(); ++i) {

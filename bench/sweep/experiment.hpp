@@ -33,11 +33,6 @@ struct RunOptions {
   std::function<void(const ProblemSetup&, const Cell&)> announce;
 };
 
-/// The widths a variant's model gets: the config's for MLPs (checked against the data),
-/// {d, classes} for softmax and {d, 1} for least squares.
-ModelSpec model_widths(const ExperimentConfig& config, const VariantInfo& variant,
-                       const Dataset& train);
-
 /// Runs every cell and writes runs.jsonl and summary.md; returns the records written.
 std::vector<Json> run_experiment(const ExperimentConfig& config, const RunOptions& options);
 
