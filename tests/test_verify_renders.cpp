@@ -85,9 +85,13 @@ TEST_CASE("regression_verify_passed_an_edited_batch_scaling_fit", "[verify][rend
 TEST_CASE("regression_verify_passed_an_edited_readme_results_section", "[verify][renders]") {
   TempDir dir("verify-readme");
   const std::string results = run_into(dir.path(), scaling_config());
-  // A README whose generated section is what readme_results.py renders for this tree.
+  // Pages whose generated blocks are what readme_results.py renders for this tree: the
+  // README's headline and docs/results.md's section.
   write_text(dir.file("README.md"),
-             "# A repository\n\n<!-- results:begin -->\n<!-- results:end -->\n");
+             "# A repository\n\n<!-- headline:begin -->\n<!-- headline:end -->\n");
+  std::filesystem::create_directories(dir.path() / "docs");
+  write_text(dir.file("docs/results.md"),
+             "# Results\n\n<!-- results:begin -->\n<!-- results:end -->\n");
   const std::string render = "/usr/bin/python3 " SGDBENCH_SOURCE_DIR
                              "/bench/scripts/readme_results.py '" +
                              dir.path().string() + "'";
@@ -98,8 +102,14 @@ TEST_CASE("regression_verify_passed_an_edited_readme_results_section", "[verify]
   INFO(clean.report);
   REQUIRE(clean.mismatches == 0);
 
-  edit_after(dir.path() / "README.md", "<!-- results:begin -->\nGenerated");
+  edit_after(dir.path() / "docs/results.md", "<!-- results:begin -->\nGenerated");
   const VerifyResult r = verify_results(results, options);
   REQUIRE(r.mismatches == 1);
-  REQUIRE_THAT(r.report, Contains("README.md: its results section differs"));
+  REQUIRE_THAT(r.report, Contains("docs/results.md: its results section differs"));
+
+  REQUIRE(std::system(render.c_str()) == 0);  // restored; now the README's headline
+  edit_after(dir.path() / "README.md", "<!-- headline:begin -->\nGenerated");
+  const VerifyResult h = verify_results(results, options);
+  REQUIRE(h.mismatches == 1);
+  REQUIRE_THAT(h.report, Contains("README.md: its results section differs"));
 }

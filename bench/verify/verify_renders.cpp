@@ -17,8 +17,17 @@ namespace fs = std::filesystem;
 
 constexpr const char* kAnalyses[] = {"batch_scaling_fit.md", "throughput_fit.md",
                                      "performance_profile.md"};
-constexpr const char* kReadmeBegin = "<!-- results:begin -->";
-constexpr const char* kReadmeEnd = "<!-- results:end -->";
+/// The generated blocks of the repository's pages: readme_results.py renders each with one
+/// of its functions, between the page's markers.
+struct GeneratedBlock {
+  const char* page;
+  const char* begin;
+  const char* end;
+  const char* function;
+};
+constexpr GeneratedBlock kGeneratedBlocks[] = {
+    {"docs/results.md", "<!-- results:begin -->", "<!-- results:end -->", "section"},
+    {"README.md", "<!-- headline:begin -->", "<!-- headline:end -->", "headline"}};
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -83,27 +92,30 @@ std::vector<RenderMismatch> readme_mismatches(const std::string& dir, std::size_
   std::vector<RenderMismatch> out;
   const fs::path root = (fs::absolute(dir) / ".." / "..").lexically_normal();
   const fs::path script = fs::path(plot_script()).parent_path() / "readme_results.py";
-  if (!fs::exists(root / "README.md") || !fs::exists(script)) return out;
-  const std::string readme = read_file(root / "README.md");
-  const auto begin = readme.find(kReadmeBegin), end = readme.find(kReadmeEnd);
-  if (begin == std::string::npos || end == std::string::npos) return out;
-  ++checked;
-  const Scratch scratch("verify-readme");
-  const fs::path rendered = scratch.path() / "section.md";
-  const std::string cmd = fmt::format(
-      "/usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import readme_results; "
-      "sys.stdout.write(readme_results.section(sys.argv[2]))' '{}' '{}' > '{}'",
-      script.parent_path().string(), root.string(), rendered.string());
-  if (std::system(cmd.c_str()) != 0) {
-    out.push_back({"README.md", "its results section could not be re-rendered (" + cmd + ")"});
-    return out;
-  }
-  const std::string committed = readme.substr(begin, end + std::string(kReadmeEnd).size() - begin);
-  if (committed != read_file(rendered)) {
-    out.push_back({"README.md",
-                   "its results section differs from a re-rendering of the "
-                   "committed results (/usr/bin/python3 "
-                   "bench/scripts/readme_results.py rewrites it)"});
+  if (!fs::exists(script)) return out;
+  for (const GeneratedBlock& block : kGeneratedBlocks) {
+    if (!fs::exists(root / block.page)) continue;
+    const std::string page = read_file(root / block.page);
+    const auto begin = page.find(block.begin), end = page.find(block.end);
+    if (begin == std::string::npos || end == std::string::npos) continue;
+    ++checked;
+    const Scratch scratch("verify-readme");
+    const fs::path rendered = scratch.path() / "block.md";
+    const std::string cmd = fmt::format(
+        "/usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import "
+        "readme_results; sys.stdout.write(readme_results.{}(sys.argv[2]))' '{}' '{}' > '{}'",
+        block.function, script.parent_path().string(), root.string(), rendered.string());
+    if (std::system(cmd.c_str()) != 0) {
+      out.push_back({block.page, "its results section could not be re-rendered (" + cmd + ")"});
+      continue;
+    }
+    const std::string committed = page.substr(begin, end + std::string(block.end).size() - begin);
+    if (committed != read_file(rendered)) {
+      out.push_back({block.page,
+                     "its results section differs from a re-rendering of the "
+                     "committed results (/usr/bin/python3 "
+                     "bench/scripts/readme_results.py rewrites it)"});
+    }
   }
   return out;
 }

@@ -17,9 +17,10 @@ struct RenderMismatch {
 /// counts the files compared. No Python with matplotlib: one mismatch saying so.
 std::vector<RenderMismatch> analysis_mismatches(const std::string& dir, std::size_t& checked);
 
-/// The README's results section (between its markers) against readme_results.py's
-/// rendering of the committed results, when `dir` is results/<name> of a repository whose
-/// README.md has the section; `checked` counts it.
+/// The generated results blocks (docs/results.md's section, README.md's headline, each
+/// between its markers) against readme_results.py's rendering of the committed results,
+/// when `dir` is results/<name> of a repository whose pages have them; `checked` counts
+/// each block compared.
 std::vector<RenderMismatch> readme_mismatches(const std::string& dir, std::size_t& checked);
 
 }  // namespace sgdbench

@@ -143,15 +143,19 @@ class Tables(unittest.TestCase):
             ["fash (784-10)", "SGD", "10", "0.75 s (3/3)", ""],
         ])
 
-    def test_main_rewrites_the_section_only(self):
+    def test_main_rewrites_the_blocks_only(self):
         root = os.path.join(self.tmp, "repo")
         shutil.copytree(os.path.join(self.tmp, "results"), os.path.join(root, "results"))
-        readme = os.path.join(root, "README.md")
-        with open(readme, "w") as f:
+        os.makedirs(os.path.join(root, "docs"))
+        page = os.path.join(root, "docs", "results.md")
+        with open(page, "w") as f:
             f.write("# Title\n\nbefore\n\n<!-- results:begin -->\nold\n<!-- results:end -->\n"
                     "\nafter\n")
+        readme = os.path.join(root, "README.md")
+        with open(readme, "w") as f:
+            f.write("# R\n\n<!-- headline:begin -->\nold\n<!-- headline:end -->\n\nrest\n")
         readme_results.main(root)
-        with open(readme) as f:
+        with open(page) as f:
             text = f.read()
         self.assertTrue(text.startswith("# Title\n\nbefore\n\n<!-- results:begin -->\n"))
         self.assertTrue(text.endswith("<!-- results:end -->\n\nafter\n"))
@@ -160,10 +164,17 @@ class Tables(unittest.TestCase):
         self.assertIn("| B | 10 | 85.0 [84.0, 86.0] | test_accuracy>=0.7: 0.125 s (3/3) | "
                       "10,000 |", text)
         self.assertIn("| fash (784-10) | SGD | 10 | 0.75 s (3/3) |  |", text)
-        readme_results.main(root)  # idempotent
         with open(readme) as f:
+            head = f.read()
+        self.assertTrue(head.startswith("# R\n\n<!-- headline:begin -->\nGenerated"))
+        self.assertTrue(head.endswith("<!-- headline:end -->\n\nrest\n"))
+        self.assertIn("no results/gd-vs-sgd-* yet", head)
+        readme_results.main(root)  # idempotent
+        with open(page) as f:
             self.assertEqual(f.read(), text)
-        self.assertFalse(os.path.exists(readme + ".partial"))
+        with open(readme) as f:
+            self.assertEqual(f.read(), head)
+        self.assertFalse(os.path.exists(page + ".partial"))
 
     def test_committed_results(self):
         if not os.path.isfile(os.path.join(ROOT, "results", "nielsen", "summary.csv")):
@@ -206,6 +217,11 @@ class GdVsSgd(unittest.TestCase):
         self.assertIn("| digits | SGD |", text)
         self.assertNotIn("| a | b |", text)  # the main table is not a headline
         self.assertIn("no table after", readme_results.table_after(md, "Nothing here"))
+        head = readme_results.headline(tmp)  # the README's block: who gets there first only
+        self.assertTrue(head.startswith(readme_results.HEADLINE_BEGIN))
+        self.assertTrue(head.endswith(readme_results.HEADLINE_END))
+        self.assertIn("| digits | SGD |", head)
+        self.assertNotIn("| digits 784-30-10 | 1 | evals |", head)
 
     def test_long_tradeoff_brings_its_conditioning_and_who_gets_there_first(self):
         tmp = tempfile.mkdtemp()
