@@ -25,7 +25,7 @@ int report_command(const std::string& dir, bool plots);
 /// verify: re-run <dir>'s config and compare both ways; 1 on any mismatch.
 int verify_command(const std::string& dir, RunOptions options);
 /// list: the compiled variants and their axes; with `hyper_params`, the /update
-/// hyper-parameters their rules declare, as the Markdown table the README carries.
+/// hyper-parameters their rules declare, as the Markdown table docs/config.md carries.
 int list_command(bool hyper_params);
 
 struct ThroughputArgs {

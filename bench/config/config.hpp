@@ -1,6 +1,6 @@
 #pragma once
-// An experiment as a JSON config describes it (configs/*.json; "Writing a config" in the
-// README). Plain structs with their defaults; parse_config checks every field.
+// An experiment as a JSON config describes it (configs/*.json; docs/config.md). Plain
+// structs with their defaults; parse_config checks every field.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -296,7 +296,7 @@ VerifyResult verify_results(const std::string& dir, const RunOptions& options) {
 
   Comparison cmp;
   compare_tables(dir, committed, cmp);
-  // The analyses and the README's results section, re-rendered from the records.
+  // The analyses and the generated results blocks (docs/results.md, README.md), re-rendered.
   std::size_t rendered = 0;
   for (const RenderMismatch& m : analysis_mismatches(dir, rendered)) cmp.mismatch(m.file, m.what);
   for (const RenderMismatch& m : readme_mismatches(dir, rendered)) cmp.mismatch(m.file, m.what);

@@ -1,8 +1,8 @@
 #pragma once
 // What a results folder shows beyond its tables, re-rendered from its records and compared
 // byte for byte by `sgdbench verify`: the analyses bench/scripts/plot.py writes
-// (batch_scaling_fit.md, throughput_fit.md, performance_profile.md) and the README's
-// generated results section (bench/scripts/readme_results.py).
+// (batch_scaling_fit.md, throughput_fit.md, performance_profile.md) and the generated
+// results blocks of docs/results.md and README.md (bench/scripts/readme_results.py).
 #include <string>
 #include <vector>
 

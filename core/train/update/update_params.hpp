@@ -2,7 +2,7 @@
 // Hyper-parameters are declared by the update rule (or algorithm) that reads them: a
 // static kHyperParams list of HyperParam in its header gives each one's config key,
 // default (the usual one from the rule's paper), range and meaning. The config parser,
-// `sgdbench list --hyper-parameters` and the README's table all read those lists through
+// `sgdbench list --hyper-parameters` and docs/config.md's table all read those lists through
 // the variant registry, so a new hyper-parameter is declared once, in the rule's header
 // (a new rule also takes its member line and variant lines in variants/variants.list).
 #include <cstddef>
