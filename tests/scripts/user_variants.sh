@@ -20,7 +20,7 @@ grep -q '#include "signum.hpp"' "$group"
 grep -q 'make_variant<VariantTypes<M, Signum, K, E>>("lsq/signum/simd/tbb")' "$group"
 [[ ! -e "$tmp/variants/groups/softmax_simd_tbb.cpp" ]]  # not asked for by SGDBENCH_VARIANTS
 # Build the binary with the user's rule and train with it.
-cmake --build "$tmp" --target sgdbench >"$tmp/build.log" 2>&1 || { tail -50 "$tmp/build.log"; exit 1; }
+cmake --build "$tmp" --target sgdbench --parallel "$(nproc)" >"$tmp/build.log" 2>&1 || { tail -50 "$tmp/build.log"; exit 1; }
 "$tmp/bench/sgdbench" list | grep -q '^lsq/signum/simd/tbb '
 cat >"$tmp/signum.json" <<'JSON'
 {"name": "signum", "dataset": {"name": "synthetic-lsq", "train": 500, "test": 100, "d": 8,
