@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "exec/accumulator_pool.hpp"
+#include "kernels/kernel_set.hpp"
 #include "kernels/trans.hpp"
 #include "model/rows.hpp"
 #include "train/update/update_params.hpp"
@@ -54,18 +55,11 @@ struct Join {
 struct RangeBody {
   void operator()(std::size_t, std::size_t) const {}
 };
-/// Declares the Kernels interface (never defined: the concepts only name the calls).
+/// Declares the Kernels interface from the one member list every kernel set declares
+/// (kernels/kernel_set.hpp), never defined: the concepts only name the calls.
 struct ProbeKernels {
   static constexpr std::string_view name = "probe";
-  static void gemm(Trans, Trans, std::size_t, std::size_t, std::size_t, float, const float*,
-                   std::size_t, const float*, std::size_t, float, float*, std::size_t);
-  static void gemv(Trans, std::size_t, std::size_t, float, const float*, std::size_t, const float*,
-                   float, float*);
-  static void axpy(std::size_t, float, const float*, float*);
-  static float dot(std::size_t, const float*, const float*);
-  static void sigmoid(std::size_t, float*);
-  static void exp(std::size_t, float*);
-  static void widen_bytes(const std::uint8_t*, std::size_t, float, float*);
+  SGDBENCH_KERNEL_SET_MEMBERS;
 };
 }  // namespace concept_probe
 
