@@ -74,6 +74,7 @@ concept Execution = requires(const E e, concept_probe::Acc& acc,
                              AccumulatorPool<concept_probe::Acc>& pool) {
   { E::name } -> std::convertible_to<std::string_view>;
   { E::deterministic } -> std::convertible_to<bool>;
+  { E::collective } -> std::convertible_to<bool>;  // runs on every MPI rank together
   { E::kernel_threads } -> std::convertible_to<std::size_t>;
   e.reduce(std::size_t{}, acc, pool, concept_probe::Leaf{}, concept_probe::Join{});
   e.for_ranges(std::size_t{}, std::size_t{}, concept_probe::RangeBody{});

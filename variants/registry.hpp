@@ -25,6 +25,7 @@ struct VariantInfo {
   std::vector<std::string> batchings;  // "mini", "full": the Trainer instantiations compiled
   bool classifier = true;              // false: regression (needs real targets)
   bool deterministic = true;
+  bool collective = false;  // its execution policy runs on every MPI rank together (mpi)
   std::vector<HyperParam> hyper_params;  // what its update rule declares (/update keys)
   std::function<RunResult(const ModelSpec&, const Dataset& train, const Dataset& test,
                           const Dataset* validation, const TrainSpec&, const Observer&)>

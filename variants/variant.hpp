@@ -86,6 +86,7 @@ VariantInfo make_variant(std::string name) {
   info.arch = kernels_arch<K>();
   info.exec = std::string(E::name);
   info.deterministic = E::deterministic;
+  info.collective = E::collective;
   const std::span<const HyperParam> hyper(U::kHyperParams);
   info.hyper_params.assign(hyper.begin(), hyper.end());
   if constexpr (OwnLoop<U>) {

@@ -33,7 +33,7 @@ int start_ranks() {
   return mpi::size();
 }
 
-/// machine.json's "mpi" entry (collective: every rank calls it). "All cores" (threads 0)
+/// machine.json's mpi entry (collective: every rank calls it). "All cores" (threads 0)
 /// is named in every record by its number, which rank 0 writes: every rank must mean the
 /// same (mpirun binds ranks to cores unless told not to).
 Json describe_ranks(const ExperimentConfig& config, int ranks, bool lock_step) {
@@ -66,7 +66,7 @@ void check_lock_step(const ExperimentConfig& config) {
                     config.file));
   }
   if (!config.f_star_variant.empty() &&
-      compiled_variants().find(config.f_star_variant)->exec == "mpi") {
+      compiled_variants().find(config.f_star_variant)->collective) {
     throw Error(
         fmt::format("{}: /f_star/variant: {} runs on the mpi policy, which the F* run "
                     "on rank 0 alone cannot use under mpirun: use its tbb variant",

@@ -105,7 +105,7 @@ Json measure_throughput(const ThroughputOptions& o) {
   spec.epochs = std::numeric_limits<double>::infinity();  // the clock is the only budget
   spec.eval_every_grad_evals = std::numeric_limits<std::uint64_t>::max() / 2;
   spec.timing_only = true;
-  const int ranks = v->exec == "mpi" ? (mpi::ensure_init(), mpi::size()) : 1;
+  const int ranks = v->collective ? (mpi::ensure_init(), mpi::size()) : 1;
   const RunResult r = timed_run(*v, model, data, spec, o, ranks);
   const MetricPoint& p = r.final_point;
   const std::size_t data_bytes = data.train.feature_bytes() + data.test.feature_bytes();
@@ -122,7 +122,7 @@ Json measure_throughput(const ThroughputOptions& o) {
               {"peak_rss_mib", peak_rss_mib()},
               {"data_mib", static_cast<double>(data_bytes) / 1048576.0},
               {"storage", data.train.compact() ? "bytes" : "floats"}};
-  if (v->exec == "mpi") {
+  if (v->collective) {
     // Rank 0's time inside the policy's communication: the sends and receives of the tree
     // and the broadcast, waits for slower ranks included.
     const mpi::CommStats& comm = mpi::comm_stats();

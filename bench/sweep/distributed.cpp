@@ -127,13 +127,13 @@ int follow_lock_step(const ExperimentConfig& c, const RunOptions& options) {
 bool uses_mpi_policy(const ExperimentConfig& c) {
   for (const std::string& name : c.variants) {
     const VariantInfo* v = compiled_variants().find(name);
-    if (v != nullptr && v->exec == "mpi") return true;
+    if (v != nullptr && v->collective) return true;
   }
   return false;
 }
 
 void announce_lock_step(const ExperimentConfig& c, const ProblemSetup& setup, const Cell& cell) {
-  if (cell.variant->exec != "mpi") return;  // the other ranks wait; rank 0 runs it alone
+  if (!cell.variant->collective) return;  // the other ranks wait; rank 0 runs it alone
   mpi::broadcast_text(cell_message(c, setup.index, cell, setup.f_star).dump());
 }
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "exec/mpi_world.hpp"
 #include "measure/machine.hpp"
 #include "records/output_files.hpp"
 #include "records/report.hpp"
@@ -40,7 +41,7 @@ std::vector<Json> run_experiment(const ExperimentConfig& c, const RunOptions& op
     throw Interrupted("interrupted while the data loaded; nothing written");
   const Json header = experiment_header(c);
   Json machine = machine_description(c.file);
-  if (!options.ranks.is_null()) machine["mpi"] = options.ranks;
+  if (!options.ranks.is_null()) machine[mpi::kMachineKey] = options.ranks;
   const bool all_cores = std::find(c.threads.begin(), c.threads.end(), 0) != c.threads.end();
   StartingPoint start = starting_point(dir, header, machine, options.resume, all_cores);
   if (!start.complete.empty()) {

@@ -25,7 +25,7 @@ struct RunOptions {
   // The command that resumes this run (the CLI's: with --out, --data-dir and mpirun -np N
   // where it was run so), for the interrupted run's summary.md; empty: the bare command.
   std::string resume_command;
-  // Under mpirun (sweep/distributed.hpp): machine.json's "mpi" entry (ranks, hosts, mode);
+  // Under mpirun (sweep/distributed.hpp): machine.json's mpi entry (ranks, hosts, mode);
   // rank 0 hands the cells to the other ranks (distribute), or announces each cell of
   // an mpi-policy variant before running it (announce).
   Json ranks;

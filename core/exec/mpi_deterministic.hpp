@@ -33,6 +33,7 @@ namespace sgdbench {
 struct MpiDeterministic {
   static constexpr std::string_view name = "mpi";
   static constexpr bool deterministic = true;
+  static constexpr bool collective = true;  // every rank runs every step together
   static constexpr std::size_t kernel_threads = kAnyKernelThreads;
 
   /// Same contract as Sequential::reduce, with `result` zero on entry (as the gradient

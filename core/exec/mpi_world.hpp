@@ -12,6 +12,9 @@
 
 namespace sgdbench::mpi {
 
+/// machine.json's entry for a run under mpirun (ranks, hosts, mode).
+inline constexpr const char* kMachineKey = "mpi";
+
 /// True when the build links MPI (CMake option SGDBENCH_WITH_MPI).
 bool built_with_mpi();
 /// True when a launcher (mpirun, mpiexec, srun) started this process, as one of several

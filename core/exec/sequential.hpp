@@ -11,6 +11,7 @@ namespace sgdbench {
 struct Sequential {
   static constexpr std::string_view name = "seq";
   static constexpr bool deterministic = true;
+  static constexpr bool collective = false;
   /// The kernels it calls stay on the calling thread too (kernels/kernel_threads.hpp).
   static constexpr std::size_t kernel_threads = 1;
 

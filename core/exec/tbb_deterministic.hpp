@@ -20,6 +20,7 @@ namespace sgdbench {
 struct TbbDeterministic {
   static constexpr std::string_view name = "tbb";
   static constexpr bool deterministic = true;
+  static constexpr bool collective = false;
   /// A kernel may split one call across whatever threads TBB allows.
   static constexpr std::size_t kernel_threads = kAnyKernelThreads;
 

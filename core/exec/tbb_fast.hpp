@@ -19,6 +19,7 @@ namespace sgdbench {
 struct TbbFast {
   static constexpr std::string_view name = "tbbfast";
   static constexpr bool deterministic = false;
+  static constexpr bool collective = false;
   /// A kernel may split one call across whatever threads TBB allows.
   static constexpr std::size_t kernel_threads = kAnyKernelThreads;
 
