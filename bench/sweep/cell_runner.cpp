@@ -110,6 +110,7 @@ Json CellRunner::run(const Cell& cell) const {
   // Under tuning with points off, a tuning run's curve is not kept (its run line is).
   const bool keep_points = cell.phase != "tune" || !c_.tuning || c_.tuning->points;
   TrainSpec spec = train_spec_of(c_, cell, data_.train.rows);
+  if (f_star_) spec.f_star = *f_star_;  // suboptimality stops (/budget/until_all_targets)
   // A curve not kept needs no noise scale: B_simple is read from the points (it never
   // changes training), and at 50 batch pairs a point it costs about a pass over the data.
   if (!keep_points) spec.noise_b_big = 0;

@@ -154,6 +154,8 @@ class RunRecorder {
       if (metric == "validation_accuracy")
         stops_met_[i] = stops_met_[i] || point_.validation_accuracy >= value;
       if (metric == "train_loss") stops_met_[i] = stops_met_[i] || point_.train_loss <= value;
+      if (metric == "suboptimality")  // NaN F* (unknown): never met
+        stops_met_[i] = stops_met_[i] || point_.train_loss - spec_.f_star <= value;
       if (metric == "validation_loss")
         stops_met_[i] = stops_met_[i] || point_.validation_loss <= value;
     }

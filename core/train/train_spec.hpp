@@ -2,6 +2,7 @@
 // What a training run is asked to do: numbers only (the policies are in the type).
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,13 +39,14 @@ struct TrainSpec {
   // Throughput runs (sgdbench throughput): no evaluation at all, only counts and seconds.
   bool timing_only = false;
   // Stop once every one of these has been met at some evaluation point (steps-to-target
-  // experiments): "test_accuracy" or "validation_accuracy" (at least value), "train_loss"
-  // or "validation_loss" (at most); empty: never.
+  // experiments): "test_accuracy" or "validation_accuracy" (at least value), "train_loss",
+  // "validation_loss" or "suboptimality" (at most; the last needs f_star); empty: never.
   struct StopAt {
     std::string metric;
     double value = 0.0;
   };
   std::vector<StopAt> stop_at;
+  double f_star = std::numeric_limits<double>::quiet_NaN();  // F*, for suboptimality stops
   std::size_t chunk_rows = 256;  // rows per leaf of the gradient reduction tree
   double divergence_loss = 1e6;  // a mean train loss above this (or NaN/Inf) ends the run
 };
