@@ -149,6 +149,26 @@ TEST_CASE("unit_until_all_targets_stops_once_every_target_was_met", "[per_target
   REQUIRE(r["epoch"].get<double>() < 50.0);
 }
 
+TEST_CASE("regression_a_suboptimality_target_stopped_no_run", "[per_target]") {
+  // until_all_targets with a target on F - F* cleared every stop: the runs went on to
+  // the end of the budget after meeting their targets (tradeoff-long: 500 epochs).
+  TempDir dir("until-subopt");
+  const Json c = Json::parse(R"({
+    "name": "until-subopt",
+    "dataset": {"name": "synthetic-lsq", "train": 500, "test": 100, "d": 10, "noise": 0.1,
+                "condition": 10, "seed": 3},
+    "variants": ["lsq/plain/simd/tbb"],
+    "sweep": {"batch_size": ["full"], "lr": [0.5], "seed": [0]},
+    "budget": {"epochs": 400, "until_all_targets": true},
+    "targets": {"suboptimality": [0.01, 0.0001]},
+    "execution": {"threads": 2, "chunk_rows": 64}
+  })");
+  const Json r = of_type(run(dir, c), "run").front();
+  REQUIRE_FALSE(r["targets"]["suboptimality<=0.0001"].contains("missed"));
+  REQUIRE(r["epoch"].get<double>() < 400.0);  // it stopped once it had met both
+  REQUIRE(r["suboptimality"].get<double>() <= 0.0001);
+}
+
 TEST_CASE("regression_armijo_spent_its_budget_on_doubled_trial_steps", "[per_target]") {
   // Armijo doubled its step every iteration and paid a full gradient for every trial: 23
   // to 25 steps in 50 epochs. Warm-started, with forward-only trials charged half an
