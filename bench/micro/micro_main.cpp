@@ -7,6 +7,7 @@
 #include <tbb/global_control.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -170,14 +171,19 @@ std::vector<StepWorkload> step_workloads() {
     std::fprintf(stderr, "micro: cannot read %s: no step benchmarks\n", SGDBENCH_PEER_WORKLOADS);
     return out;
   }
-  const auto peers = nlohmann::json::parse(in);
-  for (const auto& run : peers.at("runs")) {
-    const auto& model = peers.at("models").at(run.at("workload").get<std::string>());
-    StepWorkload w{model.at("sgdbench"), model.at("widths"), {}, model.at("lr")};
-    for (const auto& batch : run.at("batch")) {
-      w.batches.push_back(batch.is_string() ? BatchSize::full() : b(batch.get<std::size_t>()));
+  try {  // a malformed file is named, not a bare nlohmann exception
+    const auto peers = nlohmann::json::parse(in);
+    for (const auto& run : peers.at("runs")) {
+      const auto& model = peers.at("models").at(run.at("workload").get<std::string>());
+      StepWorkload w{model.at("sgdbench"), model.at("widths"), {}, model.at("lr")};
+      for (const auto& batch : run.at("batch")) {
+        w.batches.push_back(batch.is_string() ? BatchSize::full() : b(batch.get<std::size_t>()));
+      }
+      out.push_back(std::move(w));
     }
-    out.push_back(std::move(w));
+  } catch (const nlohmann::json::exception& e) {
+    std::fprintf(stderr, "micro: %s: %s\n", SGDBENCH_PEER_WORKLOADS, e.what());
+    std::exit(1);
   }
   return out;
 }
